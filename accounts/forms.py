@@ -1,0 +1,21 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Les deux champs tiennent "
+            "compte des majuscules pour le mot de passe."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Nom complet"), max_length=200, required=False)

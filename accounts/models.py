@@ -1,0 +1,95 @@
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrateur·rice")
+    COORDINATOR = "coordinator", _("Coordinateur·rice")
+    FOCAL_POINT = "focal_point", _("Point focal")
+    OBSERVER = "observer", _("Observateur·rice")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(
+        self, email: str, password: str | None = None, **fields: Any
+    ) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, email: str, password: str | None = None, **fields: Any
+    ) -> "User":
+        fields["role"] = Role.ADMINISTRATOR
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # E-mail addresses are stored lower-case: log in whatever the case typed.
+        return self.get(email__iexact=username or "")
+
+
+class User(AbstractBaseUser):
+    """A person who signs in. Their role says what they may do (accounts.permissions)."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    full_name = models.CharField(_("nom complet"), max_length=200, blank=True)
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=Role.choices, default=Role.OBSERVER
+    )
+    language = models.CharField(
+        _("langue préférée"), max_length=5, blank=True, default=""
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    # The Django admin and its permission checks: administrators may do everything
+    # there, nobody else enters it. Roles replace Django's per-model permissions.
+    @property
+    def is_staff(self) -> bool:
+        return self.is_active and self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_staff
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.is_staff
+
+    def has_perms(self, perm_list: Any, obj: object = None) -> bool:
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff

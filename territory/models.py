@@ -1,0 +1,184 @@
+"""Belgium's administrative geography: region → province → arrondissement → commune.
+
+Codes are Statbel's REFNIS (NIS) codes. Only the communes in force are rows of
+Commune; codes that no longer exist live in CodeSuccessor so that old data still
+resolves to today's commune.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lib.i18n import pick_name
+
+class LanguageArea(models.TextChoices):
+    FRENCH = "fr", _("région de langue française")
+    DUTCH = "nl", _("région de langue néerlandaise")
+    GERMAN = "de", _("région de langue allemande")
+    BILINGUAL = "fr-nl", _("région bilingue de Bruxelles-Capitale")
+
+
+class NamedPlace(models.Model):
+    nis = models.CharField(_("code INS"), max_length=5, primary_key=True)
+    name_fr = models.CharField(_("nom (français)"), max_length=100)
+    name_nl = models.CharField(_("nom (néerlandais)"), max_length=100)
+    name_de = models.CharField(_("nom (allemand)"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["nis"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # The language a place's own name is in, when the interface's is missing.
+    official_languages: tuple[str, ...] = ("fr",)
+
+    @property
+    def name(self) -> str:
+        return pick_name(self, "name", self.official_languages)
+
+
+class Region(NamedPlace):
+    name_en = models.CharField(_("nom (anglais)"), max_length=100, blank=True)
+
+    class Meta(NamedPlace.Meta):
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+
+
+class Province(NamedPlace):
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="provinces", verbose_name=_("région")
+    )
+    name_en = models.CharField(_("nom (anglais)"), max_length=100, blank=True)
+
+    class Meta(NamedPlace.Meta):
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:province_detail", args=[self.nis])
+
+
+class Arrondissement(NamedPlace):
+    """An administrative arrondissement; its code is a commune's first two digits + 000."""
+
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="arrondissements", verbose_name=_("région")
+    )
+    # Brussels-Capital's arrondissement belongs to no province.
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arrondissements",
+        verbose_name=_("province"),
+    )
+
+    class Meta(NamedPlace.Meta):
+        verbose_name = _("arrondissement")
+        verbose_name_plural = _("arrondissements")
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:arrondissement_detail", args=[self.nis])
+
+
+class CommuneQuerySet(models.QuerySet["Commune"]):
+    def in_scope(self, scope: str) -> "CommuneQuerySet":
+        """Communes of the configured scope: a region's NIS code, or "BE" for all."""
+        if scope == "BE":
+            return self
+        return self.filter(region_id=scope)
+
+
+class Commune(NamedPlace):
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="communes", verbose_name=_("région")
+    )
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communes",
+        verbose_name=_("province"),
+    )
+    arrondissement = models.ForeignKey(
+        Arrondissement,
+        models.PROTECT,
+        related_name="communes",
+        verbose_name=_("arrondissement"),
+    )
+    language_area = models.CharField(
+        _("région linguistique"), max_length=5, choices=LanguageArea.choices
+    )
+    # Imported boundaries (GeoJSON geometry, WGS84) and a point inside the commune
+    # for markers; empty until `import_boundaries` runs.
+    boundary = models.JSONField(_("limites"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta(NamedPlace.Meta):
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        indexes = [models.Index(fields=["name_fr"]), models.Index(fields=["name_nl"])]
+
+    @property
+    def official_languages(self) -> tuple[str, ...]:  # type: ignore[override]
+        return {
+            LanguageArea.DUTCH: ("nl", "fr"),
+            LanguageArea.GERMAN: ("de", "fr"),
+        }.get(LanguageArea(self.language_area), ("fr", "nl"))
+
+    @property
+    def is_german_speaking(self) -> bool:
+        return self.language_area == LanguageArea.GERMAN
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:commune_detail", args=[self.nis])
+
+
+class PostalCode(models.Model):
+    """A postal code and a commune it serves (a few codes serve two communes)."""
+
+    code = models.CharField(_("code postal"), max_length=4, db_index=True)
+    commune = models.ForeignKey(
+        Commune, models.CASCADE, related_name="postal_codes", verbose_name=_("commune")
+    )
+
+    class Meta:
+        verbose_name = _("code postal")
+        verbose_name_plural = _("codes postaux")
+        ordering = ["code", "commune_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "commune"], name="postal_code_unique_per_commune"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.commune}"
+
+
+class CodeSuccessor(models.Model):
+    """A NIS code that no longer exists and the commune that took it over."""
+
+    old_nis = models.CharField(_("ancien code INS"), max_length=5, primary_key=True)
+    commune = models.ForeignKey(
+        Commune, models.CASCADE, related_name="former_codes", verbose_name=_("commune")
+    )
+    since = models.DateField(_("depuis le"))
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("code INS remplacé")
+        verbose_name_plural = _("codes INS remplacés")
+        ordering = ["old_nis"]
+
+    def __str__(self) -> str:
+        return f"{self.old_nis} → {self.commune_id}"
+
