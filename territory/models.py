@@ -5,11 +5,28 @@ Commune; codes that no longer exist live in CodeSuccessor so that old data still
 resolves to today's commune.
 """
 
+import re
+import unicodedata
+
 from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib.i18n import pick_name
+
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+
+
+def search_key(text: str) -> str:
+    """Text folded for matching names: no accents, no case, punctuation as spaces.
+
+    "Saint-Vith" and "saint vith" both give "saint vith", "Liège" gives "liege".
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NOT_ALPHANUMERIC.sub(" ", bare.casefold()).strip()
+
 
 class LanguageArea(models.TextChoices):
     FRENCH = "fr", _("région de langue française")
@@ -62,7 +79,8 @@ class Province(NamedPlace):
 
 
 class Arrondissement(NamedPlace):
-    """An administrative arrondissement; its code is a commune's first two digits + 000."""
+    """An administrative arrondissement: its code is its communes' first two digits
+    followed by 000."""
 
     region = models.ForeignKey(
         Region, models.PROTECT, related_name="arrondissements", verbose_name=_("région")
@@ -92,6 +110,18 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
             return self
         return self.filter(region_id=scope)
 
+    def named_like(self, text: str) -> "CommuneQuerySet":
+        """Communes one of whose names contains the text, ignoring accents and case."""
+        return self.filter(search_names__contains=search_key(text))
+
+    def without_boundary(self) -> "CommuneQuerySet":
+        """Leaves the (large) boundary out; `has_boundary` says if there is one."""
+        return self.defer("boundary").annotate(
+            has_boundary=ExpressionWrapper(
+                Q(boundary__isnull=False), output_field=BooleanField()
+            )
+        )
+
 
 class Commune(NamedPlace):
     region = models.ForeignKey(
@@ -119,6 +149,12 @@ class Commune(NamedPlace):
     boundary = models.JSONField(_("limites"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The names folded by search_key, French first, "|" between them: lets the
+    # database match names without accents or case (SQLite has no unaccent) and
+    # sort them alphabetically. Written by the loader with the names.
+    search_names = models.CharField(
+        _("noms pour la recherche"), max_length=310, blank=True, editable=False
+    )
 
     objects = CommuneQuerySet.as_manager()
 
@@ -126,6 +162,9 @@ class Commune(NamedPlace):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         indexes = [models.Index(fields=["name_fr"]), models.Index(fields=["name_nl"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:commune_detail", args=[self.nis])
 
     @property
     def official_languages(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -138,8 +177,10 @@ class Commune(NamedPlace):
     def is_german_speaking(self) -> bool:
         return self.language_area == LanguageArea.GERMAN
 
-    def get_absolute_url(self) -> str:
-        return reverse("territory:commune_detail", args=[self.nis])
+    def names_for_search(self) -> str:
+        """The value of `search_names` for the commune's current names."""
+        names = (self.name_fr, self.name_nl, self.name_de)
+        return "|".join(dict.fromkeys(search_key(name) for name in names if name))
 
 
 class PostalCode(models.Model):
@@ -181,4 +222,3 @@ class CodeSuccessor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_nis} → {self.commune_id}"
-

@@ -1,4 +1,16 @@
-from territory.models import CodeSuccessor, Commune
+"""Reading territory facts: each helper fetches what its page or endpoint shows in a
+fixed number of queries, whatever the number of rows."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from territory.models import (
+    Arrondissement,
+    CodeSuccessor,
+    Commune,
+    CommuneQuerySet,
+    Province,
+    Region,
+)
 
 
 def commune_resolve(nis: str) -> Commune | None:
@@ -11,3 +23,123 @@ def commune_resolve(nis: str) -> Commune | None:
     if successor is None:
         return None
     return queryset.filter(nis=successor.commune_id).first()
+
+
+def commune_successor_nis(nis: str) -> str | None:
+    """The code of the commune that took over a former code, or None."""
+    return (
+        CodeSuccessor.objects.filter(old_nis=nis)
+        .values_list("commune_id", flat=True)
+        .first()
+    )
+
+
+def commune_detail(nis: str) -> Commune | None:
+    """A commune in force with all it shows: its places, postal codes, former codes.
+
+    A former code gives None: see commune_successor_nis.
+    """
+    return (
+        Commune.objects.without_boundary()
+        .select_related("province", "arrondissement", "region")
+        .prefetch_related("postal_codes", "former_codes")
+        .filter(nis=nis)
+        .first()
+    )
+
+
+def commune_search(
+    *,
+    scope: str,
+    name: str = "",
+    postal_code: str = "",
+    province: str = "",
+    arrondissement: str = "",
+) -> CommuneQuerySet:
+    """Communes of a scope ("BE" or a region's code) matching every filter given.
+
+    The name matches any of the commune's names, ignoring accents and case. Ordered
+    by NIS code; postal codes prefetched.
+    """
+    communes = (
+        Commune.objects.in_scope(scope)
+        .without_boundary()
+        .select_related("province", "arrondissement", "region")
+        .prefetch_related("postal_codes")
+        .order_by("nis")
+    )
+    if name.strip():
+        communes = communes.named_like(name)
+    if postal_code:
+        communes = communes.filter(postal_codes__code=postal_code)
+    if province:
+        communes = communes.filter(province_id=province)
+    if arrondissement:
+        communes = communes.filter(arrondissement_id=arrondissement)
+    return communes
+
+
+def regions_in_scope(scope: str) -> QuerySet[Region]:
+    """The regions of a scope, each with `province_rows` (provinces with their counts
+    of arrondissements and communes) and `arrondissement_rows` (those outside any
+    province, Brussels-Capital's), and its own `commune_count`."""
+    provinces = provinces_with_counts()
+    loose = Arrondissement.objects.filter(province__isnull=True).annotate(
+        commune_count=Count("communes")
+    )
+    regions = Region.objects.annotate(commune_count=Count("communes")).prefetch_related(
+        Prefetch("provinces", queryset=provinces, to_attr="province_rows"),
+        Prefetch("arrondissements", queryset=loose, to_attr="arrondissement_rows"),
+    )
+    if scope != "BE":
+        regions = regions.filter(nis=scope)
+    return regions.order_by("nis")
+
+
+def provinces_with_counts(scope: str = "BE") -> QuerySet[Province]:
+    """Provinces with `arrondissement_count` and `commune_count` (loaded ones)."""
+    provinces = Province.objects.annotate(
+        arrondissement_count=Count("arrondissements", distinct=True),
+        commune_count=Count("communes", distinct=True),
+    ).order_by("nis")
+    if scope != "BE":
+        provinces = provinces.filter(region_id=scope)
+    return provinces
+
+
+def province_detail(nis: str) -> Province | None:
+    """A province with `commune_count` and `arrondissement_rows`, each with its
+    `commune_count`."""
+    arrondissements = Arrondissement.objects.annotate(
+        commune_count=Count("communes")
+    ).order_by("nis")
+    return (
+        Province.objects.select_related("region")
+        .annotate(commune_count=Count("communes"))
+        .prefetch_related(
+            Prefetch(
+                "arrondissements",
+                queryset=arrondissements,
+                to_attr="arrondissement_rows",
+            )
+        )
+        .filter(nis=nis)
+        .first()
+    )
+
+
+def arrondissement_detail(nis: str) -> Arrondissement | None:
+    """An arrondissement with `commune_rows`: its communes with their postal codes."""
+    communes = (
+        Commune.objects.without_boundary()
+        .prefetch_related("postal_codes")
+        .order_by("search_names")
+    )
+    return (
+        Arrondissement.objects.select_related("region", "province")
+        .prefetch_related(
+            Prefetch("communes", queryset=communes, to_attr="commune_rows")
+        )
+        .filter(nis=nis)
+        .first()
+    )
