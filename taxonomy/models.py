@@ -5,10 +5,16 @@ name in each language; administrators edit them in the admin. `load_reference`
 seeds them and never overwrites an edit.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lib.i18n import pick_name
+
+# Every term is named in the interface languages; public terms also in the
+# languages of the people the public directory serves.
+LANGUAGES = ("fr", "nl", "de", "en")
+PUBLIC_LANGUAGES = (*LANGUAGES, "uk", "ru")
 
 
 class Term(models.Model):
@@ -35,6 +41,10 @@ class Term(models.Model):
     @property
     def name(self) -> str:
         return pick_name(self, "name")
+
+    def name_in(self, language: str) -> str:
+        """The name in the given language, or the best fallback when it is empty."""
+        return str(getattr(self, f"name_{language}", "")) or pick_name(self, "name")
 
 
 class PublicTerm(Term):
@@ -81,6 +91,31 @@ class Theme(PublicTerm):
         verbose_name = _("thème")
         verbose_name_plural = _("thèmes")
 
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError(
+                {"parent": _("Un thème ne peut pas être son propre parent.")}
+            )
+        if self.parent is not None and self.parent.parent_id is not None:
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "Le parent doit être un thème principal, pas un sous-thème."
+                    )
+                }
+            )
+        if self.pk is not None and self.subthemes.exists():
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "Ce thème a des sous-thèmes : il ne peut pas en devenir un."
+                    )
+                }
+            )
+
 
 class TargetGroup(PublicTerm):
     class Meta(PublicTerm.Meta):
@@ -89,9 +124,36 @@ class TargetGroup(PublicTerm):
 
 
 class RelationType(Term):
+    """How one organisation relates to another, read "A <name> B".
+
+    The inverse name reads the same relation from B's side ("B <inverse name> A");
+    for a symmetric relation it is the name itself.
+    """
+
+    inverse_name_fr = models.CharField(
+        _("nom inverse (français)"), max_length=200, blank=True
+    )
+    inverse_name_nl = models.CharField(
+        _("nom inverse (néerlandais)"), max_length=200, blank=True
+    )
+    inverse_name_de = models.CharField(
+        _("nom inverse (allemand)"), max_length=200, blank=True
+    )
+    inverse_name_en = models.CharField(
+        _("nom inverse (anglais)"), max_length=200, blank=True
+    )
+
     class Meta(Term.Meta):
         verbose_name = _("type de relation")
         verbose_name_plural = _("types de relations")
+
+    @property
+    def inverse_name(self) -> str:
+        return pick_name(self, "inverse_name") or self.name
+
+    @property
+    def is_symmetric(self) -> bool:
+        return self.inverse_name_fr in ("", self.name_fr)
 
 
 class Competence(models.Model):
