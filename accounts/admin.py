@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -23,7 +23,7 @@ class UserCreationForm(forms.ModelForm[User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ("email", "full_name", "role", "is_active", "last_login")

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Nom complet"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Langue de l'interface et des e-mails"),
+        choices=lambda: settings.LANGUAGES,
+    )

@@ -38,7 +38,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser):
-    """A person who signs in. Their role says what they may do (accounts.permissions)."""
+    """A person who signs in; their role says what they may do (see permissions)."""
 
     email = models.EmailField(_("adresse e-mail"), unique=True)
     full_name = models.CharField(_("nom complet"), max_length=200, blank=True)

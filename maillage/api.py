@@ -6,6 +6,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
 
 from taxonomy.api import router as taxonomy_router
 from territory.api import router as territory_router
@@ -20,6 +21,8 @@ api = NinjaAPI(
         "displaced from Ukraine in Wallonia. Errors are RFC 9457 problem details."
     ),
     urls_namespace="api",
+    # Deny by default: an endpoint is public only when it says `auth=None`.
+    auth=django_auth,
 )
 
 
@@ -51,7 +54,9 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 
 @api.exception_handler(AuthenticationError)
-def on_unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+def on_unauthenticated(
+    request: HttpRequest, error: AuthenticationError
+) -> HttpResponse:
     return problem(request, 401, "Authentication is required.")
 
 
@@ -64,9 +69,7 @@ def on_invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
         }
         for item in error.errors
     ]
-    return problem(
-        request, 422, "The request is not valid: see errors.", errors=errors
-    )
+    return problem(request, 422, "The request is not valid: see errors.", errors=errors)
 
 
 api.add_router("/territory/", territory_router, tags=["territory"])

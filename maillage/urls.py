@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from maillage import views
 from maillage.api import api
 
 
-def _public_api_urls() -> tuple[list[object], str, str]:
+def _public_api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     """The API's URLs, exempt from the login redirect: the API answers 401 itself."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
@@ -27,5 +27,5 @@ urlpatterns = [
     path("territoire/", include("territory.urls")),
     path("vocabulaires/", include("taxonomy.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", _public_api_urls()),  # type: ignore[arg-type]
+    path("api/v1/", _public_api_urls()),
 ]

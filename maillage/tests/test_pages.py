@@ -1,0 +1,26 @@
+from lib.testing import BaseTestCase
+
+
+class ShellPageTests(BaseTestCase):
+    def test_it_shows_the_home_page_to_everyone(self):
+        for name, user in self.personas().items():
+            with self.subTest(persona=name):
+                self.login(user)
+                response = self.client.get("/")
+                self.assertContains(response, "Maillage")
+                self.assertContains(response, 'href="#main"')
+                self.assertContains(response, '<main id="main"')
+
+    def test_it_credits_statbel_in_the_footer(self):
+        self.assertContains(self.client.get("/"), "Statbel")
+        self.assertContains(self.client.get("/a-propos/"), "CC BY 4.0")
+
+    def test_it_shows_the_vocabularies_in_the_menu_only_once_signed_in(self):
+        self.assertNotContains(self.client.get("/"), 'href="/vocabulaires/"')
+        self.login(self.observer)
+        self.assertContains(self.client.get("/"), 'href="/vocabulaires/"')
+
+    def test_it_answers_an_unknown_page_with_a_friendly_404(self):
+        response = self.client.get("/nulle-part/")
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, "Page introuvable", status_code=404)
