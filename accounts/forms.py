@@ -11,8 +11,8 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "Adresse e-mail ou mot de passe incorrect. Les deux champs tiennent "
-            "compte des majuscules pour le mot de passe."
+            "Adresse e-mail ou mot de passe incorrect. Le mot de passe tient "
+            "compte des majuscules."
         ),
         "inactive": _("Ce compte est désactivé."),
     }
