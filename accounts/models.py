@@ -93,3 +93,35 @@ class User(AbstractBaseUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_staff
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 digest is stored; the token is shown
+    once, when created."""
+
+    user = models.ForeignKey(
+        User,
+        models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("utilisateur·rice"),
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(_("début du jeton"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(
+        _("dernière utilisation"), null=True, blank=True
+    )
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -33,6 +33,10 @@ RULES: dict[str, frozenset[Role]] = {
     "register.manage": frozenset({ADMIN, COORDINATOR}),
     # See contact persons who were not shared, export personal data.
     "personal_data.view": frozenset({ADMIN, COORDINATOR}),
+    # Read stakeholder assessments (judgements about organisations).
+    "assessment.view": frozenset({ADMIN, COORDINATOR, OBSERVER}),
+    # Focal points edit what belongs to the organisations they are members of.
+    "register.edit_own": frozenset({FOCAL_POINT}),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

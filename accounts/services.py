@@ -1,6 +1,10 @@
-from django.db import transaction
+import hashlib
+import secrets
 
-from accounts.models import Role, User
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, Role, User
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 - printed by `make run`, demo only
 DEMO_ACCOUNTS = (
@@ -26,3 +30,41 @@ def demo_accounts_create() -> list[tuple[User, bool]]:
             )
         accounts.append((user, created))
     return accounts
+
+
+TOKEN_PREFIX = "mlg_"  # noqa: S105 - a public marker, not a secret
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it with the secret, shown only this once."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret[:12], digest=token_digest(secret)
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_user(secret: str) -> User | None:
+    """The active user behind an active token, or None; records the token's use."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Write at most once a minute per token, not on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -6,8 +6,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import django_auth
 
+from accounts.api_auth import API_AUTH
 from taxonomy.api import router as taxonomy_router
 from territory.api import router as territory_router
 
@@ -22,7 +22,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     # Deny by default: an endpoint is public only when it says `auth=None`.
-    auth=django_auth,
+    auth=API_AUTH,
 )
 
 

@@ -49,10 +49,13 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    "simple_history",
     "lib",
     "accounts",
     "territory",
     "taxonomy",
+    "register",
+    "coordination",
     "maillage",
 ]
 
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]

@@ -19,6 +19,8 @@ EXPECTED = {
     "user.manage": {"admin"},
     "register.manage": {"admin", "coordinator"},
     "personal_data.view": {"admin", "coordinator"},
+    "assessment.view": {"admin", "coordinator", "observer"},
+    "register.edit_own": {"focal_point_a", "focal_point_b"},
 }
 
 

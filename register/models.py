@@ -1,0 +1,544 @@
+"""The register ("état des lieux"): who does what, where, when and for whom.
+
+Register objects are never deleted once referenced: organisations are archived.
+Every change is kept in history (django-simple-history); editable objects carry a
+`version` for optimistic locking (see services.py).
+"""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from register.validators import validate_enterprise_number
+from taxonomy.models import (
+    ActorType,
+    InstitutionalLevel,
+    RelationType,
+    Sector,
+    TargetGroup,
+    Theme,
+)
+from territory.models import Commune
+
+
+class SpokenLanguage(models.TextChoices):
+    FRENCH = "fr", _("français")
+    DUTCH = "nl", _("néerlandais")
+    GERMAN = "de", _("allemand")
+    ENGLISH = "en", _("anglais")
+    UKRAINIAN = "uk", _("ukrainien")
+    RUSSIAN = "ru", _("russe")
+    POLISH = "pl", _("polonais")
+    ROMANIAN = "ro", _("roumain")
+    ARABIC = "ar", _("arabe")
+    TURKISH = "tr", _("turc")
+    SPANISH = "es", _("espagnol")
+    ITALIAN = "it", _("italien")
+    PORTUGUESE = "pt", _("portugais")
+    PERSIAN = "fa", _("persan")
+    SIGN_LANGUAGE = "sgn", _("langue des signes")
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a writer sends the version it read; stale ones fail."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def active(self) -> "OrganisationQuerySet":
+        return self.filter(status=Organisation.Status.ACTIVE)
+
+    def published(self) -> "OrganisationQuerySet":
+        return self.active().filter(published=True)
+
+
+class Organisation(Versioned):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ARCHIVED = "archived", _("archivée")
+
+    name = models.CharField(_("nom"), max_length=255)
+    name_fr = models.CharField(_("nom officiel (français)"), max_length=255, blank=True)
+    name_nl = models.CharField(
+        _("nom officiel (néerlandais)"), max_length=255, blank=True
+    )
+    name_de = models.CharField(_("nom officiel (allemand)"), max_length=255, blank=True)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    enterprise_number = models.CharField(
+        _("numéro d'entreprise (BCE)"),
+        max_length=10,
+        blank=True,
+        validators=[validate_enterprise_number],
+        help_text=_("Dix chiffres, par exemple 0123.456.749."),
+    )
+    external_id = models.CharField(
+        _("identifiant externe"),
+        max_length=100,
+        blank=True,
+        help_text=_("Un identifiant stable venu d'un autre système, pour les imports."),
+    )
+    level = models.ForeignKey(
+        InstitutionalLevel,
+        models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("niveau institutionnel"),
+    )
+    sector = models.ForeignKey(
+        Sector, models.PROTECT, related_name="organisations", verbose_name=_("secteur")
+    )
+    actor_type = models.ForeignKey(
+        ActorType,
+        models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("type d'acteur"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("organisation parente"),
+    )
+    street = models.CharField(_("adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=4, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("commune"),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    languages = models.JSONField(_("langues parlées"), default=list, blank=True)
+    area_communes = models.ManyToManyField(
+        Commune,
+        blank=True,
+        related_name="organisations_operating",
+        verbose_name=_("zone d'action"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    published = models.BooleanField(
+        _("publiée"),
+        default=False,
+        help_text=_("Visible dans l'annuaire public."),
+    )
+    # Accent- and case-free text of the names, acronym and services, indexed by the
+    # database's own full-text search (see register/search.py).
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords(
+        m2m_fields=[area_communes], excluded_fields=["search_text"]
+    )
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["enterprise_number"]),
+            models.Index(fields=["external_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise_number"],
+                condition=~Q(enterprise_number=""),
+                name="organisation_unique_enterprise_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("register:organisation_detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+    def get_languages_display(self) -> list[str]:
+        labels = dict(SpokenLanguage.choices)
+        return [str(labels.get(code, code)) for code in self.languages]
+
+
+class Membership(models.Model):
+    """A user belongs to an organisation; focal points edit their organisations."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("utilisateur·rice"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation}"
+
+
+class Contact(Versioned):
+    """A contact person: personal data, shown to others only when shared."""
+
+    class LegalBasis(models.TextChoices):
+        CONSENT = "consent", _("consentement")
+        PUBLIC_TASK = "public_task", _("mission d'intérêt public")
+        LEGITIMATE_INTEREST = "legitimate_interest", _("intérêt légitime")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    function = models.CharField(_("fonction"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    is_focal_point = models.BooleanField(_("point focal"), default=False)
+    languages = models.JSONField(_("langues"), default=list, blank=True)
+    legal_basis = models.CharField(
+        _("base légale"), max_length=20, choices=LegalBasis.choices
+    )
+    consent_date = models.DateField(
+        _("date du consentement ou de l'information"), null=True, blank=True
+    )
+    shared = models.BooleanField(
+        _("partagé avec les autres organisations"),
+        default=False,
+        help_text=_(
+            "Sinon, seuls les coordinateur·rices et les membres de l'organisation "
+            "voient ce contact."
+        ),
+    )
+    last_verified = models.DateField(_("vérifié le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["organisation_id", "-is_focal_point", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(Versioned):
+    """A 4W row: who (organisation) does what (theme) where (communes) and when."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("prévu")
+        ONGOING = "ongoing", _("en cours")
+        SUSPENDED = "suspended", _("suspendu")
+        ENDED = "ended", _("terminé")
+
+    class DeliveryMode(models.TextChoices):
+        ON_SITE = "on_site", _("sur place")
+        REMOTE = "remote", _("à distance")
+        MOBILE = "mobile", _("mobile (itinérant)")
+        MIXED = "mixed", _("mixte")
+
+    class Access(models.TextChoices):
+        WALK_IN = "walk_in", _("sans rendez-vous")
+        APPOINTMENT = "appointment", _("sur rendez-vous")
+        REFERRAL = "referral", _("sur orientation d'un service")
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("gratuit")
+        CONTRIBUTION = "contribution", _("participation aux frais")
+        PAID = "paid", _("payant")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="services",
+        verbose_name=_("organisation"),
+    )
+    theme = models.ForeignKey(
+        Theme, models.PROTECT, related_name="services", verbose_name=_("thème")
+    )
+    subtheme = models.ForeignKey(
+        Theme,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subtheme_services",
+        verbose_name=_("sous-thème"),
+    )
+    title = models.CharField(_("intitulé"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    target_groups = models.ManyToManyField(
+        TargetGroup,
+        blank=True,
+        related_name="services",
+        verbose_name=_("publics cibles"),
+    )
+    eligibility = models.TextField(
+        _("conditions d'accès"),
+        blank=True,
+        help_text=_("Par exemple : attestation de protection temporaire requise."),
+    )
+    communes = models.ManyToManyField(
+        Commune,
+        through="ServiceCommune",
+        blank=True,
+        related_name="services",
+        verbose_name=_("communes desservies"),
+    )
+    delivery_mode = models.CharField(
+        _("modalité"),
+        max_length=10,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.ON_SITE,
+    )
+    languages = models.JSONField(_("langues"), default=list, blank=True)
+    capacity = models.PositiveIntegerField(_("capacité"), null=True, blank=True)
+    capacity_unit = models.CharField(
+        _("unité de capacité"),
+        max_length=60,
+        blank=True,
+        help_text=_("Par exemple : places, personnes par mois."),
+    )
+    cost = models.CharField(
+        _("coût"), max_length=12, choices=Cost.choices, default=Cost.FREE
+    )
+    access = models.CharField(
+        _("accès"), max_length=12, choices=Access.choices, default=Access.APPOINTMENT
+    )
+    referral_how = models.TextField(_("comment orienter"), blank=True)
+    opening_hours = models.TextField(_("horaires"), blank=True)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.ONGOING
+    )
+    funders = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="funded_services",
+        verbose_name=_("bailleurs de fonds"),
+    )
+    published = models.BooleanField(_("publié"), default=False)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords(
+        m2m_fields=[target_groups], excluded_fields=["search_text"]
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["organisation_id", "theme__position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="service_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("register:service_detail", args=[self.pk])
+
+    def get_languages_display(self) -> list[str]:
+        labels = dict(SpokenLanguage.choices)
+        return [str(labels.get(code, code)) for code in self.languages]
+
+
+class ServiceCommune(models.Model):
+    """A commune a service serves: the "where" of the 4W, one row per commune."""
+
+    service = models.ForeignKey(
+        Service, models.CASCADE, related_name="service_communes"
+    )
+    commune = models.ForeignKey(
+        Commune, models.PROTECT, related_name="service_communes"
+    )
+
+    class Meta:
+        verbose_name = _("commune desservie")
+        verbose_name_plural = _("communes desservies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "commune"], name="service_commune_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["commune", "service"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} @ {self.commune_id}"
+
+
+class Relation(Versioned):
+    """A typed, directed relation: `source` funds, refers to, coordinates… `target`."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("quotidienne")
+        WEEKLY = "weekly", _("hebdomadaire")
+        MONTHLY = "monthly", _("mensuelle")
+        QUARTERLY = "quarterly", _("trimestrielle")
+        YEARLY = "yearly", _("annuelle")
+        AD_HOC = "ad_hoc", _("ponctuelle")
+
+    source = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="relations_out",
+        verbose_name=_("organisation"),
+    )
+    target = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="relations_in",
+        verbose_name=_("organisation liée"),
+    )
+    type = models.ForeignKey(
+        RelationType, models.PROTECT, related_name="relations", verbose_name=_("type")
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="relations", verbose_name=_("thèmes")
+    )
+    frequency = models.CharField(
+        _("fréquence"), max_length=10, choices=Frequency.choices, blank=True
+    )
+    formal = models.BooleanField(
+        _("formalisée"),
+        default=False,
+        help_text=_("Une convention, un contrat ou un agrément l'encadre."),
+    )
+    since = models.DateField(_("depuis"), null=True, blank=True)
+    declared_by = models.ForeignKey(
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="declared_relations",
+        verbose_name=_("déclarée par"),
+    )
+    source_note = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("Par exemple : enquête de mars 2026, réunion de cadrage."),
+    )
+    note = models.TextField(_("remarque"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        ordering = ["source_id", "type__position", "target_id"]
+        indexes = [models.Index(fields=["target", "source"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="relation_not_to_itself"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target", "type"], name="relation_unique_per_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} ({self.type_id})"
+
+
+class Assessment(models.Model):
+    """A stakeholder assessment of an organisation at a date; the series is kept."""
+
+    class Attitude(models.TextChoices):
+        OPPOSED = "opposed", _("opposée")
+        RESERVED = "reserved", _("réservée")
+        NEUTRAL = "neutral", _("neutre")
+        SUPPORTIVE = "supportive", _("favorable")
+        CHAMPION = "champion", _("moteur")
+
+    class Strategy(models.TextChoices):
+        INFORM = "inform", _("informer")
+        CONSULT = "consult", _("consulter")
+        INVOLVE = "involve", _("impliquer")
+        COLLABORATE = "collaborate", _("collaborer")
+        EMPOWER = "empower", _("confier")
+
+    SCALE: ClassVar[list[tuple[int, str]]] = [(n, str(n)) for n in range(1, 6)]
+
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("organisation"),
+    )
+    influence = models.PositiveSmallIntegerField(_("influence (1–5)"), choices=SCALE)
+    interest = models.PositiveSmallIntegerField(_("intérêt (1–5)"), choices=SCALE)
+    attitude = models.CharField(_("attitude"), max_length=12, choices=Attitude.choices)
+    capacity = models.PositiveSmallIntegerField(_("capacité (1–5)"), choices=SCALE)
+    strategy = models.CharField(
+        _("stratégie d'engagement"), max_length=12, choices=Strategy.choices
+    )
+    assessed_on = models.DateField(_("date"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("auteur·rice"),
+    )
+    note = models.TextField(_("justification"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        ordering = ["organisation_id", "-assessed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(influence__range=(1, 5))
+                & Q(interest__range=(1, 5))
+                & Q(capacity__range=(1, 5)),
+                name="assessment_scales_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} @ {self.assessed_on}"

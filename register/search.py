@@ -1,0 +1,57 @@
+"""Full-text search in the database's own index, accent- and case-insensitive.
+
+Each searchable model keeps a `search_text` column: its words without accents,
+lower-cased (`normalise`). SQLite indexes it in an FTS5 table kept in step by
+triggers; PostgreSQL in a GIN index on `to_tsvector('simple', search_text)`. Both
+are created by the migration `0002_full_text_search`. A query matches rows that
+contain every word of it as a word or the start of one ("lieg" finds "Liège").
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+
+SEARCHABLE_TABLES = ("register_organisation", "register_service")
+MAX_WORDS = 8
+
+
+def normalise(text: str) -> str:
+    """'Liège – CPAS d’Eupen' → 'liege cpas d eupen'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[0-9a-z]+", stripped.casefold()))
+
+
+def search_text(parts: Iterable[str | None]) -> str:
+    return normalise(" ".join(part for part in parts if part))
+
+
+def search[M: models.Model](
+    queryset: models.QuerySet[M], query: str
+) -> models.QuerySet[M]:
+    """Filter a queryset of a searchable model to the rows matching the query."""
+    words = normalise(query).split()[:MAX_WORDS]
+    if not words:
+        return queryset
+    table = queryset.model._meta.db_table
+    if table not in SEARCHABLE_TABLES:
+        raise ValueError(f"{table} has no full-text index.")
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        # The words are [0-9a-z]+ after normalise() and go in as a parameter.
+        match = RawSQL(  # noqa: S611
+            f'to_tsvector(\'simple\', "{table}"."search_text") @@ '
+            "to_tsquery('simple', %s)",
+            [tsquery],
+            output_field=models.BooleanField(),
+        )
+        return queryset.alias(text_match=match).filter(text_match=True)  # type: ignore[return-value]
+    fts_query = " ".join(f'"{word}"*' for word in words)
+    ids = RawSQL(  # noqa: S611
+        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608
+        [fts_query],
+    )
+    return queryset.filter(id__in=ids)

@@ -1,0 +1,142 @@
+"""Reads of the register for the pages and the API, with a constant query count."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from register.models import (
+    Assessment,
+    Organisation,
+    Relation,
+    Service,
+    ServiceCommune,
+)
+from register.search import search
+from territory.models import Commune
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    """The register list's filters; every field is optional ('' means no filter)."""
+
+    q: str = ""
+    level: str = ""
+    sector: str = ""
+    actor_type: str = ""
+    theme: str = ""
+    target_group: str = ""
+    province: str = ""
+    arrondissement: str = ""
+    commune: str = ""
+    language: str = ""
+    status: str = "active"
+    sort: str = "name"
+
+
+def _served_communes(filters: OrganisationFilters) -> QuerySet[Commune] | None:
+    if filters.commune:
+        return Commune.objects.filter(pk=filters.commune)
+    if filters.arrondissement:
+        return Commune.objects.filter(arrondissement_id=filters.arrondissement)
+    if filters.province:
+        return Commune.objects.filter(province_id=filters.province)
+    return None
+
+
+def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
+    """Organisations matching the filters; a territory filter means 'serves it':
+    operates there or runs a service there."""
+    organisations: QuerySet[Organisation] = Organisation.objects.select_related(
+        "level", "sector", "actor_type", "commune"
+    )
+    if filters.status in {Organisation.Status.ACTIVE, Organisation.Status.ARCHIVED}:
+        organisations = organisations.filter(status=filters.status)
+    if filters.q:
+        organisations = search(organisations, filters.q)
+    for field in ("level", "sector", "actor_type"):
+        code = getattr(filters, field)
+        if code:
+            organisations = organisations.filter(**{f"{field}__code": code})
+    services = Service.objects.filter(organisation=OuterRef("pk"))
+    if filters.theme:
+        services = services.filter(
+            Q(theme__code=filters.theme) | Q(subtheme__code=filters.theme)
+        )
+    if filters.target_group:
+        services = services.filter(target_groups__code=filters.target_group)
+    communes = _served_communes(filters)
+    if communes is not None:
+        served = ServiceCommune.objects.filter(commune_id__in=communes.values("pk"))
+        services = services.filter(pk__in=served.values("service_id"))
+        if filters.theme or filters.target_group:
+            organisations = organisations.filter(Exists(services))
+        else:
+            area = Organisation.area_communes.through.objects.filter(
+                organisation_id=OuterRef("pk"), commune_id__in=communes.values("pk")
+            )
+            organisations = organisations.filter(Exists(area) | Exists(services))
+    elif filters.theme or filters.target_group:
+        organisations = organisations.filter(Exists(services))
+    if filters.language:
+        organisations = organisations.filter(
+            languages__icontains=f'"{filters.language}"'
+        )
+    return organisations.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def organisation_detail(pk: int) -> Organisation | None:
+    """An organisation with everything its page shows, in a fixed number of queries."""
+    return (
+        Organisation.objects.select_related(
+            "level", "sector", "actor_type", "parent", "commune"
+        )
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.select_related("theme", "subtheme")
+                .prefetch_related("target_groups")
+                .annotate(commune_count=Count("service_communes"))
+                .order_by("theme__position", "title"),
+            ),
+            Prefetch("children", queryset=Organisation.objects.order_by("name")),
+            Prefetch(
+                "relations_out",
+                queryset=Relation.objects.select_related("type", "target"),
+            ),
+            Prefetch(
+                "relations_in",
+                queryset=Relation.objects.select_related("type", "source"),
+            ),
+        )
+        .annotate(area_count=Count("area_communes", distinct=True))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def latest_assessment(organisation: Organisation) -> Assessment | None:
+    return (
+        Assessment.objects.select_related("author")
+        .filter(organisation=organisation)
+        .order_by("-assessed_on", "-id")
+        .first()
+    )
+
+
+def commune_services(commune: Commune) -> QuerySet[Service]:
+    """Services that serve a commune, with their organisation, by theme."""
+    return (
+        Service.objects.filter(
+            service_communes__commune=commune,
+            organisation__status=Organisation.Status.ACTIVE,
+        )
+        .select_related("organisation", "theme", "subtheme")
+        .order_by("theme__position", "theme__code", "organisation__name", "title")
+    )

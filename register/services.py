@@ -1,0 +1,532 @@
+"""Writes to the register. The HTML views and the API call these same functions.
+
+Every function validates before it writes (a ValidationError names the fields),
+runs in one transaction, records who made the change in history, and refuses a
+stale `version` with VersionConflict instead of overwriting someone else's edit.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from register.models import (
+    Assessment,
+    Contact,
+    Membership,
+    Organisation,
+    Relation,
+    Service,
+    ServiceCommune,
+)
+from register.search import search_text
+from register.validators import normalise_enterprise_number
+from territory.models import Commune, PostalCode
+
+
+class VersionConflict(Exception):
+    """The object changed since the writer read it; `current` is what is stored now."""
+
+    def __init__(self, current: Any) -> None:
+        super().__init__(f"{type(current).__name__} {current.pk} changed meanwhile.")
+        self.current = current
+
+
+def _check_version(current: Any, expected_version: int | None) -> None:
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current)
+
+
+def _assign(obj: Any, fields: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for name, value in fields.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def _save(obj: Any, *, by: User | None, reason: str = "") -> None:
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+
+
+# Organisations
+
+
+def postal_code_commune(postal_code: str, commune: Commune | None = None) -> Commune:
+    """The commune of a postal code; with two candidates, the one given must be one."""
+    candidates = list(
+        Commune.objects.filter(
+            pk__in=PostalCode.objects.filter(code=postal_code).values("commune_id")
+        )
+    )
+    if not candidates:
+        raise ValidationError(
+            {
+                "postal_code": _("Le code postal %(code)s n'existe pas.")
+                % {"code": postal_code}
+            }
+        )
+    if commune is not None:
+        if commune not in candidates:
+            raise ValidationError(
+                {
+                    "commune": _(
+                        "La commune %(commune)s ne correspond pas au code postal "
+                        "%(code)s."
+                    )
+                    % {"commune": commune, "code": postal_code}
+                }
+            )
+        return commune
+    if len(candidates) > 1:
+        raise ValidationError(
+            {
+                "commune": _(
+                    "Le code postal %(code)s dessert plusieurs communes : précisez-la."
+                )
+                % {"code": postal_code}
+            }
+        )
+    return candidates[0]
+
+
+def _clean_organisation_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(fields)
+    if "enterprise_number" in fields:
+        number = fields["enterprise_number"] or ""
+        fields["enterprise_number"] = (
+            normalise_enterprise_number(number) if number else ""
+        )
+    if fields.get("postal_code"):
+        fields["commune"] = postal_code_commune(
+            fields["postal_code"], fields.get("commune")
+        )
+    elif "postal_code" in fields:
+        fields["commune"] = fields.get("commune")
+    parent = fields.get("parent")
+    if parent is not None and parent.is_archived:
+        raise ValidationError(
+            {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
+        )
+    return fields
+
+
+def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
+    """Recompute the search text of organisations from their names and services."""
+    ids = list(organisation_ids)
+    services: dict[int, list[str]] = {pk: [] for pk in ids}
+    for organisation_id, title, description in Service.objects.filter(
+        organisation_id__in=ids
+    ).values_list("organisation_id", "title", "description"):
+        services[organisation_id] += [title, description]
+    for organisation in Organisation.objects.filter(pk__in=ids).only(
+        "name", "name_fr", "name_nl", "name_de", "acronym", "search_text"
+    ):
+        text = search_text(
+            [
+                organisation.name,
+                organisation.name_fr,
+                organisation.name_nl,
+                organisation.name_de,
+                organisation.acronym,
+                *services[organisation.pk],
+            ]
+        )
+        if text != organisation.search_text:
+            Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
+    for service in Service.objects.filter(organisation_id__in=ids).select_related(
+        "organisation"
+    ):
+        text = search_text(
+            [
+                service.title,
+                service.description,
+                service.organisation.name,
+                service.organisation.acronym,
+            ]
+        )
+        if text != service.search_text:
+            Service.objects.filter(pk=service.pk).update(search_text=text)
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    by: User,
+    fields: Mapping[str, Any],
+    area_communes: Iterable[Commune] = (),
+) -> Organisation:
+    organisation = Organisation(**_clean_organisation_fields(dict(fields)))
+    _save(organisation, by=by, reason=_("Création"))
+    organisation.area_communes.set(list(area_communes))
+    organisation_reindex(organisation_ids=[organisation.pk])
+    organisation.refresh_from_db()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    organisation_id: int,
+    by: User,
+    expected_version: int | None,
+    fields: Mapping[str, Any],
+    area_communes: Iterable[Commune] | None = None,
+    reason: str = "",
+) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    _check_version(organisation, expected_version)
+    changed = _assign(organisation, _clean_organisation_fields(dict(fields)))
+    if organisation.parent_id == organisation.pk:
+        raise ValidationError(
+            {"parent": _("Une organisation ne peut pas être sa propre parente.")}
+        )
+    area = None if area_communes is None else list(area_communes)
+    new_area = None if area is None else {commune.pk for commune in area}
+    old_area = set(organisation.area_communes.values_list("pk", flat=True))
+    if changed or (new_area is not None and new_area != old_area):
+        organisation.version += 1
+        _save(organisation, by=by, reason=reason or _("Modification"))
+        if area is not None and new_area != old_area:
+            organisation.area_communes.set(area)
+        organisation_reindex(organisation_ids=[organisation.pk])
+        organisation.refresh_from_db()
+    return organisation
+
+
+def _set_status(
+    organisation_id: int, *, by: User, expected_version: int | None, status: str
+) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    _check_version(organisation, expected_version)
+    if organisation.status != status:
+        organisation.status = status
+        organisation.version += 1
+        reason = (
+            _("Archivage")
+            if status == Organisation.Status.ARCHIVED
+            else _("Restauration")
+        )
+        _save(organisation, by=by, reason=reason)
+    return organisation
+
+
+@transaction.atomic
+def organisation_archive(
+    *, organisation_id: int, by: User, expected_version: int | None = None
+) -> Organisation:
+    """Archive instead of deleting: the organisation stays on what refers to it."""
+    return _set_status(
+        organisation_id,
+        by=by,
+        expected_version=expected_version,
+        status=Organisation.Status.ARCHIVED,
+    )
+
+
+@transaction.atomic
+def organisation_restore(
+    *, organisation_id: int, by: User, expected_version: int | None = None
+) -> Organisation:
+    return _set_status(
+        organisation_id,
+        by=by,
+        expected_version=expected_version,
+        status=Organisation.Status.ACTIVE,
+    )
+
+
+REVERTIBLE_FIELDS = (
+    "name",
+    "name_fr",
+    "name_nl",
+    "name_de",
+    "acronym",
+    "enterprise_number",
+    "external_id",
+    "level_id",
+    "sector_id",
+    "actor_type_id",
+    "parent_id",
+    "street",
+    "postal_code",
+    "commune_id",
+    "website",
+    "email",
+    "phone",
+    "languages",
+    "description",
+    "status",
+    "published",
+)
+
+
+@transaction.atomic
+def organisation_revert(
+    *, organisation_id: int, history_id: int, by: User
+) -> Organisation:
+    """Bring back the fields and area of a former version, as a new version."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    record = organisation.history.filter(history_id=history_id).first()
+    if record is None:
+        raise ValidationError(_("Cette version n'existe pas pour cette organisation."))
+    changed = _assign(
+        organisation, {name: getattr(record, name) for name in REVERTIBLE_FIELDS}
+    )
+    area = [row.commune for row in record.area_communes.select_related("commune")]
+    area_changed = {commune.pk for commune in area} != set(
+        organisation.area_communes.values_list("pk", flat=True)
+    )
+    if changed or area_changed:
+        organisation.version += 1
+        date = record.history_date.strftime("%Y-%m-%d %H:%M")
+        _save(
+            organisation,
+            by=by,
+            reason=_("Retour à la version du %(date)s") % {"date": date},
+        )
+        if area_changed:
+            organisation.area_communes.set(area)
+        organisation_reindex(organisation_ids=[organisation.pk])
+    return organisation
+
+
+# Memberships
+
+
+@transaction.atomic
+def membership_add(*, user: User, organisation: Organisation) -> Membership:
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=organisation
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, user: User, organisation: Organisation) -> None:
+    Membership.objects.filter(user=user, organisation=organisation).delete()
+
+
+# Contacts
+
+
+def _check_active(organisation: Organisation, field: str = "organisation") -> None:
+    if organisation.is_archived:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(organisation)s est archivée : restaurez-la avant d'y rattacher "
+                    "quelque chose."
+                )
+                % {"organisation": organisation}
+            }
+        )
+
+
+@transaction.atomic
+def contact_create(*, by: User, fields: Mapping[str, Any]) -> Contact:
+    contact = Contact(**fields)
+    _check_active(contact.organisation)
+    _save(contact, by=by, reason=_("Création"))
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact_id: int,
+    by: User,
+    expected_version: int | None,
+    fields: Mapping[str, Any],
+) -> Contact:
+    contact = Contact.objects.select_for_update().get(pk=contact_id)
+    _check_version(contact, expected_version)
+    if _assign(contact, fields):
+        contact.version += 1
+        _save(contact, by=by, reason=_("Modification"))
+    return contact
+
+
+@transaction.atomic
+def contact_erase(*, contact_id: int, by: User) -> None:
+    """Erase a contact person and the personal data in their history (GDPR)."""
+    Contact.objects.filter(pk=contact_id).delete()
+    # The deletion itself wrote one more history row: erase the whole trail.
+    Contact.history.filter(id=contact_id).delete()
+
+
+# Services
+
+
+def _check_service_references(
+    service: Service, funders: Iterable[Organisation]
+) -> None:
+    _check_active(service.organisation)
+    for funder in funders:
+        _check_active(funder, "funders")
+    if service.subtheme is not None and service.subtheme.parent_id != service.theme_id:
+        raise ValidationError(
+            {"subtheme": _("Ce sous-thème n'appartient pas au thème choisi.")}
+        )
+
+
+def _set_service_relations(
+    service: Service,
+    *,
+    communes: Iterable[Commune] | None,
+    target_groups: Iterable[Any] | None,
+    funders: Iterable[Organisation] | None,
+) -> None:
+    if communes is not None:
+        wanted = {commune.pk for commune in communes}
+        current = set(service.service_communes.values_list("commune_id", flat=True))
+        ServiceCommune.objects.filter(
+            service=service, commune_id__in=current - wanted
+        ).delete()
+        ServiceCommune.objects.bulk_create(
+            [ServiceCommune(service=service, commune_id=pk) for pk in wanted - current]
+        )
+    if target_groups is not None:
+        service.target_groups.set(list(target_groups))
+    if funders is not None:
+        service.funders.set(list(funders))
+
+
+@transaction.atomic
+def service_create(
+    *,
+    by: User,
+    fields: Mapping[str, Any],
+    communes: Iterable[Commune] = (),
+    target_groups: Iterable[Any] = (),
+    funders: Iterable[Organisation] = (),
+) -> Service:
+    service = Service(**fields)
+    funders = list(funders)
+    _check_service_references(service, funders)
+    _save(service, by=by, reason=_("Création"))
+    _set_service_relations(
+        service, communes=communes, target_groups=target_groups, funders=funders
+    )
+    organisation_reindex(organisation_ids=[service.organisation_id])
+    service.refresh_from_db()
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    service_id: int,
+    by: User,
+    expected_version: int | None,
+    fields: Mapping[str, Any],
+    communes: Iterable[Commune] | None = None,
+    target_groups: Iterable[Any] | None = None,
+    funders: Iterable[Organisation] | None = None,
+) -> Service:
+    service = Service.objects.select_for_update().get(pk=service_id)
+    _check_version(service, expected_version)
+    _assign(service, fields)
+    funders = None if funders is None else list(funders)
+    _check_service_references(service, funders or [])
+    service.version += 1
+    _save(service, by=by, reason=_("Modification"))
+    _set_service_relations(
+        service, communes=communes, target_groups=target_groups, funders=funders
+    )
+    organisation_reindex(organisation_ids=[service.organisation_id])
+    service.refresh_from_db()
+    return service
+
+
+@transaction.atomic
+def service_delete(*, service_id: int, by: User) -> None:
+    service = Service.objects.get(pk=service_id)
+    organisation_id = service.organisation_id
+    service._history_user = by  # type: ignore[attr-defined]
+    service.delete()
+    organisation_reindex(organisation_ids=[organisation_id])
+
+
+# Relations
+
+
+def _check_relation(relation: Relation) -> None:
+    if relation.source_id == relation.target_id:
+        raise ValidationError(
+            {
+                "target": _(
+                    "Une organisation ne peut pas être en relation avec elle-même."
+                )
+            }
+        )
+    _check_active(relation.source, "source")
+    _check_active(relation.target, "target")
+    duplicate = Relation.objects.filter(
+        source_id=relation.source_id,
+        target_id=relation.target_id,
+        type=relation.type_id,
+    ).exclude(pk=relation.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            {"type": _("Cette relation existe déjà entre ces deux organisations.")}
+        )
+
+
+@transaction.atomic
+def relation_create(
+    *, by: User, fields: Mapping[str, Any], themes: Iterable[Any] = ()
+) -> Relation:
+    relation = Relation(**fields)
+    _check_relation(relation)
+    _save(relation, by=by, reason=_("Création"))
+    relation.themes.set(list(themes))
+    return relation
+
+
+@transaction.atomic
+def relation_update(
+    *,
+    relation_id: int,
+    by: User,
+    expected_version: int | None,
+    fields: Mapping[str, Any],
+    themes: Iterable[Any] | None = None,
+) -> Relation:
+    relation = Relation.objects.select_for_update().get(pk=relation_id)
+    _check_version(relation, expected_version)
+    _assign(relation, fields)
+    _check_relation(relation)
+    relation.version += 1
+    _save(relation, by=by, reason=_("Modification"))
+    if themes is not None:
+        relation.themes.set(list(themes))
+    return relation
+
+
+@transaction.atomic
+def relation_delete(*, relation_id: int, by: User) -> None:
+    relation = Relation.objects.get(pk=relation_id)
+    relation._history_user = by  # type: ignore[attr-defined]
+    relation.delete()
+
+
+# Assessments
+
+
+@transaction.atomic
+def assessment_create(*, by: User, fields: Mapping[str, Any]) -> Assessment:
+    """Record a new assessment; earlier ones stay as the series."""
+    assessment = Assessment(author=by, **fields)
+    _check_active(assessment.organisation)
+    assessment.full_clean()
+    assessment.save()
+    return assessment
