@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from coordination.models import BodyMember, CoordinationBody
 from register.models import Organisation
-from register.services import VersionConflict
+from register.services import VersionConflict, history_mark, history_squash
 from taxonomy.models import Theme
 from territory.models import Commune
 
@@ -84,6 +84,7 @@ def body_create(
         themes=themes,
         members=member_list,
     )
+    history_squash(body, 0)
     return body
 
 
@@ -102,6 +103,7 @@ def body_update(
     body = CoordinationBody.objects.select_for_update().get(pk=body_id)
     if expected_version is not None and body.version != expected_version:
         raise VersionConflict(body)
+    mark = history_mark(body)
     convenor_list = None if convenors is None else list(convenors)
     member_list = None if members is None else list(members)
     _check_organisations(convenor_list or [], "convenors")
@@ -119,4 +121,5 @@ def body_update(
         themes=themes,
         members=member_list,
     )
+    history_squash(body, mark)
     return body

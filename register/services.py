@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -47,6 +48,20 @@ def _assign(obj: Any, fields: Mapping[str, Any]) -> list[str]:
             setattr(obj, name, value)
             changed.append(name)
     return changed
+
+
+def history_mark(obj: Any) -> int:
+    """The newest history row of an object, to squash what one write adds after it."""
+    latest: int | None = obj.history.aggregate(latest=Max("history_id"))["latest"]
+    return latest or 0
+
+
+def history_squash(obj: Any, after: int) -> None:
+    """Keep one history row per write: each many-to-many change adds its own row."""
+    rows = obj.history.filter(history_id__gt=after)
+    newest = rows.order_by("-history_id").values_list("history_id", flat=True).first()
+    if newest is not None:
+        rows.exclude(history_id=newest).delete()
 
 
 def _save(obj: Any, *, by: User | None, reason: str = "") -> None:
@@ -167,6 +182,7 @@ def organisation_create(
     organisation = Organisation(**_clean_organisation_fields(dict(fields)))
     _save(organisation, by=by, reason=_("Création"))
     organisation.area_communes.set(list(area_communes))
+    history_squash(organisation, 0)
     organisation_reindex(organisation_ids=[organisation.pk])
     organisation.refresh_from_db()
     return organisation
@@ -184,6 +200,7 @@ def organisation_update(
 ) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     _check_version(organisation, expected_version)
+    mark = history_mark(organisation)
     changed = _assign(organisation, _clean_organisation_fields(dict(fields)))
     if organisation.parent_id == organisation.pk:
         raise ValidationError(
@@ -197,6 +214,7 @@ def organisation_update(
         _save(organisation, by=by, reason=reason or _("Modification"))
         if area is not None and new_area != old_area:
             organisation.area_communes.set(area)
+        history_squash(organisation, mark)
         organisation_reindex(organisation_ids=[organisation.pk])
         organisation.refresh_from_db()
     return organisation
@@ -276,6 +294,7 @@ def organisation_revert(
     """Bring back the fields and area of a former version, as a new version."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     record = organisation.history.filter(history_id=history_id).first()
+    mark = history_mark(organisation)
     if record is None:
         raise ValidationError(_("Cette version n'existe pas pour cette organisation."))
     changed = _assign(
@@ -295,6 +314,7 @@ def organisation_revert(
         )
         if area_changed:
             organisation.area_communes.set(area)
+        history_squash(organisation, mark)
         organisation_reindex(organisation_ids=[organisation.pk])
     return organisation
 
@@ -416,6 +436,7 @@ def service_create(
     _set_service_relations(
         service, communes=communes, target_groups=target_groups, funders=funders
     )
+    history_squash(service, 0)
     organisation_reindex(organisation_ids=[service.organisation_id])
     service.refresh_from_db()
     return service
@@ -434,6 +455,7 @@ def service_update(
 ) -> Service:
     service = Service.objects.select_for_update().get(pk=service_id)
     _check_version(service, expected_version)
+    mark = history_mark(service)
     _assign(service, fields)
     funders = None if funders is None else list(funders)
     _check_service_references(service, funders or [])
@@ -442,6 +464,7 @@ def service_update(
     _set_service_relations(
         service, communes=communes, target_groups=target_groups, funders=funders
     )
+    history_squash(service, mark)
     organisation_reindex(organisation_ids=[service.organisation_id])
     service.refresh_from_db()
     return service
@@ -489,6 +512,7 @@ def relation_create(
     _check_relation(relation)
     _save(relation, by=by, reason=_("Création"))
     relation.themes.set(list(themes))
+    history_squash(relation, 0)
     return relation
 
 
@@ -503,12 +527,14 @@ def relation_update(
 ) -> Relation:
     relation = Relation.objects.select_for_update().get(pk=relation_id)
     _check_version(relation, expected_version)
+    mark = history_mark(relation)
     _assign(relation, fields)
     _check_relation(relation)
     relation.version += 1
     _save(relation, by=by, reason=_("Modification"))
     if themes is not None:
         relation.themes.set(list(themes))
+    history_squash(relation, mark)
     return relation
 
 

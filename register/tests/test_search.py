@@ -1,0 +1,65 @@
+"""Full-text search runs in the database's own index, on SQLite and PostgreSQL."""
+
+from typing import ClassVar
+
+from django.db import connection
+from django.test import TestCase
+
+from register.models import Organisation
+from register.search import normalise, search
+
+
+def make(name: str, text: str) -> Organisation:
+    from taxonomy.models import ActorType, InstitutionalLevel, Sector
+    from taxonomy.services import vocabularies_load
+
+    if not Sector.objects.exists():
+        vocabularies_load()
+    return Organisation.objects.create(
+        name=name,
+        level=InstitutionalLevel.objects.get(code="municipal"),
+        sector=Sector.objects.get(code="public"),
+        actor_type=ActorType.objects.get(code="cpas"),
+        search_text=normalise(text),
+    )
+
+
+class SearchTests(TestCase):
+    liege: ClassVar[Organisation]
+    eupen: ClassVar[Organisation]
+    cri: ClassVar[Organisation]
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.liege = make("CPAS de Liège", "CPAS de Liège aide sociale")
+        cls.eupen = make("ÖSHZ Eupen", "ÖSHZ Eupen Sozialhilfe")
+        cls.cri = make("CRIPEL", "Centre régional d'intégration de Liège CRIPEL")
+
+    def names(self, query: str) -> list[str]:
+        return sorted(
+            search(Organisation.objects.all(), query).values_list("name", flat=True)
+        )
+
+    def test_it_ignores_accents_and_case(self):
+        self.assertEqual(self.names("LIEGE"), ["CPAS de Liège", "CRIPEL"])
+        self.assertEqual(self.names("oshz"), ["ÖSHZ Eupen"])
+
+    def test_it_matches_word_prefixes_and_needs_every_word(self):
+        self.assertEqual(self.names("integr lie"), ["CRIPEL"])
+        self.assertEqual(self.names("liege eupen"), [])
+
+    def test_it_treats_punctuation_and_operators_as_plain_text(self):
+        self.assertEqual(self.names('cpas" * (-'), ["CPAS de Liège"])
+        self.assertEqual(self.names("   "), ["CPAS de Liège", "CRIPEL", "ÖSHZ Eupen"])
+
+    def test_it_follows_updates_and_deletions(self):
+        Organisation.objects.filter(pk=self.eupen.pk).update(search_text="cpas eupen")
+        self.assertEqual(self.names("cpas"), ["CPAS de Liège", "ÖSHZ Eupen"])
+        Organisation.objects.filter(pk=self.liege.pk).delete()
+        self.assertEqual(self.names("cpas"), ["ÖSHZ Eupen"])
+
+    def test_it_uses_the_database_index(self):
+        queryset = search(Organisation.objects.all(), "liege")
+        sql = str(queryset.query)
+        expected = "to_tsvector" if connection.vendor == "postgresql" else "_fts MATCH"
+        self.assertIn(expected, sql)
