@@ -3,7 +3,8 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from accounts.models import User
 from accounts.services import api_token_user
@@ -17,5 +18,20 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class SessionAuth(NinjaSessionAuth):
+    """The browser's session, CSRF-checked on unsafe methods.
+
+    Without a session cookie there is nothing to protect from forgery: skip the
+    CSRF check so that such a request (a wrong token, no credentials) gets 401,
+    not a CSRF 403.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        key: str | None = super()._get_key(request)
+        return key
+
+
 # Deny by default: every endpoint needs one of these unless it says `auth=None`.
-API_AUTH: list[Any] = [TokenAuth(), django_auth]
+API_AUTH: list[Any] = [TokenAuth(), SessionAuth()]

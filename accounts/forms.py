@@ -24,3 +24,14 @@ class ProfileForm(forms.Form):
         label=_("Langue de l'interface et des e-mails"),
         choices=lambda: settings.LANGUAGES,
     )
+
+
+class ApiTokenForm(forms.Form):
+    # The profile page holds two forms: keep this one's names and ids apart.
+    prefix = "token"
+
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        help_text=_("Pour le reconnaître, par exemple « Script d'import du CPAS »."),
+    )

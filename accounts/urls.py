@@ -9,6 +9,12 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("profil/jetons/", views.token_create, name="api_token_create"),
+    path(
+        "profil/jetons/<int:pk>/revoquer/",
+        views.token_revoke,
+        name="api_token_revoke",
+    ),
     path(
         "mot-de-passe/",
         views.PasswordChangeView.as_view(),

@@ -1,13 +1,22 @@
 """The one API of the platform, under /api/v1/. Each app adds its own router."""
 
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_auth import API_AUTH
+from coordination.api import CONFLICT_OUT as COORDINATION_CONFLICT_OUT
+from coordination.api import router as coordination_router
+from lib.problems import field_errors
+from register.api import CONFLICT_OUT as REGISTER_CONFLICT_OUT
+from register.api import router as register_router
+from register.services import VersionConflict
 from taxonomy.api import router as taxonomy_router
 from territory.api import router as territory_router
 
@@ -57,20 +66,73 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 def on_unauthenticated(
     request: HttpRequest, error: AuthenticationError
 ) -> HttpResponse:
-    return problem(request, 401, "Authentication is required.")
+    response = problem(
+        request,
+        401,
+        "Authentication is required: a session, or a personal API token sent as "
+        "`Authorization: Bearer TOKEN` (create one on your profile page).",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+BODY_PARAMETER = "payload"
+
+
+def _location(loc: Iterable[object]) -> str:
+    """'body.payload.name' → 'body.name': the request body schema's parameter is
+    named `payload` in every operation, and clients know the body, not the name."""
+    parts = [str(part) for part in loc]
+    if parts[:2] == ["body", BODY_PARAMETER]:
+        del parts[1]
+    return ".".join(parts)
 
 
 @api.exception_handler(ValidationError)
 def on_invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     errors = [
-        {
-            "location": ".".join(str(part) for part in item.get("loc", ())),
-            "message": item.get("msg", ""),
-        }
+        {"location": _location(item.get("loc", ())), "message": item.get("msg", "")}
         for item in error.errors
     ]
     return problem(request, 422, "The request is not valid: see errors.", errors=errors)
 
 
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, str(error) or "You may not do this.")
+
+
+@api.exception_handler(DjangoValidationError)
+def on_refused(request: HttpRequest, error: DjangoValidationError) -> HttpResponse:
+    """A service refused the data: nothing was written."""
+    return problem(
+        request,
+        422,
+        "The request is not valid: see errors. Nothing was written.",
+        errors=field_errors(error),
+    )
+
+
+CONFLICT_OUT = {**REGISTER_CONFLICT_OUT, **COORDINATION_CONFLICT_OUT}
+
+
+@api.exception_handler(VersionConflict)
+def on_conflict(request: HttpRequest, error: VersionConflict) -> HttpResponse:
+    """A stale `version`: someone changed the object since the client read it."""
+    current = error.current
+    serialise = CONFLICT_OUT.get(type(current))
+    return problem(
+        request,
+        409,
+        f"It changed since you read it: version {current.version} is current. "
+        "Nothing was written: read it again (see `current`), apply your change and "
+        "send it with the current version.",
+        version=current.version,
+        current=serialise(current).model_dump(mode="json") if serialise else None,
+    )
+
+
 api.add_router("/territory/", territory_router, tags=["territory"])
 api.add_router("/taxonomy/", taxonomy_router, tags=["taxonomy"])
+api.add_router("/register/", register_router, tags=["register"])
+api.add_router("/coordination/", coordination_router, tags=["coordination"])

@@ -117,8 +117,9 @@ def _clean_organisation_fields(fields: dict[str, Any]) -> dict[str, Any]:
     fields = dict(fields)
     if "enterprise_number" in fields:
         number = fields["enterprise_number"] or ""
+        # Text without digits stays as typed, so that the validator refuses it.
         fields["enterprise_number"] = (
-            normalise_enterprise_number(number) if number else ""
+            (normalise_enterprise_number(number) or number) if number else ""
         )
     if fields.get("postal_code"):
         fields["commune"] = postal_code_commune(
@@ -132,6 +133,26 @@ def _clean_organisation_fields(fields: dict[str, Any]) -> dict[str, Any]:
             {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
         )
     return fields
+
+
+def _check_enterprise_number_free(organisation: Organisation) -> None:
+    # The unique constraint alone would give a message naming no field.
+    number = organisation.enterprise_number
+    if not number:
+        return
+    taken = Organisation.objects.filter(enterprise_number=number).exclude(
+        pk=organisation.pk
+    )
+    if taken.exists():
+        raise ValidationError(
+            {
+                "enterprise_number": _(
+                    "Une autre organisation porte déjà le numéro d'entreprise "
+                    "%(number)s."
+                )
+                % {"number": number}
+            }
+        )
 
 
 def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
@@ -180,6 +201,7 @@ def organisation_create(
     area_communes: Iterable[Commune] = (),
 ) -> Organisation:
     organisation = Organisation(**_clean_organisation_fields(dict(fields)))
+    _check_enterprise_number_free(organisation)
     _save(organisation, by=by, reason=_("Création"))
     organisation.area_communes.set(list(area_communes))
     history_squash(organisation, 0)
@@ -211,6 +233,7 @@ def organisation_update(
     old_area = set(organisation.area_communes.values_list("pk", flat=True))
     if changed or (new_area is not None and new_area != old_area):
         organisation.version += 1
+        _check_enterprise_number_free(organisation)
         _save(organisation, by=by, reason=reason or _("Modification"))
         if area is not None and new_area != old_area:
             organisation.area_communes.set(area)
@@ -395,6 +418,14 @@ def _check_service_references(
     if service.subtheme is not None and service.subtheme.parent_id != service.theme_id:
         raise ValidationError(
             {"subtheme": _("Ce sous-thème n'appartient pas au thème choisi.")}
+        )
+    if (
+        service.start_date is not None
+        and service.end_date is not None
+        and service.end_date < service.start_date
+    ):
+        raise ValidationError(
+            {"end_date": _("La date de fin précède la date de début.")}
         )
 
 
