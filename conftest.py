@@ -73,4 +73,5 @@ def pytest_report_header(config: Any) -> str:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"
+    engine = str(database["ENGINE"]).rsplit(".", 1)[-1]
+    return f"database: {engine} ({database['NAME']})"

@@ -7,16 +7,30 @@ from accounts.permissions import can
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The main menu: only the sections that exist and that the user may open."""
-    items: list[tuple[str, str | Promise]] = [
-        (reverse("territory:province_list"), _("Territoire")),
-    ]
+    """The main menu: only the sections that exist and that the user may open.
+
+    An item is current on every page under its section's prefix."""
+    items: list[tuple[str, str, str | Promise]] = []
     if can(request.user, "internal.view"):
-        items.append((reverse("taxonomy:index"), _("Vocabulaires")))
+        items += [
+            (
+                reverse("register:organisation_list"),
+                "/registre/",
+                _("État des lieux"),
+            ),
+            (
+                reverse("coordination:body_list"),
+                "/coordination/",
+                _("Organes de coordination"),
+            ),
+        ]
+    items.append((reverse("territory:province_list"), "/territoire/", _("Territoire")))
+    if can(request.user, "internal.view"):
+        items.append((reverse("taxonomy:index"), "/vocabulaires/", _("Vocabulaires")))
     current = request.path
     return {
         "navigation": [
-            {"url": url, "label": label, "current": current.startswith(url)}
-            for url, label in items
+            {"url": url, "label": label, "current": current.startswith(prefix)}
+            for url, prefix, label in items
         ]
     }

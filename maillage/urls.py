@@ -26,6 +26,8 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("territoire/", include("territory.urls")),
     path("vocabulaires/", include("taxonomy.urls")),
+    path("registre/", include("register.urls")),
+    path("coordination/", include("coordination.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", _public_api_urls()),
 ]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from register.models import (
     Assessment,
@@ -40,19 +40,29 @@ class OrganisationFilters:
     sort: str = "name"
 
 
-def _served_communes(filters: OrganisationFilters) -> QuerySet[Commune] | None:
+def _served_communes(filters: OrganisationFilters) -> Q | None:
+    """The territory filter as a lookup on a `commune_id` column."""
     if filters.commune:
-        return Commune.objects.filter(pk=filters.commune)
+        return Q(commune_id=filters.commune)
     if filters.arrondissement:
-        return Commune.objects.filter(arrondissement_id=filters.arrondissement)
+        return Q(commune_id__in=_communes(arrondissement_id=filters.arrondissement))
     if filters.province:
-        return Commune.objects.filter(province_id=filters.province)
+        return Q(commune_id__in=_communes(province_id=filters.province))
     return None
+
+
+def _communes(**lookup: str) -> QuerySet[Commune, str]:
+    return Commune.objects.filter(**lookup).values_list("pk", flat=True)
 
 
 def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
     """Organisations matching the filters; a territory filter means 'serves it':
-    operates there or runs a service there."""
+    operates there or runs a service there.
+
+    Each filter on services or places is one uncorrelated `id IN (…)` subquery that
+    starts from the most selective index (service × commune, then the service),
+    which both databases plan well at scale.
+    """
     organisations: QuerySet[Organisation] = Organisation.objects.select_related(
         "level", "sector", "actor_type", "commune"
     )
@@ -64,26 +74,29 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
         code = getattr(filters, field)
         if code:
             organisations = organisations.filter(**{f"{field}__code": code})
-    services = Service.objects.filter(organisation=OuterRef("pk"))
-    if filters.theme:
-        services = services.filter(
-            Q(theme__code=filters.theme) | Q(subtheme__code=filters.theme)
-        )
-    if filters.target_group:
-        services = services.filter(target_groups__code=filters.target_group)
-    communes = _served_communes(filters)
-    if communes is not None:
-        served = ServiceCommune.objects.filter(commune_id__in=communes.values("pk"))
-        services = services.filter(pk__in=served.values("service_id"))
-        if filters.theme or filters.target_group:
-            organisations = organisations.filter(Exists(services))
-        else:
-            area = Organisation.area_communes.through.objects.filter(
-                organisation_id=OuterRef("pk"), commune_id__in=communes.values("pk")
+    place = _served_communes(filters)
+    if filters.theme or filters.target_group:
+        services = Service.objects.all()
+        if filters.theme:
+            services = services.filter(
+                Q(theme__code=filters.theme) | Q(subtheme__code=filters.theme)
             )
-            organisations = organisations.filter(Exists(area) | Exists(services))
-    elif filters.theme or filters.target_group:
-        organisations = organisations.filter(Exists(services))
+        if filters.target_group:
+            services = services.filter(target_groups__code=filters.target_group)
+        if place is not None:
+            served = ServiceCommune.objects.filter(place).values("service_id")
+            services = services.filter(pk__in=served)
+        organisations = organisations.filter(pk__in=services.values("organisation_id"))
+    elif place is not None:
+        runs_services = ServiceCommune.objects.filter(place).values(
+            "service__organisation_id"
+        )
+        operates = Organisation.area_communes.through.objects.filter(place).values(
+            "organisation_id"
+        )
+        organisations = organisations.filter(
+            Q(pk__in=operates) | Q(pk__in=runs_services)
+        )
     if filters.language:
         organisations = organisations.filter(
             languages__icontains=f'"{filters.language}"'
@@ -106,13 +119,18 @@ def organisation_detail(pk: int) -> Organisation | None:
                 .order_by("theme__position", "title"),
             ),
             Prefetch("children", queryset=Organisation.objects.order_by("name")),
+            # The page shows each relation's declaring organisation and themes.
             Prefetch(
                 "relations_out",
-                queryset=Relation.objects.select_related("type", "target"),
+                queryset=Relation.objects.select_related(
+                    "type", "target", "declared_by"
+                ).prefetch_related("themes"),
             ),
             Prefetch(
                 "relations_in",
-                queryset=Relation.objects.select_related("type", "source"),
+                queryset=Relation.objects.select_related(
+                    "type", "source", "declared_by"
+                ).prefetch_related("themes"),
             ),
         )
         .annotate(area_count=Count("area_communes", distinct=True))

@@ -1,0 +1,184 @@
+"""Forms of the coordination bodies' pages; the views save through
+coordination.services."""
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import BodyMember, CoordinationBody
+from register.forms import (
+    AREA_SHORTCUTS,
+    FieldsetForm,
+    add_area_fields,
+    cleaned_area,
+    grouped_themes,
+    usable_terms,
+)
+from register.models import Organisation
+from taxonomy.models import InstitutionalLevel, Theme
+from territory.models import Commune
+
+
+class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
+    convenors = forms.ModelMultipleChoiceField(
+        label=_("Organisations qui le convoquent"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = CoordinationBody
+        fields = [
+            "name",
+            "acronym",
+            "level",
+            "status",
+            "mandate",
+            "formality",
+            "decision_power",
+            "frequency",
+            "description",
+        ]
+
+    fieldsets = (
+        (_("Identité"), ["name", "acronym", "level", "status", "convenors"]),
+        (
+            _("Mandat et fonctionnement"),
+            ["mandate", "formality", "decision_power", "frequency", "description"],
+        ),
+        (_("Thèmes"), ["themes"]),
+        (_("Territoire couvert"), ["communes", *AREA_SHORTCUTS]),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        body = self.instance
+        editing = body.pk is not None
+        self.fields["level"].queryset = usable_terms(  # type: ignore[attr-defined]
+            InstitutionalLevel, [body.level_id if editing else None]
+        )
+        current_convenors = (
+            list(body.convenors.values_list("pk", flat=True)) if editing else []
+        )
+        self.fields["convenors"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            Q(status=Organisation.Status.ACTIVE) | Q(pk__in=current_convenors)
+        ).only("id", "name", "acronym")
+        current_themes = (
+            list(body.themes.values_list("pk", flat=True)) if editing else []
+        )
+        themes = list(usable_terms(Theme, current_themes).order_by("position", "code"))
+        self.fields["themes"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[theme.pk for theme in themes]
+        )
+        self.fields["themes"].widget.choices = grouped_themes(themes)
+        if not self.is_bound and editing:
+            self.initial.setdefault("convenors", current_convenors)
+            self.initial.setdefault("themes", current_themes)
+        add_area_fields(
+            self,
+            "communes",
+            _("Communes du territoire couvert"),
+            body.communes.all() if editing else (),
+        )
+        if editing:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.initial.setdefault("version", body.version)
+
+    def body_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+    def area(self) -> list[Commune]:
+        if not hasattr(self, "_area"):
+            self._area = cleaned_area(self, "communes")
+        return self._area
+
+    def submitted_values(self) -> dict[str, Any]:
+        return {**self.cleaned_data, "communes": self.area()}
+
+
+class MemberForm(forms.Form):
+    """One member row; an empty row is ignored."""
+
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), required=False, coerce=int, empty_value=None
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        required=False,
+        choices=[("", "---------"), *BodyMember.Role.choices],
+    )
+
+    def __init__(
+        self, *args: Any, organisation_choices: list[tuple[Any, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = organisation_choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("organisation") and not cleaned.get("role"):
+            self.add_error("role", _("Choisissez le rôle de cette organisation."))
+        if cleaned.get("role") and not cleaned.get("organisation"):
+            self.add_error("organisation", _("Choisissez l'organisation."))
+        return cleaned
+
+
+class BaseMemberFormSet(forms.BaseFormSet[MemberForm]):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[int] = set()
+        for form in self.forms:
+            organisation = form.cleaned_data.get("organisation")
+            if organisation is None:
+                continue
+            if organisation in seen:
+                raise ValidationError(
+                    _("Une organisation figure deux fois parmi les membres.")
+                )
+            seen.add(organisation)
+
+    def members(self) -> list[tuple[Organisation, str]]:
+        """The filled rows as (organisation, role) pairs, in one query."""
+        rows = [
+            (form.cleaned_data["organisation"], form.cleaned_data["role"])
+            for form in self.forms
+            if form.cleaned_data.get("organisation")
+        ]
+        organisations = Organisation.objects.in_bulk([pk for pk, _role in rows])
+        return [(organisations[pk], role) for pk, role in rows if pk in organisations]
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=3, max_num=500
+)
+
+
+def member_formset(
+    data: Any = None, *, body: CoordinationBody | None = None
+) -> BaseMemberFormSet:
+    """The members' rows: the organisations' choices are read once for all rows."""
+    members = list(body.members.select_related("organisation")) if body else []
+    current = [member.organisation_id for member in members]
+    organisations = Organisation.objects.filter(
+        Q(status=Organisation.Status.ACTIVE) | Q(pk__in=current)
+    ).only("id", "name", "acronym")
+    choices = [("", "---------"), *((o.pk, str(o)) for o in organisations)]
+    initial = [{"organisation": m.organisation_id, "role": m.role} for m in members]
+    formset = MemberFormSet(
+        data,
+        prefix="members",
+        initial=initial,
+        form_kwargs={"organisation_choices": choices},
+    )
+    return cast(BaseMemberFormSet, formset)

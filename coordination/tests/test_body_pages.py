@@ -1,0 +1,254 @@
+"""The coordination bodies' pages: list, detail, create and edit with members."""
+
+from typing import Any, ClassVar
+
+from django.urls import reverse
+
+from coordination import services
+from coordination.models import BodyMember, CoordinationBody
+from register import services as register_services
+from register.tests.base import RegisterTestCase
+from register.tests.factories import make_organisation
+from taxonomy.models import InstitutionalLevel, Theme
+from territory.models import Commune
+
+LIST = "/coordination/organes/"
+CREATE = "/coordination/organes/nouveau/"
+
+
+def body_data(**changes: Any) -> dict[str, Any]:
+    data = {
+        "name": "Plateforme locale d'intégration de Verviers",
+        "acronym": "PLIV",
+        "level": InstitutionalLevel.objects.get(code="supra-local").pk,
+        "status": "active",
+        "mandate": "Échanger sur l'accueil des personnes déplacées.",
+        "formality": "semi_formal",
+        "decision_power": "advises",
+        "frequency": "monthly",
+        "themes": [Theme.objects.get(code="housing").pk],
+        "area_arrondissements": ["63000"],
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+class BodyPageTests(RegisterTestCase):
+    body: ClassVar[CoordinationBody]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.body = services.body_create(
+            by=cls.coordinator,
+            fields={
+                "name": "Comité de pilotage wallon",
+                "level": InstitutionalLevel.objects.get(code="regional"),
+                "formality": "formal",
+                "decision_power": "decides",
+                "frequency": "quarterly",
+            },
+            convenors=[cls.organisation_b],
+            themes=Theme.objects.filter(code__in=["housing", "health"]),
+            communes=Commune.objects.filter(region_id="03000"),
+            members=[
+                (cls.organisation_a, "chair"),
+                (cls.organisation_b, "secretariat"),
+            ],
+        )
+
+    def test_everyone_signed_in_reads_the_list_and_the_detail(self):
+        self.login(self.focal_point_b)
+        response = self.client.get(LIST)
+        self.assertContains(response, "<h1>Organes de coordination</h1>", html=True)
+        self.assertContains(response, f'href="{self.body.get_absolute_url()}"')
+        self.assertContains(response, "<td>2</td>", html=True)
+        self.assertNotContains(response, CREATE)
+        response = self.client.get(self.body.get_absolute_url())
+        self.assertContains(response, "Région wallonne (toute la région)")
+        self.assertContains(response, "Présidence")
+        self.assertContains(response, "Secrétariat")
+        self.assertContains(
+            response, f'href="{self.organisation_b.get_absolute_url()}"'
+        )
+        self.assertNotContains(
+            response, reverse("coordination:body_update", args=[self.body.pk])
+        )
+
+    def test_a_coordinator_creates_a_body_with_members(self):
+        self.login(self.coordinator)
+        response = self.client.get(CREATE)
+        self.assertContains(
+            response, "<caption>Les membres et leur rôle</caption>", html=True
+        )
+        self.assertContains(response, 'for="id_members-0-organisation"')
+        response = self.client.post(
+            CREATE,
+            body_data(
+                convenors=[self.organisation_b.pk],
+                **{
+                    "members-0-organisation": self.organisation_b.pk,
+                    "members-0-role": "chair",
+                    "members-1-organisation": self.organisation_a.pk,
+                    "members-1-role": "observer",
+                },
+            ),
+        )
+        body = CoordinationBody.objects.get(acronym="PLIV")
+        self.assertRedirects(
+            response, body.get_absolute_url(), fetch_redirect_response=False
+        )
+        self.assertEqual(body.communes.count(), 29)
+        self.assertEqual(
+            sorted(body.members.values_list("organisation__name", "role")),
+            [
+                ("CPAS de Liège", "observer"),
+                ("Centre régional de Verviers pour l'intégration", "chair"),
+            ],
+        )
+        self.assertEqual(list(body.convenors.all()), [self.organisation_b])
+
+    def test_member_rows_are_checked(self):
+        self.login(self.coordinator)
+        response = self.client.post(
+            CREATE,
+            body_data(
+                **{
+                    "members-0-organisation": self.organisation_b.pk,
+                    "members-1-organisation": self.organisation_b.pk,
+                    "members-1-role": "member",
+                }
+            ),
+        )
+        self.assertContains(response, "Choisissez le rôle de cette organisation.")
+        response = self.client.post(
+            CREATE,
+            body_data(
+                **{
+                    "members-0-organisation": self.organisation_b.pk,
+                    "members-0-role": "chair",
+                    "members-1-organisation": self.organisation_b.pk,
+                    "members-1-role": "member",
+                }
+            ),
+        )
+        self.assertContains(
+            response, "Une organisation figure deux fois parmi les membres."
+        )
+        self.assertFalse(CoordinationBody.objects.filter(acronym="PLIV").exists())
+
+    def test_an_archived_convenor_is_refused(self):
+        gone = make_organisation("Ancienne plateforme")
+        register_services.organisation_archive(
+            organisation_id=gone.pk, by=self.coordinator
+        )
+        self.login(self.coordinator)
+        response = self.client.post(CREATE, body_data(convenors=[gone.pk]))
+        self.assertContains(response, 'id="id_convenors_error"')
+        self.assertFalse(CoordinationBody.objects.filter(acronym="PLIV").exists())
+
+    def test_only_coordinators_create_or_edit(self):
+        update = reverse("coordination:body_update", args=[self.body.pk])
+        for user in (self.focal_point_a, self.observer):
+            self.login(user)
+            self.assertEqual(self.client.post(CREATE, body_data()).status_code, 403)
+            self.assertEqual(
+                self.client.post(update, body_data(version=1)).status_code, 403
+            )
+        self.assertEqual(CoordinationBody.objects.count(), 1)
+        self.body.refresh_from_db()
+        self.assertEqual(self.body.version, 1)
+
+    def edit_data(self, **changes: Any) -> dict[str, Any]:
+        data = body_data(
+            name="Comité de pilotage wallon",
+            acronym="",
+            level=self.body.level_id,
+            status="existing",
+            formality="formal",
+            decision_power="decides",
+            frequency="quarterly",
+            convenors=[self.organisation_b.pk],
+            area_arrondissements=[],
+            area_regions=["03000"],
+            version=1,
+        )
+        data.update(
+            {
+                "members-TOTAL_FORMS": "5",
+                "members-INITIAL_FORMS": "2",
+                "members-0-organisation": self.organisation_a.pk,
+                "members-0-role": "chair",
+                "members-1-organisation": self.organisation_b.pk,
+                "members-1-role": "secretariat",
+            }
+        )
+        data.update(changes)
+        return data
+
+    def test_an_edit_and_a_stale_one(self):
+        self.login(self.coordinator)
+        url = reverse("coordination:body_update", args=[self.body.pk])
+        response = self.client.get(url)
+        self.assertContains(response, 'name="version" value="1"')
+        self.assertContains(response, 'name="members-TOTAL_FORMS" value="5"')
+        response = self.client.post(url, self.edit_data(frequency="monthly"))
+        self.assertEqual(response.status_code, 302)
+        self.body.refresh_from_db()
+        self.assertEqual((self.body.frequency, self.body.version), ("monthly", 2))
+        response = self.client.post(
+            url, self.edit_data(frequency="weekly", **{"members-1-role": "member"})
+        )
+        self.assertEqual(response.status_code, 409)
+        html = response.content.decode()
+        self.assertInHTML(
+            '<tr><th scope="row">Fréquence des réunions</th><td>hebdomadaire</td>'
+            "<td>mensuelle</td></tr>",
+            html,
+        )
+        self.assertIn("Membres</th>", html)
+        self.assertIn('name="version" value="2"', html)
+        self.body.refresh_from_db()
+        self.assertEqual(self.body.frequency, "monthly")
+        self.assertEqual(
+            BodyMember.objects.get(
+                body=self.body, organisation=self.organisation_b
+            ).role,
+            "secretariat",
+        )
+
+    def test_the_query_counts_do_not_grow(self):
+        self.login(self.observer)
+        with self.assertNumQueries(6):
+            self.client.get(LIST)
+        with self.assertNumQueries(9):
+            self.client.get(self.body.get_absolute_url())
+        level = InstitutionalLevel.objects.get(code="municipal")
+        for number in range(30):
+            organisation = make_organisation(f"Membre {number}")
+            services.body_create(
+                by=self.coordinator,
+                fields={
+                    "name": f"Groupe de travail {number}",
+                    "level": level,
+                    "formality": "informal",
+                    "decision_power": "exchanges",
+                    "frequency": "ad_hoc",
+                },
+                convenors=[organisation, self.organisation_a],
+                themes=Theme.objects.filter(code__in=["health", "mobility"]),
+                members=[(organisation, "member"), (self.organisation_b, "observer")],
+            )
+            BodyMember.objects.create(
+                body=self.body, organisation=organisation, role="member"
+            )
+        with self.assertNumQueries(6):
+            response = self.client.get(LIST)
+        self.assertContains(response, "31 organes")
+        with self.assertNumQueries(9):
+            response = self.client.get(self.body.get_absolute_url())
+        self.assertContains(response, "Membre 29")

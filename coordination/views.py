@@ -1,0 +1,161 @@
+"""Pages of the coordination bodies: list, detail, create and edit."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.permissions import can, permission_required
+from coordination import selectors, services
+from coordination.forms import BaseMemberFormSet, BodyForm, member_formset
+from coordination.models import BodyMember, CoordinationBody
+from register.area import area_summary
+from register.forms import apply_service_errors, conflict_rows
+from register.services import VersionConflict
+from register.views.common import GET_POST, current_user, on_version
+
+BODIES_PER_PAGE = 50
+
+
+@require_safe
+@permission_required("internal.view")
+def body_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.body_list(), BODIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "coordination/body_list.html",
+        {"page": page, "can_manage": can(request.user, "register.manage")},
+    )
+
+
+@require_safe
+@permission_required("internal.view")
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    body = selectors.body_detail(pk)
+    if body is None:
+        raise Http404
+    return render(
+        request,
+        "coordination/body_detail.html",
+        {
+            "body": body,
+            "area": area_summary(body.communes.all()),
+            "can_manage": can(request.user, "register.manage"),
+        },
+    )
+
+
+def _members_display(members: list[tuple[Any, str]]) -> str:
+    roles = dict(BodyMember.Role.choices)
+    return (
+        ", ".join(
+            sorted(
+                f"{organisation} ({roles.get(role, role)})"
+                for organisation, role in members
+            )
+        )
+        or "—"
+    )
+
+
+@GET_POST
+@permission_required("register.manage")
+def body_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = BodyForm(request.POST or None)
+    members = member_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        try:
+            body = services.body_create(
+                by=user,
+                fields=form.body_fields(),
+                convenors=form.cleaned_data["convenors"],
+                communes=form.area(),
+                themes=form.cleaned_data["themes"],
+                members=members.members(),
+            )
+        except ValidationError as error:
+            _show_errors(form, members, error)
+        else:
+            messages.success(
+                request, _("L'organe %(name)s a été créé.") % {"name": body.name}
+            )
+            return redirect(body)
+    return render(
+        request, "coordination/body_form.html", {"form": form, "members": members}
+    )
+
+
+def _show_errors(
+    form: BodyForm, members: BaseMemberFormSet, error: ValidationError
+) -> None:
+    """A service's errors on the form, those about members above the members."""
+    error_dict = dict(getattr(error, "error_dict", {}))
+    for item in error_dict.pop("members", []):
+        members.non_form_errors().extend(item.messages)
+    if error_dict:
+        apply_service_errors(form, ValidationError(error_dict))
+    elif not hasattr(error, "error_dict"):
+        apply_service_errors(form, error)
+
+
+@GET_POST
+@permission_required("register.manage")
+def body_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    body = CoordinationBody.objects.filter(pk=pk).first()
+    if body is None:
+        raise Http404
+    form = BodyForm(request.POST or None, instance=body)
+    members = member_formset(request.POST or None, body=body)
+    conflict = None
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        try:
+            services.body_update(
+                body_id=body.pk,
+                by=user,
+                expected_version=form.cleaned_data["version"],
+                fields=form.body_fields(),
+                convenors=form.cleaned_data["convenors"],
+                communes=form.area(),
+                themes=form.cleaned_data["themes"],
+                members=members.members(),
+            )
+        except VersionConflict as error:
+            current = error.current
+            conflict = conflict_rows(
+                form, BodyForm(instance=current), form.submitted_values()
+            )
+            stored_members = [
+                (member.organisation, member.role)
+                for member in current.members.select_related("organisation")
+            ]
+            mine, theirs = (
+                _members_display(members.members()),
+                _members_display(stored_members),
+            )
+            if mine != theirs:
+                conflict.append(
+                    {"label": _("Membres"), "submitted": mine, "stored": theirs}
+                )
+            data = on_version(request, current.version)
+            form = BodyForm(data, instance=current)
+            members = member_formset(data, body=current)
+        except ValidationError as error:
+            _show_errors(form, members, error)
+        else:
+            messages.success(request, _("Les modifications ont été enregistrées."))
+            return redirect(body)
+    return render(
+        request,
+        "coordination/body_form.html",
+        {"form": form, "members": members, "body": body, "conflict": conflict},
+        status=409 if conflict is not None else 200,
+    )

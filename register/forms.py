@@ -1,0 +1,911 @@
+"""Forms of the register's pages. They validate and shape input; they never save:
+the views hand their cleaned data to register.services."""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.forms.boundfield import BoundField
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from register.area import expand_area
+from register.models import (
+    Assessment,
+    Contact,
+    Organisation,
+    Relation,
+    Service,
+    SpokenLanguage,
+)
+from register.validators import (
+    normalise_enterprise_number,
+    validate_enterprise_number,
+)
+from taxonomy.models import (
+    ActorType,
+    InstitutionalLevel,
+    RelationType,
+    Sector,
+    TargetGroup,
+    Term,
+    Theme,
+)
+from territory.models import Arrondissement, Commune, PostalCode, Province, Region
+
+Choices = list[tuple[Any, Any]]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def usable_terms[T: Term](
+    model: type[T], current: Iterable[int | None] = ()
+) -> QuerySet[T]:
+    """The terms in use, plus those already on the object (a retired term stays)."""
+    kept = [pk for pk in current if pk is not None]
+    return model._default_manager.filter(Q(is_active=True) | Q(pk__in=kept))
+
+
+def grouped_themes(
+    themes: Iterable[Theme], *, value: str = "pk", whole_theme: bool = True
+) -> Choices:
+    """Select options grouped by main theme: the main theme itself first (when
+    `whole_theme`), then its sub-themes."""
+    themes = list(themes)
+    children: dict[int, list[Theme]] = {}
+    for theme in themes:
+        if theme.parent_id is not None:
+            children.setdefault(theme.parent_id, []).append(theme)
+    groups: Choices = []
+    for theme in themes:
+        if theme.parent_id is not None:
+            continue
+        options = [
+            (getattr(sub, value), sub.name) for sub in children.get(theme.pk, [])
+        ]
+        if whole_theme:
+            label = gettext("%(theme)s (tout le thème)") % {"theme": theme.name}
+            options.insert(0, (getattr(theme, value), label))
+        if options:
+            groups.append((theme.name, options))
+    return groups
+
+
+def apply_service_errors(
+    form: forms.BaseForm,
+    error: ValidationError,
+    renamed: Mapping[str, str] | None = None,
+) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the
+    form has it (`renamed` maps service names to form names), above the form
+    otherwise."""
+    renamed = renamed or {}
+    error_dict: dict[str, list[ValidationError]] | None = getattr(
+        error, "error_dict", None
+    )
+    if error_dict is None:
+        form.add_error(None, error)
+        return
+    for name, errors in error_dict.items():
+        field = renamed.get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class FieldsetForm(forms.BaseForm):
+    """A form laid out in fieldsets: (legend, field names) pairs."""
+
+    fieldsets: Sequence[tuple[Any, Sequence[str]]] = ()
+    required_css_class = "required"
+
+    def bound_fieldsets(self) -> list[tuple[Any, list[BoundField]]]:
+        """The visible fields by fieldset (hidden ones go with form.hidden_fields)."""
+        layout = []
+        for legend, names in self.fieldsets:
+            fields = [
+                self[name]
+                for name in names
+                if name in self.fields and not self[name].is_hidden
+            ]
+            if fields:
+                layout.append((legend, fields))
+        return layout
+
+
+def scope_communes() -> QuerySet[Commune]:
+    return (
+        Commune.objects.in_scope(settings.TERRITORY_SCOPE)
+        .defer("boundary")
+        .order_by("search_names", "nis")
+    )
+
+
+AREA_SHORTCUTS = ("area_arrondissements", "area_provinces", "area_regions")
+
+
+def add_area_fields(
+    form: forms.BaseForm, name: str, label: Any, current: Iterable[Commune] = ()
+) -> None:
+    """Add a commune picker and the whole-unit shortcuts to a form."""
+    scope = settings.TERRITORY_SCOPE
+    form.fields[name] = forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=scope_communes(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Choisissez une ou plusieurs communes (Ctrl ou Cmd pour en choisir "
+            "plusieurs), ou cochez ci-dessous des territoires entiers."
+        ),
+    )
+    if not form.is_bound:
+        form.initial.setdefault(name, [commune.pk for commune in current])
+    arrondissements = Arrondissement.objects.order_by("name_fr")
+    provinces = Province.objects.order_by("name_fr")
+    regions = Region.objects.order_by("nis")
+    if scope != "BE":
+        arrondissements = arrondissements.filter(region_id=scope)
+        provinces = provinces.filter(region_id=scope)
+        regions = regions.filter(nis=scope)
+    form.fields["area_arrondissements"] = forms.ModelMultipleChoiceField(
+        label=_("Arrondissements entiers"),
+        queryset=arrondissements,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    form.fields["area_provinces"] = forms.ModelMultipleChoiceField(
+        label=_("Provinces entières"),
+        queryset=provinces,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    form.fields["area_regions"] = forms.ModelMultipleChoiceField(
+        label=_("Régions entières"),
+        queryset=regions,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def cleaned_area(form: forms.BaseForm, name: str) -> list[Commune]:
+    data = form.cleaned_data
+    return expand_area(
+        communes=data.get(name) or (),
+        arrondissements=data.get("area_arrondissements") or (),
+        provinces=data.get("area_provinces") or (),
+        regions=data.get("area_regions") or (),
+    )
+
+
+# Optimistic locking: what the writer sent against what is stored now.
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def display_value(field: forms.Field, value: Any) -> str:
+    """A field's value as a person reads it."""
+    if isinstance(field, forms.BooleanField):
+        return gettext("oui") if value else gettext("non")
+    if _is_empty(value):
+        return "—"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        names = sorted(str(item) for item in value)
+        if len(names) > 10:
+            return gettext("%(count)s éléments : %(names)s…") % {
+                "count": len(names),
+                "names": ", ".join(names[:10]),
+            }
+        return ", ".join(names)
+    if isinstance(field, forms.ModelChoiceField):
+        return str(value)
+    if isinstance(field, forms.MultipleChoiceField):
+        labels = dict(cast(Iterable[tuple[Any, Any]], field.choices))
+        return ", ".join(str(labels.get(item, item)) for item in value)
+    if isinstance(field, forms.ChoiceField):
+        labels = dict(cast(Iterable[tuple[Any, Any]], field.choices))
+        return str(labels.get(value, labels.get(str(value), value)))
+    if isinstance(value, datetime.date):
+        return date_format(value)
+    return str(value)
+
+
+def _comparable(value: Any) -> Any:
+    if _is_empty(value):
+        return None
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, QuerySet | list | tuple | set):
+        return frozenset(_comparable(item) for item in value)
+    return value
+
+
+def _stored(field: forms.Field, initial: Any) -> Any:
+    """The object(s) behind an initial value (primary keys for model fields)."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        manager = field.queryset.model._default_manager  # type: ignore[union-attr]
+        pks = [getattr(item, "pk", item) for item in initial or []]
+        return list(manager.filter(pk__in=pks))
+    if isinstance(field, forms.ModelChoiceField):
+        manager = field.queryset.model._default_manager  # type: ignore[union-attr]
+        return (
+            manager.filter(pk=getattr(initial, "pk", initial)).first()
+            if initial
+            else None
+        )
+    return initial
+
+
+def conflict_rows(
+    submitted: forms.BaseForm,
+    stored: forms.BaseForm,
+    submitted_values: Mapping[str, Any],
+    skip: Iterable[str] = (),
+) -> list[dict[str, str]]:
+    """The fields where what was submitted differs from what is stored now.
+
+    `stored` is an unbound form of the current object: its initial values are
+    what the database holds."""
+    skipped = {"version", "reason", *AREA_SHORTCUTS, *skip}
+    rows = []
+    for name, field in submitted.fields.items():
+        if name in skipped or name not in stored.fields:
+            continue
+        mine = submitted_values.get(name)
+        theirs = _stored(field, stored.initial.get(name, stored.fields[name].initial))
+        if _comparable(mine) != _comparable(theirs):
+            rows.append(
+                {
+                    "label": str(field.label),
+                    "submitted": display_value(field, mine),
+                    "stored": display_value(field, theirs),
+                }
+            )
+    return rows
+
+
+# Register list
+
+
+STATUS_CHOICES = [
+    ("active", _("actives")),
+    ("archived", _("archivées")),
+    ("all", _("toutes")),
+]
+SORT_CHOICES = [
+    ("name", _("nom (A → Z)")),
+    ("-name", _("nom (Z → A)")),
+    ("-updated", _("modifiées récemment")),
+    ("updated", _("modifiées il y a longtemps")),
+]
+
+
+def _term_choices(model: type[Term], empty: Any) -> Choices:
+    return [
+        ("", empty),
+        *((term.code, term.name) for term in model._default_manager.all()),
+    ]
+
+
+class OrganisationFilterForm(forms.Form):
+    """The register list's filters, read from the URL; every one is optional."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom, sigle ou description d'un service, avec ou sans accents."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    level = forms.ChoiceField(label=_("Niveau"), required=False)
+    sector = forms.ChoiceField(label=_("Secteur"), required=False)
+    actor_type = forms.ChoiceField(label=_("Type d'acteur"), required=False)
+    theme = forms.ChoiceField(label=_("Thème"), required=False)
+    target_group = forms.ChoiceField(label=_("Public cible"), required=False)
+    province = forms.ChoiceField(label=_("Province desservie"), required=False)
+    arrondissement = forms.ChoiceField(
+        label=_("Arrondissement desservi"), required=False
+    )
+    commune = forms.ChoiceField(label=_("Commune desservie"), required=False)
+    language = forms.ChoiceField(
+        label=_("Langue parlée"),
+        required=False,
+        choices=[("", _("Toutes")), *SpokenLanguage.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=STATUS_CHOICES
+    )
+    sort = forms.ChoiceField(label=_("Trier par"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        every = _("Tous")
+        self.fields["level"].choices = _term_choices(InstitutionalLevel, every)  # type: ignore[attr-defined]
+        self.fields["sector"].choices = _term_choices(Sector, every)  # type: ignore[attr-defined]
+        self.fields["actor_type"].choices = _term_choices(ActorType, every)  # type: ignore[attr-defined]
+        self.fields["target_group"].choices = _term_choices(TargetGroup, every)  # type: ignore[attr-defined]
+        themes = Theme.objects.order_by("position", "code")
+        self.fields["theme"].choices = [  # type: ignore[attr-defined]
+            ("", every),
+            *grouped_themes(themes, value="code"),
+        ]
+        communes = list(scope_communes().select_related("arrondissement", "province"))
+        provinces = {c.province.nis: c.province for c in communes if c.province}
+        arrondissements = {c.arrondissement.nis: c.arrondissement for c in communes}
+        self.fields["province"].choices = [  # type: ignore[attr-defined]
+            ("", _("Toutes")),
+            *((nis, p.name) for nis, p in sorted(provinces.items())),
+        ]
+        self.fields["arrondissement"].choices = [  # type: ignore[attr-defined]
+            ("", every),
+            *sorted(
+                ((nis, a.name) for nis, a in arrondissements.items()),
+                key=lambda choice: choice[1],
+            ),
+        ]
+        self.fields["commune"].choices = [  # type: ignore[attr-defined]
+            ("", _("Toutes")),
+            *((c.nis, c.name) for c in communes),
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters, by the names of selectors.OrganisationFilters."""
+        values = {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value
+        }
+        values.setdefault("status", "active")
+        values.setdefault("sort", "name")
+        return values
+
+
+# Organisations
+
+
+class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
+    enterprise_number = forms.CharField(
+        label=_("Numéro d'entreprise (BCE)"),
+        required=False,
+        max_length=20,
+        help_text=_("Dix chiffres, par exemple 0123.456.749."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Langues parlées"),
+        required=False,
+        choices=SpokenLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "acronym",
+            "name_fr",
+            "name_nl",
+            "name_de",
+            "enterprise_number",
+            "external_id",
+            "level",
+            "sector",
+            "actor_type",
+            "parent",
+            "street",
+            "postal_code",
+            "website",
+            "email",
+            "phone",
+            "languages",
+            "description",
+            "published",
+        ]
+
+    fieldsets = (
+        (
+            _("Identité"),
+            [
+                "name",
+                "acronym",
+                "name_fr",
+                "name_nl",
+                "name_de",
+                "enterprise_number",
+                "external_id",
+            ],
+        ),
+        (_("Classement"), ["level", "sector", "actor_type", "parent"]),
+        (
+            _("Adresse et coordonnées"),
+            ["street", "postal_code", "commune", "website", "email", "phone"],
+        ),
+        (
+            _("Zone d'action"),
+            ["area_communes", *AREA_SHORTCUTS],
+        ),
+        (_("Présentation"), ["languages", "description", "published"]),
+        (_("Enregistrement"), ["reason", "version"]),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        editing = instance.pk is not None
+        for name, model in (
+            ("level", InstitutionalLevel),
+            ("sector", Sector),
+            ("actor_type", ActorType),
+        ):
+            current = getattr(instance, f"{name}_id", None) if editing else None
+            self.fields[name].queryset = usable_terms(model, [current])  # type: ignore[attr-defined]
+        parents = Organisation.objects.filter(
+            Q(status=Organisation.Status.ACTIVE) | Q(pk=instance.parent_id)
+        ).only("id", "name", "acronym")
+        if editing:
+            parents = parents.exclude(pk=instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].help_text = _("Seules les organisations actives.")
+        self.fields["postal_code"].help_text = _("La commune de l'adresse s'en déduit.")
+        self._add_commune_field()
+        add_area_fields(
+            self,
+            "area_communes",
+            _("Communes de la zone d'action"),
+            instance.area_communes.all() if editing else (),
+        )
+        if editing:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.fields["reason"] = forms.CharField(
+                label=_("Motif de la modification"),
+                required=False,
+                max_length=100,
+                help_text=_("Facultatif ; il apparaîtra dans l'historique."),
+            )
+            self.initial.setdefault("version", instance.version)
+
+    def _add_commune_field(self) -> None:
+        """A commune select, only when the postal code serves several communes."""
+        if self.is_bound:
+            code = str(self.data.get("postal_code", "")).strip()
+        else:
+            code = self.initial.get("postal_code", "")
+        candidates = Commune.objects.filter(
+            pk__in=PostalCode.objects.filter(code=code).values("commune_id")
+        ).defer("boundary")
+        if not code or candidates.count() < 2:
+            return
+        self.fields["commune"] = forms.ModelChoiceField(
+            label=_("Commune"),
+            queryset=candidates.order_by("search_names"),
+            required=False,
+            help_text=_("Ce code postal dessert plusieurs communes."),
+        )
+        if not self.is_bound:
+            self.initial.setdefault("commune", self.instance.commune_id)
+
+    def clean_enterprise_number(self) -> str:
+        number = self.cleaned_data["enterprise_number"].strip()
+        if not number:
+            return ""
+        validate_enterprise_number(number)
+        number = normalise_enterprise_number(number)
+        others = Organisation.objects.filter(enterprise_number=number)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        other = others.first()
+        if other is not None:
+            raise ValidationError(
+                _("Ce numéro d'entreprise est déjà celui de %(organisation)s."),
+                params={"organisation": other},
+                code="enterprise_number_taken",
+            )
+        return number
+
+    def validate_constraints(self) -> None:
+        """The service checks the model's constraints; the form gives clearer
+        messages for the ones people meet (clean_enterprise_number)."""
+
+    def organisation_fields(self) -> dict[str, Any]:
+        fields = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+        if "commune" in self.fields:
+            fields["commune"] = self.cleaned_data.get("commune")
+        return fields
+
+    def area(self) -> list[Commune]:
+        if not hasattr(self, "_area"):
+            self._area = cleaned_area(self, "area_communes")
+        return self._area
+
+    def submitted_values(self) -> dict[str, Any]:
+        return {**self.cleaned_data, "area_communes": self.area()}
+
+
+# Contacts
+
+
+class ContactForm(FieldsetForm, forms.ModelForm[Contact]):
+    languages = forms.MultipleChoiceField(
+        label=_("Langues"),
+        required=False,
+        choices=SpokenLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "function",
+            "email",
+            "phone",
+            "is_focal_point",
+            "languages",
+            "legal_basis",
+            "consent_date",
+            "shared",
+            "last_verified",
+        ]
+        widgets = {"consent_date": DateInput, "last_verified": DateInput}
+
+    fieldsets = (
+        (
+            _("Personne"),
+            ["name", "function", "email", "phone", "is_focal_point", "languages"],
+        ),
+        (
+            _("Protection des données"),
+            ["legal_basis", "consent_date", "shared", "last_verified"],
+        ),
+        (_("Enregistrement"), ["version"]),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.initial.setdefault("version", self.instance.version)
+
+    def contact_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+# Services
+
+
+class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
+    languages = forms.MultipleChoiceField(
+        label=_("Langues"),
+        required=False,
+        choices=SpokenLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "subtheme",
+            "target_groups",
+            "eligibility",
+            "delivery_mode",
+            "languages",
+            "capacity",
+            "capacity_unit",
+            "cost",
+            "access",
+            "referral_how",
+            "opening_hours",
+            "start_date",
+            "end_date",
+            "status",
+            "funders",
+            "published",
+        ]
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "funders": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    fieldsets = (
+        (_("Quoi"), ["title", "description", "theme", "subtheme"]),
+        (_("Pour qui"), ["target_groups", "eligibility"]),
+        (_("Où"), ["communes", *AREA_SHORTCUTS]),
+        (
+            _("Comment"),
+            [
+                "delivery_mode",
+                "languages",
+                "capacity",
+                "capacity_unit",
+                "cost",
+                "access",
+                "referral_how",
+                "opening_hours",
+            ],
+        ),
+        (_("Quand"), ["start_date", "end_date", "status"]),
+        (_("Financement et publication"), ["funders", "published"]),
+        (_("Enregistrement"), ["version"]),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        editing = instance.pk is not None
+        themes = list(
+            usable_terms(
+                Theme,
+                [instance.theme_id, instance.subtheme_id] if editing else [],
+            ).order_by("position", "code")
+        )
+        theme = self.fields["theme"]
+        theme.queryset = Theme.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[t.pk for t in themes if t.parent_id is None]
+        )
+        theme.widget.choices = [
+            ("", "---------"),
+            *((t.pk, t.name) for t in themes if t.parent_id is None),
+        ]
+        subtheme = self.fields["subtheme"]
+        subtheme.queryset = Theme.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[t.pk for t in themes if t.parent_id is not None]
+        )
+        subtheme.widget.choices = [
+            ("", _("aucun")),
+            *grouped_themes(themes, whole_theme=False),
+        ]
+        subtheme.help_text = _("Un sous-thème du thème choisi.")
+        current_groups = (
+            list(instance.target_groups.values_list("pk", flat=True)) if editing else []
+        )
+        self.fields["target_groups"].queryset = usable_terms(  # type: ignore[attr-defined]
+            TargetGroup, current_groups
+        )
+        current_funders = (
+            list(instance.funders.values_list("pk", flat=True)) if editing else []
+        )
+        funders = self.fields["funders"]
+        funders.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            Q(status=Organisation.Status.ACTIVE) | Q(pk__in=current_funders)
+        ).only("id", "name", "acronym")
+        funders.help_text = _("Les organisations qui financent ce service.")
+        add_area_fields(
+            self,
+            "communes",
+            _("Communes desservies"),
+            instance.communes.all() if editing else (),
+        )
+        if editing:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.initial.setdefault("version", instance.version)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date",
+                ValidationError(
+                    _("La date de fin (%(end)s) précède la date de début (%(start)s)."),
+                    params={"end": date_format(end), "start": date_format(start)},
+                    code="end_before_start",
+                ),
+            )
+        return cleaned
+
+    def validate_constraints(self) -> None:
+        """The service checks the model's constraints; clean() gives the clearer
+        message for the dates."""
+
+    def service_fields(self) -> dict[str, Any]:
+        m2m = {"target_groups", "funders"}
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields or ()
+            if name not in m2m
+        }
+
+    def area(self) -> list[Commune]:
+        if not hasattr(self, "_area"):
+            self._area = cleaned_area(self, "communes")
+        return self._area
+
+    def submitted_values(self) -> dict[str, Any]:
+        return {**self.cleaned_data, "communes": self.area()}
+
+
+# Relations
+
+
+FORWARD, INVERSE = "forward", "inverse"
+
+
+class RelationForm(FieldsetForm, forms.Form):
+    """A relation seen from one organisation: "this one <type> the other one", in
+    either direction."""
+
+    kind = forms.ChoiceField(label=_("Relation"))
+    other = forms.ModelChoiceField(
+        label=_("Autre organisation"), queryset=Organisation.objects.none()
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    frequency = forms.ChoiceField(
+        label=_("Fréquence"),
+        required=False,
+        choices=[("", "---------"), *Relation.Frequency.choices],
+    )
+    formal = forms.BooleanField(
+        label=_("Formalisée"),
+        required=False,
+        help_text=_("Une convention, un contrat ou un agrément l'encadre."),
+    )
+    since = forms.DateField(label=_("Depuis"), required=False, widget=DateInput)
+    source_note = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=255,
+        help_text=_("Par exemple : enquête de mars 2026, réunion de cadrage."),
+    )
+    note = forms.CharField(label=_("Remarque"), required=False, widget=forms.Textarea)
+
+    fieldsets = (
+        (_("Relation"), ["kind", "other", "themes"]),
+        (_("Précisions"), ["frequency", "formal", "since", "source_note", "note"]),
+        (_("Enregistrement"), ["version"]),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        relation: Relation | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.organisation = organisation
+        self.relation = relation
+        if relation is not None and "initial" not in kwargs:
+            outgoing = relation.source_id == organisation.pk
+            kwargs["initial"] = {
+                "kind": f"{FORWARD if outgoing else INVERSE}:{relation.type_id}",
+                "other": relation.target_id if outgoing else relation.source_id,
+                "themes": [theme.pk for theme in relation.themes.all()],
+                "frequency": relation.frequency,
+                "formal": relation.formal,
+                "since": relation.since,
+                "source_note": relation.source_note,
+                "note": relation.note,
+                "version": relation.version,
+            }
+        super().__init__(*args, **kwargs)
+        current_type = relation.type_id if relation else None
+        kinds: Choices = [("", "---------")]
+        for relation_type in usable_terms(RelationType, [current_type]):
+            kinds.append((f"{FORWARD}:{relation_type.pk}", relation_type.name))
+            if not relation_type.is_symmetric:
+                kinds.append(
+                    (f"{INVERSE}:{relation_type.pk}", relation_type.inverse_name)
+                )
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+        self.fields["kind"].help_text = _(
+            "Lue depuis %(organisation)s : « %(organisation)s finance… », "
+            "« %(organisation)s est financée par… »."
+        ) % {"organisation": organisation}
+        current_other = None
+        if relation is not None:
+            current_other = (
+                relation.target_id
+                if relation.source_id == organisation.pk
+                else relation.source_id
+            )
+        self.fields["other"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            Q(status=Organisation.Status.ACTIVE) | Q(pk=current_other)
+        ).only("id", "name", "acronym")
+        current_themes = (
+            [theme.pk for theme in relation.themes.all()] if relation else []
+        )
+        themes = list(usable_terms(Theme, current_themes).order_by("position", "code"))
+        self.fields["themes"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[theme.pk for theme in themes]
+        )
+        self.fields["themes"].widget.choices = grouped_themes(themes)
+        if relation is not None:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_kind(self) -> tuple[str, RelationType]:
+        value = self.cleaned_data["kind"]
+        direction, _sep, pk = value.partition(":")
+        relation_type = RelationType.objects.filter(pk=pk).first()
+        if direction not in (FORWARD, INVERSE) or relation_type is None:
+            raise ValidationError(_("Choisissez un type de relation."))
+        return direction, relation_type
+
+    def relation_fields(self) -> dict[str, Any]:
+        direction, relation_type = self.cleaned_data["kind"]
+        other = self.cleaned_data["other"]
+        source, target = (
+            (self.organisation, other)
+            if direction == FORWARD
+            else (other, self.organisation)
+        )
+        return {
+            "source": source,
+            "target": target,
+            "type": relation_type,
+            **{
+                name: self.cleaned_data[name]
+                for name in ("frequency", "formal", "since", "source_note", "note")
+            },
+        }
+
+    def submitted_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        direction, relation_type = values["kind"]
+        values["kind"] = f"{direction}:{relation_type.pk}"
+        return values
+
+
+# Assessments
+
+
+class AssessmentForm(FieldsetForm, forms.ModelForm[Assessment]):
+    class Meta:
+        model = Assessment
+        fields = [
+            "influence",
+            "interest",
+            "attitude",
+            "capacity",
+            "strategy",
+            "assessed_on",
+            "note",
+        ]
+        widgets = {
+            "influence": forms.RadioSelect,
+            "interest": forms.RadioSelect,
+            "capacity": forms.RadioSelect,
+            "assessed_on": DateInput,
+        }
+
+    fieldsets = (
+        (
+            _("Évaluation"),
+            ["influence", "interest", "capacity", "attitude", "strategy"],
+        ),
+        (_("Contexte"), ["assessed_on", "note"]),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("influence", "interest", "capacity"):
+            # Radio buttons need no empty choice.
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [
+                choice
+                for choice in cast(list[tuple[Any, Any]], field.choices)
+                if choice[0] != ""
+            ]
+
+    def validate_constraints(self) -> None:
+        """The scales are radio buttons from 1 to 5: the field validates them."""
+
+    def assessment_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}

@@ -1,0 +1,328 @@
+"""Reads that shape what the register's HTML pages show, on top of selectors.py.
+
+Each helper runs a fixed number of queries, whatever the amount of data.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.query import prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.models import User
+from register.access import can_edit_relation, visible_contacts
+from register.models import (
+    Contact,
+    Organisation,
+    Relation,
+    Service,
+    SpokenLanguage,
+)
+from register.selectors import commune_services
+from taxonomy.models import ActorType, InstitutionalLevel, Sector, Theme
+from territory.models import Commune
+
+
+def with_service_count(
+    organisations: QuerySet[Organisation],
+) -> QuerySet[Organisation]:
+    """Adds `service_count`, computed by the database for the rows fetched only (a
+    count of the list ignores it)."""
+    services = (
+        Service.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return organisations.annotate(
+        service_count=Coalesce(
+            Subquery(services, output_field=IntegerField()), Value(0)
+        )
+    )
+
+
+@dataclass
+class ContactsView:
+    visible: list[Contact]
+    hidden_count: int
+
+
+def organisation_contacts(user: User, organisation: Organisation) -> ContactsView:
+    """The contacts the user may see, and how many others there are."""
+    contacts = Contact.objects.filter(organisation=organisation)
+    visible = list(visible_contacts(user, contacts))
+    return ContactsView(visible, contacts.count() - len(visible))
+
+
+@dataclass
+class RelationRow:
+    """A relation read from one organisation's side."""
+
+    relation: Relation
+    label: str
+    other: Organisation
+    outgoing: bool
+    can_edit: bool
+
+
+def organisation_relations(user: User, organisation: Organisation) -> list[RelationRow]:
+    """Both directions of an organisation's relations, from the prefetched ones of
+    selectors.organisation_detail; the inverse name reads an incoming one."""
+    rows = [
+        RelationRow(
+            relation,
+            relation.type.name,
+            relation.target,
+            True,
+            can_edit_relation(user, relation),
+        )
+        for relation in organisation.relations_out.all()
+    ] + [
+        RelationRow(
+            relation,
+            relation.type.inverse_name,
+            relation.source,
+            False,
+            can_edit_relation(user, relation),
+        )
+        for relation in organisation.relations_in.all()
+    ]
+    rows.sort(key=lambda row: (row.relation.type.position, row.label, row.other.name))
+    return rows
+
+
+def organisation_bodies(organisation: Organisation) -> None:
+    """Prefetch the coordination bodies the organisation sits on or convenes
+    (reverse relations: the register does not import coordination)."""
+    prefetch_related_objects(
+        [organisation],
+        Prefetch(
+            "body_memberships",
+            queryset=organisation.body_memberships.model.objects.select_related(
+                "body"
+            ).order_by("body__name"),
+        ),
+        Prefetch(
+            "convened_bodies",
+            queryset=organisation.convened_bodies.model.objects.order_by("name"),
+        ),
+    )
+
+
+def service_detail(pk: int) -> Service | None:
+    """A service with everything its page shows."""
+    return (
+        Service.objects.select_related(
+            "organisation",
+            "organisation__commune",
+            "theme",
+            "subtheme",
+        )
+        .prefetch_related(
+            "target_groups",
+            Prefetch("funders", queryset=Organisation.objects.order_by("name")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+SERVICES_PER_THEME = 10
+
+
+@dataclass
+class ThemeOffer:
+    """What is on offer in a commune for one theme: a first few services and the
+    totals."""
+
+    theme: Theme
+    service_count: int
+    organisation_count: int
+    services: list[Service] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.service_count - len(self.services)
+
+
+def commune_offer(commune: Commune) -> list[ThemeOffer]:
+    """The services of active organisations that serve a commune, by theme, at most
+    SERVICES_PER_THEME each (two queries)."""
+    totals = (
+        commune_services(commune)
+        .order_by()
+        .values("theme")
+        .annotate(
+            services=Count("pk", distinct=True),
+            organisations=Count("organisation", distinct=True),
+        )
+    )
+    counts: dict[int, dict[str, Any]] = {row["theme"]: dict(row) for row in totals}
+    first = (
+        commune_services(commune)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("theme_id")],
+                order_by=[F("organisation__name").asc(), F("title").asc(), F("pk")],
+            )
+        )
+        .filter(rank__lte=SERVICES_PER_THEME)
+    )
+    offers: dict[int, ThemeOffer] = {}
+    for service in first:
+        offer = offers.get(service.theme_id)
+        if offer is None:
+            row = counts.get(service.theme_id, {})
+            offer = offers[service.theme_id] = ThemeOffer(
+                service.theme,
+                row.get("services", 0),
+                row.get("organisations", 0),
+            )
+        offer.services.append(service)
+    return list(offers.values())
+
+
+# History
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    record: Any
+    changes: list[Change]
+    area_added: list[Commune]
+    area_removed: list[Commune]
+    is_creation: bool
+    is_current: bool
+
+
+HIDDEN_HISTORY_FIELDS = ("version", "area_communes")
+RELATED_MODELS: dict[str, Any] = {
+    "level": InstitutionalLevel,
+    "sector": Sector,
+    "actor_type": ActorType,
+    "parent": Organisation,
+    "commune": Commune,
+}
+
+
+def _display(name: str, value: Any, related: dict[str, dict[Any, Any]]) -> str:
+    if name in RELATED_MODELS:
+        return str(related[name].get(value, "—")) if value else "—"
+    if name == "status":
+        # With a context: Django's own catalogue would turn "active" into "actif".
+        return {
+            "active": pgettext("organisation", "active"),
+            "archived": pgettext("organisation", "archivée"),
+        }.get(value, "—")
+    if name == "languages":
+        labels = dict(SpokenLanguage.choices)
+        return ", ".join(str(labels.get(code, code)) for code in value or []) or "—"
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    return str(value) if value not in (None, "") else "—"
+
+
+# simple-history names the reverse accessor from the historical area rows.
+AREA_HISTORY = "historicalorganisation_area_communes_set"
+
+
+def organisation_history_records(organisation: Organisation) -> QuerySet[Any]:
+    """An organisation's history, newest first, each record with `area_rows`."""
+    records: QuerySet[Any] = (
+        organisation.history.select_related("history_user")
+        .prefetch_related(Prefetch(AREA_HISTORY, to_attr="area_rows"))
+        .order_by("-history_date", "-history_id")
+    )
+    return records
+
+
+def organisation_history(
+    records: Sequence[Any], previous: Any | None, *, first_is_current: bool
+) -> list[HistoryEntry]:
+    """Readable entries for a page of history records, newest first; `previous`
+    is the record just older than the page's last (None at the very beginning).
+
+    Field changes come from simple-history's diff_against; foreign keys and the
+    area's communes are named with one query per kind of object."""
+    chain = [*records, previous] if previous is not None else list(records)
+    deltas = []
+    for newer, older in pairwise(chain):
+        deltas.append(
+            newer.diff_against(older, excluded_fields=HIDDEN_HISTORY_FIELDS).changes
+        )
+    wanted: dict[str, set[Any]] = {name: set() for name in RELATED_MODELS}
+    for changes in deltas:
+        for change in changes:
+            if change.field in RELATED_MODELS:
+                wanted[change.field].update({change.old, change.new} - {None})
+    related: dict[str, dict[Any, Any]] = {}
+    for name, pks in wanted.items():
+        model = RELATED_MODELS[name]
+        related[name] = (
+            {obj.pk: obj for obj in model._default_manager.filter(pk__in=pks)}
+            if pks
+            else {}
+        )
+    areas = [{row.commune_id for row in record.area_rows} for record in chain]
+    moved = set().union(*(a ^ b for a, b in pairwise(areas)))
+    communes = (
+        {c.pk: c for c in Commune.objects.filter(pk__in=moved).defer("boundary")}
+        if moved
+        else {}
+    )
+    entries = []
+    for index, record in enumerate(records):
+        is_creation = index >= len(deltas)
+        changes = [] if is_creation else deltas[index]
+        labels = {f.name: f.verbose_name for f in Organisation._meta.fields}
+        area_added: list[Commune] = []
+        area_removed: list[Commune] = []
+        if not is_creation:
+            area_added = _communes(areas[index] - areas[index + 1], communes)
+            area_removed = _communes(areas[index + 1] - areas[index], communes)
+        entries.append(
+            HistoryEntry(
+                record=record,
+                changes=[
+                    Change(
+                        str(labels.get(change.field, change.field)),
+                        _display(change.field, change.old, related),
+                        _display(change.field, change.new, related),
+                    )
+                    for change in changes
+                ],
+                area_added=area_added,
+                area_removed=area_removed,
+                is_creation=is_creation,
+                is_current=first_is_current and index == 0,
+            )
+        )
+    return entries
+
+
+def _communes(pks: Iterable[str], communes: dict[str, Commune]) -> list[Commune]:
+    return sorted((communes[pk] for pk in pks if pk in communes), key=lambda c: c.name)

@@ -1,0 +1,79 @@
+"""The register's commune page: who serves a commune, by theme."""
+
+from register import services
+from register.tests.base import RegisterTestCase, grow_register
+from register.tests.factories import make_organisation, make_service
+
+LIEGE = "/registre/communes/62063/"
+
+
+class CommunePageTests(RegisterTestCase):
+    def test_it_lists_the_services_by_theme_with_links(self):
+        other = make_organisation(
+            "Maison médicale du Nord", actor_type="health-care-provider"
+        )
+        make_service(
+            other, "Consultations sans rendez-vous", theme="health", communes=["62063"]
+        )
+        make_service(other, "Hors commune", theme="health", communes=["63079"])
+        self.login(self.observer)
+        response = self.client.get(LIEGE)
+        self.assertContains(response, "<h1>Qui dessert Liège ?</h1>", html=True)
+        html = response.content.decode()
+        self.assertIn('<h2 id="theme-housing">Hébergement et logement</h2>', html)
+        self.assertIn('<h2 id="theme-health">', html)
+        self.assertLess(
+            html.index('id="theme-housing"'), html.index('id="theme-health"')
+        )
+        self.assertIn(
+            f'href="{self.service_a.get_absolute_url()}">Logement d&#x27;urgence</a>',
+            html,
+        )
+        self.assertIn(f'href="{self.organisation_a.get_absolute_url()}"', html)
+        self.assertIn("Consultations sans rendez-vous", html)
+        self.assertNotIn("Hors commune", html)
+        self.assertNotIn("Cours de français", html)  # B serves Verviers and Eupen
+        self.assertIn('href="/registre/organisations/?commune=62063"', html)
+
+    def test_archived_organisations_are_left_out(self):
+        services.organisation_archive(
+            organisation_id=self.organisation_a.pk, by=self.coordinator
+        )
+        self.login(self.observer)
+        response = self.client.get(LIEGE)
+        self.assertNotContains(response, "Logement d&#x27;urgence")
+        self.assertContains(response, "Aucun service d'une organisation active")
+
+    def test_a_long_theme_shows_the_first_services_and_links_to_the_rest(self):
+        grow_register(12)
+        self.login(self.observer)
+        response = self.client.get(LIEGE)
+        self.assertContains(response, "13 services, 13 organisation(s)")
+        self.assertContains(response, "Service housing extra", count=10)
+        self.assertContains(
+            response,
+            'href="/registre/organisations/?commune=62063&amp;theme=housing">'
+            "Voir les 3 autres services (Hébergement et logement)",
+        )
+
+    def test_a_former_code_redirects_to_its_successor(self):
+        self.login(self.observer)
+        response = self.client.get("/registre/communes/82003/")
+        self.assertRedirects(response, "/registre/communes/82039/", status_code=301)
+        self.assertEqual(self.client.get("/registre/communes/99999/").status_code, 404)
+
+    def test_the_territory_page_links_here_only_for_signed_in_people(self):
+        territory_page = "/territoire/communes/62063/"
+        self.assertNotContains(self.client.get(territory_page), LIEGE)
+        for user in (self.observer, self.focal_point_b):
+            self.login(user)
+            self.assertContains(self.client.get(territory_page), f'href="{LIEGE}"')
+
+    def test_the_query_count_does_not_grow_with_the_register(self):
+        self.login(self.focal_point_a)
+        with self.assertNumQueries(5):
+            self.client.get(LIEGE)
+        grow_register(30)
+        with self.assertNumQueries(5):
+            response = self.client.get(LIEGE)
+        self.assertContains(response, "31 services, 31 organisation(s)")

@@ -1,0 +1,265 @@
+"""Pages of the organisations: list, page, create, edit, archive, history."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import (
+    require_POST,
+    require_safe,
+)
+
+from accounts.permissions import can, permission_required
+from register import pages, selectors, services
+from register.access import (
+    can_create_organisation,
+    can_edit_organisation,
+    get_organisation_for_user,
+)
+from register.area import area_summary
+from register.forms import (
+    OrganisationFilterForm,
+    OrganisationForm,
+    apply_service_errors,
+    conflict_rows,
+)
+from register.services import VersionConflict
+from register.views.common import (
+    GET_POST,
+    current_user,
+    on_version,
+    posted_version,
+    render_page_or_partial,
+)
+
+ORGANISATIONS_PER_PAGE = 25
+HISTORY_PER_PAGE = 20
+
+
+@require_safe
+@permission_required("internal.view")
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = OrganisationFilterForm(request.GET)
+    form.is_valid()
+    filters = selectors.OrganisationFilters(**form.filters())
+    organisations = pages.with_service_count(selectors.organisation_list(filters))
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render_page_or_partial(
+        request,
+        "register/organisation_list.html",
+        "results",
+        {
+            "form": form,
+            "page": page,
+            "filtered": _is_filtered(form.filters()),
+            "can_create": can_create_organisation(user),
+        },
+    )
+
+
+def _is_filtered(filters: dict[str, str]) -> bool:
+    return filters["status"] != "active" or any(
+        value for name, value in filters.items() if name not in {"status", "sort"}
+    )
+
+
+@require_safe
+@permission_required("internal.view")
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    get_organisation_for_user(user, pk)
+    organisation = selectors.organisation_detail(pk)
+    if organisation is None:
+        raise Http404
+    pages.organisation_bodies(organisation)
+    can_view_assessments = can(user, "assessment.view")
+    return render(
+        request,
+        "register/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "area": area_summary(organisation.area_communes.all()),
+            "relations": pages.organisation_relations(user, organisation),
+            "contacts": pages.organisation_contacts(user, organisation),
+            "assessment": (
+                selectors.latest_assessment(organisation)
+                if can_view_assessments
+                else None
+            ),
+            "can_view_assessments": can_view_assessments,
+            "can_edit": can_edit_organisation(user, organisation.pk),
+            "can_manage": can(user, "register.manage"),
+        },
+    )
+
+
+@GET_POST
+@permission_required("internal.view")
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not can_create_organisation(user):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                by=user,
+                fields=form.organisation_fields(),
+                area_communes=form.area(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("L'organisation %(name)s a été créée.") % {"name": organisation},
+            )
+            return redirect(organisation)
+    return render(request, "register/organisation_form.html", {"form": form})
+
+
+@GET_POST
+@permission_required("internal.view")
+def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    organisation = get_organisation_for_user(user, pk, write=True)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    conflict: list[dict[str, str]] | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation_id=organisation.pk,
+                by=user,
+                expected_version=form.cleaned_data["version"],
+                fields=form.organisation_fields(),
+                area_communes=form.area(),
+                reason=form.cleaned_data["reason"],
+            )
+        except VersionConflict as error:
+            current = error.current
+            conflict = conflict_rows(
+                form, OrganisationForm(instance=current), form.submitted_values()
+            )
+            form = OrganisationForm(
+                on_version(request, current.version), instance=current
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Les modifications ont été enregistrées."))
+            return redirect("register:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "register/organisation_form.html",
+        {"form": form, "organisation": organisation, "conflict": conflict},
+        status=409 if conflict is not None else 200,
+    )
+
+
+def _organisation_status_change(
+    request: HttpRequest, pk: int, *, archive: bool
+) -> HttpResponse:
+    user = current_user(request)
+    organisation = get_organisation_for_user(user, pk, write=True)
+    if not can(user, "register.manage"):
+        raise PermissionDenied
+    if request.method == "POST":
+        change = (
+            services.organisation_archive if archive else services.organisation_restore
+        )
+        try:
+            change(
+                organisation_id=organisation.pk,
+                by=user,
+                expected_version=posted_version(request),
+            )
+        except VersionConflict as error:
+            organisation = error.current
+            messages.error(
+                request,
+                _(
+                    "Cette organisation a été modifiée entre-temps : rien n'a été "
+                    "enregistré. Vérifiez-la puis confirmez à nouveau."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                (
+                    _("L'organisation a été archivée.")
+                    if archive
+                    else _("L'organisation a été restaurée.")
+                ),
+            )
+            return redirect("register:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "register/organisation_status_confirm.html",
+        {"organisation": organisation, "archive": archive},
+    )
+
+
+@GET_POST
+@permission_required("internal.view")
+def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _organisation_status_change(request, pk, archive=True)
+
+
+@GET_POST
+@permission_required("internal.view")
+def organisation_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _organisation_status_change(request, pk, archive=False)
+
+
+@require_safe
+@permission_required("internal.view")
+def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    organisation = get_organisation_for_user(user, pk)
+    history = pages.organisation_history_records(organisation)
+    page = Paginator(history, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    start = page.start_index() - 1 if page.paginator.count else 0
+    records = list(history[start : start + HISTORY_PER_PAGE + 1])
+    shown, previous = records[:HISTORY_PER_PAGE], records[HISTORY_PER_PAGE:]
+    return render(
+        request,
+        "register/organisation_history.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "entries": pages.organisation_history(
+                shown,
+                previous[0] if previous else None,
+                first_is_current=page.number == 1,
+            ),
+            "can_revert": can_edit_organisation(user, organisation.pk),
+            "can_manage": can(user, "register.manage"),
+        },
+    )
+
+
+@require_POST
+@permission_required("internal.view")
+def organisation_revert(request: HttpRequest, pk: int, history_id: int) -> HttpResponse:
+    user = current_user(request)
+    organisation = get_organisation_for_user(user, pk, write=True)
+    record = organisation.history.filter(history_id=history_id).first()
+    if record is None:
+        raise Http404
+    # Archiving and restoring belong to coordinators, also through a former version.
+    if record.status != organisation.status and not can(user, "register.manage"):
+        raise PermissionDenied
+    services.organisation_revert(
+        organisation_id=organisation.pk, history_id=history_id, by=user
+    )
+    messages.success(
+        request,
+        _("La version du %(date)s a été rétablie.")
+        % {"date": record.history_date.strftime("%d/%m/%Y %H:%M")},
+    )
+    return redirect("register:organisation_history", pk=organisation.pk)

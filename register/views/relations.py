@@ -1,0 +1,154 @@
+"""Pages of the relations between organisations: declare, edit, delete."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can, permission_required
+from register import services
+from register.access import (
+    get_organisation_for_user,
+    get_relation_for_user,
+)
+from register.forms import (
+    RelationForm,
+    apply_service_errors,
+    conflict_rows,
+)
+from register.models import Organisation, Relation
+from register.services import VersionConflict
+from register.views.common import (
+    GET_POST,
+    current_user,
+    on_version,
+)
+
+
+@GET_POST
+@permission_required("internal.view")
+def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    organisation = get_organisation_for_user(user, pk, write=True)
+    form = RelationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        # A focal point declares on behalf of their organisation; a coordinator's
+        # declaration belongs to no organisation (and stays theirs to edit).
+        declared_by = None if can(user, "register.manage") else organisation
+        try:
+            services.relation_create(
+                by=user,
+                fields={**form.relation_fields(), "declared_by": declared_by},
+                themes=form.cleaned_data["themes"],
+            )
+        except ValidationError as error:
+            apply_service_errors(
+                form, error, {"target": "other", "source": "other", "type": "kind"}
+            )
+        else:
+            messages.success(request, _("La relation a été enregistrée."))
+            return redirect(
+                reverse("register:organisation_detail", args=[pk]) + "#relations"
+            )
+    return render(
+        request,
+        "register/relation_form.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+def _seen_from(relation: Relation) -> Organisation:
+    """The side a relation is edited from: the one that declared it, if any."""
+    declared_by = relation.declared_by
+    if declared_by is not None and declared_by.pk in (
+        relation.source_id,
+        relation.target_id,
+    ):
+        return declared_by
+    return relation.source
+
+
+@GET_POST
+@permission_required("internal.view")
+def relation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    relation = get_relation_for_user(user, pk, write=True)
+    organisation = _seen_from(relation)
+    form = RelationForm(
+        request.POST or None, organisation=organisation, relation=relation
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_update(
+                relation_id=relation.pk,
+                by=user,
+                expected_version=form.cleaned_data["version"],
+                fields=form.relation_fields(),
+                themes=form.cleaned_data["themes"],
+            )
+        except VersionConflict as error:
+            current = error.current
+            conflict = conflict_rows(
+                form,
+                RelationForm(organisation=organisation, relation=current),
+                form.submitted_values(),
+            )
+            form = RelationForm(
+                on_version(request, current.version),
+                organisation=organisation,
+                relation=current,
+            )
+        except ValidationError as error:
+            apply_service_errors(
+                form, error, {"target": "other", "source": "other", "type": "kind"}
+            )
+        else:
+            messages.success(request, _("La relation a été enregistrée."))
+            return redirect(
+                reverse("register:organisation_detail", args=[organisation.pk])
+                + "#relations"
+            )
+    return render(
+        request,
+        "register/relation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "relation": relation,
+            "conflict": conflict,
+        },
+        status=409 if conflict is not None else 200,
+    )
+
+
+@GET_POST
+@permission_required("internal.view")
+def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    relation = get_relation_for_user(user, pk, write=True)
+    organisation = _seen_from(relation)
+    if request.method == "POST":
+        services.relation_delete(relation_id=relation.pk, by=user)
+        messages.success(request, _("La relation a été supprimée."))
+        return redirect(
+            reverse("register:organisation_detail", args=[organisation.pk])
+            + "#relations"
+        )
+    return render(
+        request,
+        "register/confirm_delete.html",
+        {
+            "organisation": organisation,
+            "title": _("Supprimer la relation %(source)s — %(type)s — %(target)s")
+            % {
+                "source": relation.source,
+                "type": relation.type,
+                "target": relation.target,
+            },
+            "explanation": _("L'historique garde la trace de la relation."),
+            "button": _("Supprimer la relation"),
+        },
+    )

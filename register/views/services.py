@@ -1,0 +1,145 @@
+"""Pages of the services (4W rows): page, add, edit, delete."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import (
+    require_safe,
+)
+
+from accounts.permissions import permission_required
+from register import pages, services
+from register.access import (
+    can_edit_organisation,
+    get_organisation_for_user,
+    get_service_for_user,
+)
+from register.area import area_summary
+from register.forms import (
+    ServiceForm,
+    apply_service_errors,
+    conflict_rows,
+)
+from register.services import VersionConflict
+from register.views.common import (
+    GET_POST,
+    current_user,
+    on_version,
+)
+from territory.models import Commune
+
+
+@GET_POST
+@permission_required("internal.view")
+def service_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    organisation = get_organisation_for_user(user, pk, write=True)
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(
+                by=user,
+                fields={"organisation": organisation, **form.service_fields()},
+                communes=form.area(),
+                target_groups=form.cleaned_data["target_groups"],
+                funders=form.cleaned_data["funders"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Le service a été ajouté."))
+            return redirect(service)
+    return render(
+        request,
+        "register/service_form.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@require_safe
+@permission_required("internal.view")
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    get_service_for_user(user, pk)
+    service = pages.service_detail(pk)
+    if service is None:
+        raise Http404
+    return render(
+        request,
+        "register/service_detail.html",
+        {
+            "service": service,
+            "organisation": service.organisation,
+            "area": area_summary(Commune.objects.filter(service_communes__service=pk)),
+            "can_edit": can_edit_organisation(user, service.organisation_id),
+        },
+    )
+
+
+@GET_POST
+@permission_required("internal.view")
+def service_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    service = get_service_for_user(user, pk, write=True)
+    form = ServiceForm(request.POST or None, instance=service)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_update(
+                service_id=service.pk,
+                by=user,
+                expected_version=form.cleaned_data["version"],
+                fields=form.service_fields(),
+                communes=form.area(),
+                target_groups=form.cleaned_data["target_groups"],
+                funders=form.cleaned_data["funders"],
+            )
+        except VersionConflict as error:
+            current = error.current
+            conflict = conflict_rows(
+                form, ServiceForm(instance=current), form.submitted_values()
+            )
+            form = ServiceForm(on_version(request, current.version), instance=current)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Le service a été enregistré."))
+            return redirect("register:service_detail", pk=service.pk)
+    return render(
+        request,
+        "register/service_form.html",
+        {
+            "form": form,
+            "organisation": service.organisation,
+            "service": service,
+            "conflict": conflict,
+        },
+        status=409 if conflict is not None else 200,
+    )
+
+
+@GET_POST
+@permission_required("internal.view")
+def service_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    service = get_service_for_user(user, pk, write=True)
+    organisation = service.organisation
+    if request.method == "POST":
+        services.service_delete(service_id=service.pk, by=user)
+        messages.success(request, _("Le service a été supprimé."))
+        return redirect(organisation)
+    return render(
+        request,
+        "register/confirm_delete.html",
+        {
+            "organisation": organisation,
+            "title": _("Supprimer le service %(title)s") % {"title": service.title},
+            "explanation": _(
+                "Le service disparaîtra de l'état des lieux et de l'annuaire ; "
+                "l'historique garde sa trace."
+            ),
+            "button": _("Supprimer le service"),
+        },
+    )
