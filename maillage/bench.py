@@ -1,0 +1,445 @@
+"""`make bench`: time the register's pages at "Wallonia × 10", in a throwaway database.
+
+    .venv/bin/python -m maillage.bench [--scale 0.1] [--requests 30] [--warmups 3]
+
+It creates a new database (a SQLite file in a temporary folder; with a PostgreSQL
+DATABASE_URL, a database `maillage_bench_<pid>` on the same server), migrates it,
+loads the reference data, seeds 20,000 organisations, 200,000 service × commune
+rows and 100,000 relations (times --scale), then requests each page with Django's
+test client logged in as a coordinator, so through the whole middleware stack.
+The baseline is a minimal page (the base layout, empty) served the same way.
+One JSON object goes to stdout, progress to stderr; the database is dropped at the
+end. A page that does not answer 200 gets its status and null timings.
+"""
+
+import argparse
+import gc
+import json
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from register.synthetic import SyntheticSizes
+
+FULL_SCALE = {
+    "organisations": 20_000,
+    "services_per_org": 5,
+    "relations": 100_000,
+    "communes_per_service": 2,
+}
+BASELINE = "minimal"
+THEME = "income-social-assistance"
+COMMUNE = "62063"  # Liège, the commune with the most actors
+SEARCH = "liege"
+# Seconds one page may take in all; a slower page is timed fewer times.
+PAGE_BUDGET_SECONDS = 60.0
+MIN_TIMED = 3
+
+PageResult = dict[str, Any]
+Progress = Callable[[str], None]
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value below which `fraction` of the values lie (linear interpolation)."""
+    if not values:
+        raise ValueError("No values.")
+    if not 0 <= fraction <= 1:
+        raise ValueError("The fraction must be between 0 and 1.")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _get(client: "Client", url: str) -> tuple[int, str | None]:
+    """The status of a GET, and the error when the page could not be served at all
+    (say, while a URLconf it needs is still missing)."""
+    try:
+        return client.get(url).status_code, None
+    except Exception as error:  # reported in the figures, not raised
+        return 500, f"{type(error).__name__}: {error}"
+
+
+def measure_page(
+    client: "Client",
+    url: str,
+    *,
+    warmups: int,
+    requests: int,
+    budget: float = PAGE_BUDGET_SECONDS,
+) -> PageResult:
+    """Request the page warmups + requests times; time the last `requests`.
+
+    The first request also counts the queries. A page that answers anything but
+    200 is not timed: its status is reported with null timings. A page slower
+    than the budget (seconds for all its requests) gets fewer warm-ups and timed
+    requests, at least MIN_TIMED, so that one slow page cannot hold the run up;
+    `timed_requests` says how many were timed.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    started = time.perf_counter()
+
+    def elapsed() -> float:
+        return time.perf_counter() - started
+
+    with CaptureQueriesContext(connection) as queries:
+        status, error = _get(client, url)
+    result: PageResult = {
+        "url": url,
+        "status": status,
+        "median_ms": None,
+        "p95_ms": None,
+        "queries": len(queries) if status == 200 else None,
+        "timed_requests": 0,
+    }
+    if error is not None:
+        result["error"] = error
+    if status != 200:
+        return result
+    for _ in range(max(warmups - 1, 0)):
+        if elapsed() > budget / 4:
+            break
+        client.get(url)
+    gc.collect()
+    timings: list[float] = []
+    while len(timings) < requests and (len(timings) < MIN_TIMED or elapsed() < budget):
+        request_started = time.perf_counter()
+        status, error = _get(client, url)
+        timings.append((time.perf_counter() - request_started) * 1000)
+        if status != 200:
+            result.update(status=status, queries=None)
+            if error is not None:
+                result["error"] = error
+            return result
+    result["median_ms"] = round(statistics.median(timings), 2)
+    result["p95_ms"] = round(percentile(timings, 0.95), 2)
+    result["timed_requests"] = len(timings)
+    return result
+
+
+def with_ratios(pages: dict[str, PageResult]) -> dict[str, PageResult]:
+    """Add each page's median as a multiple of the minimal page's median."""
+    baseline = pages.get(BASELINE, {}).get("median_ms")
+    for result in pages.values():
+        median = result.get("median_ms")
+        result["ratio_to_minimal"] = (
+            round(median / baseline, 2) if median is not None and baseline else None
+        )
+    return pages
+
+
+def bench_pages(
+    *, organisation_id: int | None, commune: str, theme: str
+) -> dict[str, str]:
+    register = "/registre/organisations/"
+    pages = {
+        BASELINE: "/_bench/minimal/",
+        "register_list": register,
+        "register_list_filtered": f"{register}?theme={theme}&commune={commune}",
+        "register_list_search": f"{register}?q={SEARCH}",
+        "organisation_detail": f"{register}{organisation_id}/",
+        "commune_page": f"/registre/communes/{commune}/",
+        "api_list": "/api/v1/register/organisations",
+        "api_list_search": f"/api/v1/register/organisations?q={SEARCH}",
+    }
+    if organisation_id is None:
+        del pages["organisation_detail"]
+    return pages
+
+
+def _most_connected_organisation() -> int | None:
+    """The organisation with the most relations: the heaviest page to draw."""
+    from django.db.models import Count
+
+    from register.models import Organisation, Relation
+
+    degrees: Counter[int] = Counter()
+    for field in ("source_id", "target_id"):
+        degrees.update(
+            dict(
+                Relation.objects.order_by()
+                .values_list(field)
+                .annotate(n=Count("id"))
+                .values_list(field, "n")
+            )
+        )
+    if degrees:
+        return degrees.most_common(1)[0][0]
+    return Organisation.objects.order_by("id").values_list("id", flat=True).first()
+
+
+def bench_run(
+    *,
+    sizes: "SyntheticSizes",
+    warmups: int,
+    requests: int,
+    progress: Progress,
+    measure: Callable[..., PageResult] = measure_page,
+    budget: float = PAGE_BUDGET_SECONDS,
+) -> dict[str, Any]:
+    """Load the reference data, seed, and time every page; return the figures.
+
+    Runs against the database Django is connected to, which must be migrated
+    and otherwise empty enough to be seeded (a throwaway one, or a test's).
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from accounts.models import Role, User
+    from register.models import Organisation, Relation, Service, ServiceCommune
+    from register.synthetic import synthetic_build
+    from taxonomy.models import Theme
+    from territory.models import Commune
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    call_command("load_reference", stdout=_Discard())
+    timings["load_reference"] = round(time.perf_counter() - started, 2)
+    progress(f"Reference data loaded in {timings['load_reference']} s; seeding {sizes}")
+    counts = synthetic_build(sizes, progress=progress)
+    timings["seeding"] = counts.seconds
+    progress(f"Seeded in {counts.seconds} s")
+    if connection.vendor == "postgresql":
+        # What autovacuum would soon do on a live server.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    coordinator = User.objects.create_user(
+        f"bench.coordinator.{os.getpid()}@example.org",
+        None,
+        full_name="Bench Coordination",
+        role=Role.COORDINATOR,
+    )
+    commune = (
+        COMMUNE
+        if Commune.objects.filter(nis=COMMUNE).exists()
+        else (
+            Commune.objects.order_by("nis").values_list("nis", flat=True).first() or ""
+        )
+    )
+    theme = THEME if Theme.objects.filter(code=THEME).exists() else ""
+    organisation_id = _most_connected_organisation()
+    pages = bench_pages(organisation_id=organisation_id, commune=commune, theme=theme)
+
+    results: dict[str, PageResult] = {}
+    client = Client(raise_request_exception=False)
+    client.force_login(coordinator)
+    with override_settings(
+        # Production behaviour: no query log, no debug pages.
+        DEBUG=False,
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        ROOT_URLCONF="maillage.bench_urls",
+    ):
+        for name, url in pages.items():
+            results[name] = measure(
+                client, url, warmups=warmups, requests=requests, budget=budget
+            )
+            result = results[name]
+            progress(
+                f"{name:<24} {result['status']} median {result['median_ms']} ms, "
+                f"p95 {result['p95_ms']} ms, {result['queries']} queries"
+            )
+    return {
+        "benchmark": "register pages at Wallonia × 10",
+        "database": {
+            "vendor": connection.vendor,
+            "version": ".".join(map(str, connection.get_database_version())),
+        },
+        "sizes": {
+            "organisations": sizes.organisations,
+            "services_per_org": sizes.services_per_org,
+            "relations": sizes.relations,
+            "communes_per_service": sizes.communes_per_service,
+            "seed": sizes.seed,
+        },
+        "counts": {
+            "organisations": Organisation.objects.count(),
+            "services": Service.objects.count(),
+            "service_communes": ServiceCommune.objects.count(),
+            "area_communes": Organisation.area_communes.through.objects.count(),
+            "relations": Relation.objects.count(),
+        },
+        "seeding_seconds": counts.seconds,
+        "debug": False,
+        "timings_seconds": timings,
+        "requests_per_page": requests,
+        "warmups": warmups,
+        "parameters": {
+            "organisation_id": organisation_id,
+            "commune": commune,
+            "theme": theme,
+            "search": SEARCH,
+        },
+        "baseline": BASELINE,
+        "pages": with_ratios(results),
+    }
+
+
+class _Discard:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@contextmanager
+def throwaway_database(progress: Progress) -> Iterator[str]:
+    """Point the settings at a new, empty database; remove it afterwards.
+
+    Must run before Django is set up: it works through the environment variables
+    that the settings read (DATABASE_URL, SQLITE_PATH).
+    """
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if urlsplit(url).scheme in ("postgres", "postgresql", "pgsql"):
+        with _postgresql_database(url, progress) as name:
+            yield name
+        return
+    with tempfile.TemporaryDirectory(prefix="maillage-bench-") as folder:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = os.path.join(folder, "bench.sqlite3")
+        progress(f"Throwaway SQLite database in {folder}")
+        try:
+            yield "SQLite file in a temporary folder"
+        finally:
+            _close_connections()
+
+
+@contextmanager
+def _postgresql_database(url: str, progress: Progress) -> Iterator[str]:
+    import psycopg
+    from psycopg import sql
+
+    name = f"maillage_bench_{os.getpid()}"
+    parts = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    progress(f"Throwaway PostgreSQL database {name}")
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield name
+    finally:
+        _close_connections()
+        os.environ["DATABASE_URL"] = url
+        with psycopg.connect(url, autocommit=True) as server:
+            server.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)
+                )
+            )
+        progress(f"Dropped {name}")
+
+
+def _close_connections() -> None:
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def _sizes(args: argparse.Namespace) -> "SyntheticSizes":
+    from register.synthetic import SyntheticSizes, sizes_scaled
+
+    base = SyntheticSizes(
+        organisations=(
+            FULL_SCALE["organisations"]
+            if args.organisations is None
+            else args.organisations
+        ),
+        services_per_org=args.services_per_org,
+        relations=(
+            FULL_SCALE["relations"] if args.relations is None else args.relations
+        ),
+        communes_per_service=args.communes_per_service,
+        seed=args.seed,
+    )
+    return sizes_scaled(base, args.scale)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m maillage.bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=float(os.environ.get("BENCH_SCALE") or 1),
+        help="Multiply the organisations and relations (default 1: Wallonia × 10).",
+    )
+    parser.add_argument("--organisations", type=int, default=None)
+    parser.add_argument(
+        "--services-per-org", type=int, default=FULL_SCALE["services_per_org"]
+    )
+    parser.add_argument("--relations", type=int, default=None)
+    parser.add_argument(
+        "--communes-per-service", type=int, default=FULL_SCALE["communes_per_service"]
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=30, help="Timed requests.")
+    parser.add_argument("--warmups", type=int, default=3, help="Untimed requests.")
+    parser.add_argument(
+        "--page-budget",
+        type=float,
+        default=PAGE_BUDGET_SECONDS,
+        help="Seconds one page may take in all before it is timed fewer times "
+        f"(at least {MIN_TIMED}).",
+    )
+    args = parser.parse_args(argv)
+    if args.scale <= 0 or args.page_budget <= 0:
+        parser.error("--scale and --page-budget must be above 0.")
+    if args.requests < 1 or args.warmups < 1:
+        parser.error("--requests and --warmups must be at least 1.")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        sys.stderr.write(f"[{time.perf_counter() - started:7.1f} s] {message}\n")
+        sys.stderr.flush()
+
+    with throwaway_database(progress) as database:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        sizes = _sizes(args)
+        migrate_started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        migrate_seconds = round(time.perf_counter() - migrate_started, 2)
+        progress(f"Migrated in {migrate_seconds} s")
+        report = bench_run(
+            sizes=sizes,
+            warmups=args.warmups,
+            requests=args.requests,
+            progress=progress,
+            budget=args.page_budget,
+        )
+        report["database"]["name"] = database
+        report["timings_seconds"]["migrate"] = migrate_seconds
+    report["scale"] = args.scale
+    report["total_seconds"] = round(time.perf_counter() - started, 1)
+    sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
