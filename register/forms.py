@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.widgets import FastSelect
 from register.area import expand_area
 from register.models import (
     Assessment,
@@ -307,25 +308,36 @@ class OrganisationFilterForm(forms.Form):
         help_text=_("Nom, sigle ou description d'un service, avec ou sans accents."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    level = forms.ChoiceField(label=_("Niveau"), required=False)
-    sector = forms.ChoiceField(label=_("Secteur"), required=False)
-    actor_type = forms.ChoiceField(label=_("Type d'acteur"), required=False)
-    theme = forms.ChoiceField(label=_("Thème"), required=False)
-    target_group = forms.ChoiceField(label=_("Public cible"), required=False)
-    province = forms.ChoiceField(label=_("Province desservie"), required=False)
-    arrondissement = forms.ChoiceField(
-        label=_("Arrondissement desservi"), required=False
+    level = forms.ChoiceField(widget=FastSelect, label=_("Niveau"), required=False)
+    sector = forms.ChoiceField(widget=FastSelect, label=_("Secteur"), required=False)
+    actor_type = forms.ChoiceField(
+        widget=FastSelect, label=_("Type d'acteur"), required=False
     )
-    commune = forms.ChoiceField(label=_("Commune desservie"), required=False)
+    theme = forms.ChoiceField(widget=FastSelect, label=_("Thème"), required=False)
+    target_group = forms.ChoiceField(
+        widget=FastSelect, label=_("Public cible"), required=False
+    )
+    province = forms.ChoiceField(
+        widget=FastSelect, label=_("Province desservie"), required=False
+    )
+    arrondissement = forms.ChoiceField(
+        widget=FastSelect, label=_("Arrondissement desservi"), required=False
+    )
+    commune = forms.ChoiceField(
+        widget=FastSelect, label=_("Commune desservie"), required=False
+    )
     language = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Langue parlée"),
         required=False,
         choices=[("", _("Toutes")), *SpokenLanguage.choices],
     )
     status = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=STATUS_CHOICES
+        widget=FastSelect, label=_("Statut"), required=False, choices=STATUS_CHOICES
     )
-    sort = forms.ChoiceField(label=_("Trier par"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        widget=FastSelect, label=_("Trier par"), required=False, choices=SORT_CHOICES
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -339,17 +351,24 @@ class OrganisationFilterForm(forms.Form):
             ("", every),
             *grouped_themes(themes, value="code"),
         ]
-        communes = list(scope_communes().select_related("arrondissement", "province"))
-        provinces = {c.province.nis: c.province for c in communes if c.province}
-        arrondissements = {c.arrondissement.nis: c.arrondissement for c in communes}
+        # Only the columns the names need: this form is on every register page.
+        communes = list(
+            scope_communes().only(
+                "nis", "name_fr", "name_nl", "name_de", "language_area"
+            )
+        )
+        scope = settings.TERRITORY_SCOPE
+        in_scope = {} if scope == "BE" else {"region_id": scope}
+        provinces = Province.objects.filter(**in_scope).order_by("nis")
+        arrondissements = Arrondissement.objects.filter(**in_scope)
         self.fields["province"].choices = [  # type: ignore[attr-defined]
             ("", _("Toutes")),
-            *((nis, p.name) for nis, p in sorted(provinces.items())),
+            *((p.nis, p.name) for p in provinces),
         ]
         self.fields["arrondissement"].choices = [  # type: ignore[attr-defined]
             ("", every),
             *sorted(
-                ((nis, a.name) for nis, a in arrondissements.items()),
+                ((a.nis, a.name) for a in arrondissements),
                 key=lambda choice: choice[1],
             ),
         ]

@@ -161,6 +161,9 @@ class ThemeOffer:
         return self.service_count - len(self.services)
 
 
+TERM_FIELDS = ("code", "position", "name_fr", "name_nl", "name_de", "name_en")
+
+
 def commune_offer(commune: Commune) -> list[ThemeOffer]:
     """The services of active organisations that serve a commune, by theme, at most
     SERVICES_PER_THEME each (two queries)."""
@@ -184,6 +187,22 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
             )
         )
         .filter(rank__lte=SERVICES_PER_THEME)
+        # Narrow rows: the window sorts every service of the commune.
+        .only(
+            "id",
+            "title",
+            "status",
+            "theme_id",
+            "subtheme_id",
+            "organisation_id",
+            "organisation__name",
+            "organisation__acronym",
+            *(
+                f"{relation}__{field}"
+                for relation in ("theme", "subtheme")
+                for field in TERM_FIELDS
+            ),
+        )
     )
     offers: dict[int, ThemeOffer] = {}
     for service in first:

@@ -232,10 +232,10 @@ class OrganisationListTests(RegisterTestCase):
 
     def test_the_query_count_does_not_grow_with_the_register(self):
         queries = {
-            "": 10,
-            "q=liege&theme=housing&commune=62063&sort=-updated": 10,
+            "": 12,
+            "q=liege&theme=housing&commune=62063&sort=-updated": 12,
             "province=60000&target_group=all-temporary-protection&language=fr"
-            "&status=all": 10,
+            "&status=all": 12,
         }
         for query, count in queries.items():
             with self.subTest(query=query, size="small"), self.assertNumQueries(count):

@@ -1,0 +1,52 @@
+"""Form widgets."""
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+
+class FastSelect(forms.Select):
+    """A <select> whose options are built in Python.
+
+    Django renders each option through a template, which costs about a millisecond
+    per hundred options: on a page of filters listing every commune, it outweighed
+    the database. The HTML is the same.
+    """
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        selected = {str(v) for v in self.format_value(value)}
+        parts = [format_html("<select{}>", flatatt(final_attrs))]
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):
+                parts.append(format_html('<optgroup label="{}">', option_value))
+                parts.extend(
+                    self._option(v, label, selected) for v, label in option_label
+                )
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(option_value, option_label, selected))
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+    @staticmethod
+    def _option(value: Any, label: Any, selected: set[str]) -> str:
+        value = "" if value is None else str(value)
+        marker = " selected" if value in selected else ""
+        return format_html('<option value="{}"{}>{}</option>', value, marker, label)
+
+
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    allow_multiple_selected = True
