@@ -28,7 +28,7 @@ class FastSelect(forms.Select):
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         selected = {str(v) for v in self.format_value(value)}
-        parts = [format_html("<select{}>", flatatt(final_attrs))]
+        parts: list[str] = [format_html("<select{}>", flatatt(final_attrs))]
         for option_value, option_label in self.choices:
             if isinstance(option_label, list | tuple):
                 parts.append(format_html('<optgroup label="{}">', option_value))
