@@ -113,7 +113,9 @@ def postal_code_commune(postal_code: str, commune: Commune | None = None) -> Com
     return candidates[0]
 
 
-def _clean_organisation_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean_organisation_fields(
+    fields: dict[str, Any], current: Organisation | None = None
+) -> dict[str, Any]:
     fields = dict(fields)
     if "enterprise_number" in fields:
         number = fields["enterprise_number"] or ""
@@ -128,7 +130,9 @@ def _clean_organisation_fields(fields: dict[str, Any]) -> dict[str, Any]:
     elif "postal_code" in fields:
         fields["commune"] = fields.get("commune")
     parent = fields.get("parent")
-    if parent is not None and parent.is_archived:
+    # A parent archived later does not block other edits; choosing one does.
+    kept = current is not None and parent is not None and current.parent_id == parent.pk
+    if parent is not None and parent.is_archived and not kept:
         raise ValidationError(
             {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
         )
@@ -223,7 +227,9 @@ def organisation_update(
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     _check_version(organisation, expected_version)
     mark = history_mark(organisation)
-    changed = _assign(organisation, _clean_organisation_fields(dict(fields)))
+    changed = _assign(
+        organisation, _clean_organisation_fields(dict(fields), organisation)
+    )
     if organisation.parent_id == organisation.pk:
         raise ValidationError(
             {"parent": _("Une organisation ne peut pas être sa propre parente.")}

@@ -240,3 +240,21 @@ class ContactErasureTests(ServiceTestCase):
         contact_erase(contact_id=contact.pk, by=self.coordinator)
         self.assertFalse(Contact.objects.exists())
         self.assertFalse(Contact.history.filter(id=contact.pk).exists())
+
+
+class ArchivedParentTests(ServiceTestCase):
+    def test_a_parent_archived_later_does_not_block_other_edits(self):
+        parent = self.organisation("Fédération")
+        child = self.organisation("Antenne", parent=parent)
+        organisation_archive(organisation_id=parent.pk, by=self.coordinator)
+        parent.refresh_from_db()
+        updated = organisation_update(
+            organisation_id=child.pk,
+            by=self.coordinator,
+            expected_version=1,
+            fields={"parent": parent, "description": "mise à jour"},
+        )
+        self.assertEqual(updated.description, "mise à jour")
+        with self.assertRaises(ValidationError) as raised:
+            self.organisation("Nouvelle antenne", parent=parent)
+        self.assertIn("parent", raised.exception.message_dict)
