@@ -42,7 +42,7 @@ demo: setup ## Create the database with reference and demo data
 	$(MANAGE) seed_demo
 
 run: demo ## Set everything up and serve the demo on http://127.0.0.1:8000
-	$(MANAGE) runserver $(HOST):$(PORT)
+	DEMO_NOTICE=true $(MANAGE) runserver $(HOST):$(PORT)
 
 browser: ## Install Chromium for the browser tests when missing (Debian, as root)
 	@scripts/ensure-chromium

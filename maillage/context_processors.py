@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -29,8 +30,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((reverse("taxonomy:index"), "/vocabulaires/", _("Vocabulaires")))
     current = request.path
     return {
+        "demo_notice": settings.DEMO_NOTICE,
         "navigation": [
             {"url": url, "label": label, "current": current.startswith(prefix)}
             for url, prefix, label in items
-        ]
+        ],
     }

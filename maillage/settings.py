@@ -37,6 +37,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000")
+# Shows on every page that the data is a demonstration (`make run` turns it on).
+DEMO_NOTICE = env_bool("DEMO_NOTICE", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -24,3 +24,8 @@ class ShellPageTests(BaseTestCase):
         response = self.client.get("/nulle-part/")
         self.assertEqual(response.status_code, 404)
         self.assertContains(response, "Page introuvable", status_code=404)
+
+    def test_it_says_the_demo_is_fictitious_when_asked(self):
+        self.assertNotContains(self.client.get("/"), "demo-notice")
+        with self.settings(DEMO_NOTICE=True):
+            self.assertContains(self.client.get("/"), "sont fictifs")
