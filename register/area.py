@@ -50,15 +50,17 @@ class AreaSummary:
 
 
 def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
-    """Summarise a set of communes in two queries, whatever its size.
+    """Summarise a set of communes in three queries, whatever its size.
 
     A unit counts as covered when every commune of it that the platform knows is
-    in the set; the loops run over the territory's fixed reference data.
+    in the set. Only the communes outside whole units are read one by one, so an
+    organisation active in all of Wallonia costs no more than one in a village.
     """
-    rows = list(
-        communes.defer("boundary", "latitude", "longitude", "search_names").order_by(
-            "search_names", "nis"
-        )
+    per_arrondissement = dict(
+        communes.order_by()
+        .values("arrondissement_id")
+        .annotate(count=Count("pk"))
+        .values_list("arrondissement_id", "count")
     )
     units = list(
         Arrondissement.objects.select_related("province", "region")
@@ -66,9 +68,9 @@ def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
         .order_by("nis")
     )
     covered: dict[str, Counter[str | None]] = {
-        "arrondissement": Counter(row.arrondissement_id for row in rows),
-        "province": Counter(row.province_id for row in rows),
-        "region": Counter(row.region_id for row in rows),
+        "arrondissement": Counter(),
+        "province": Counter(),
+        "region": Counter(),
     }
     totals: dict[str, Counter[str | None]] = {
         "arrondissement": Counter(),
@@ -78,9 +80,14 @@ def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
     provinces: dict[str, Province] = {}
     regions: dict[str, Region] = {}
     for unit in units:
-        totals["arrondissement"][unit.nis] += unit.commune_count
-        totals["province"][unit.province_id] += unit.commune_count
-        totals["region"][unit.region_id] += unit.commune_count
+        count = per_arrondissement.get(unit.nis, 0)
+        for kind, code in (
+            ("arrondissement", unit.nis),
+            ("province", unit.province_id),
+            ("region", unit.region_id),
+        ):
+            totals[kind][code] += unit.commune_count
+            covered[kind][code] += count
         if unit.province is not None:
             provinces[unit.province.nis] = unit.province
         regions[unit.region.nis] = unit.region
@@ -88,7 +95,14 @@ def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
     def whole(kind: str, code: str | None) -> bool:
         return code is not None and 0 < totals[kind][code] == covered[kind][code]
 
-    summary = AreaSummary(count=len(rows))
+    def within_whole_unit(unit: Arrondissement) -> bool:
+        return (
+            whole("arrondissement", unit.nis)
+            or whole("province", unit.province_id)
+            or whole("region", unit.region_id)
+        )
+
+    summary = AreaSummary(count=sum(per_arrondissement.values()))
     summary.regions = [
         region for nis, region in sorted(regions.items()) if whole("region", nis)
     ]
@@ -104,11 +118,12 @@ def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
         and not whole("province", unit.province_id)
         and not whole("region", unit.region_id)
     ]
-    summary.communes = [
-        row
-        for row in rows
-        if not whole("arrondissement", row.arrondissement_id)
-        and not whole("province", row.province_id)
-        and not whole("region", row.region_id)
-    ]
+    # Always one query (an empty exclusion keeps every row; an empty IN would
+    # skip the database), so the page's query count does not depend on the area.
+    inside_whole_units = [unit.nis for unit in units if within_whole_unit(unit)]
+    summary.communes = list(
+        communes.exclude(arrondissement_id__in=inside_whole_units)
+        .defer("boundary", "latitude", "longitude", "search_names")
+        .order_by("search_names", "nis")
+    )
     return summary

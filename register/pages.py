@@ -143,7 +143,7 @@ def service_detail(pk: int) -> Service | None:
     )
 
 
-SERVICES_PER_THEME = 10
+SERVICES_PER_THEME = 5
 
 
 @dataclass
@@ -166,7 +166,7 @@ TERM_FIELDS = ("code", "position", "name_fr", "name_nl", "name_de", "name_en")
 
 def commune_offer(commune: Commune) -> list[ThemeOffer]:
     """The services of active organisations that serve a commune, by theme, at most
-    SERVICES_PER_THEME each (two queries)."""
+    SERVICES_PER_THEME each (three queries)."""
     totals = (
         commune_services(commune)
         .order_by()
@@ -177,17 +177,22 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
         )
     )
     counts: dict[int, dict[str, Any]] = {row["theme"]: dict(row) for row in totals}
-    first = (
+    # The most recently recorded services of each theme: the window numbers narrow
+    # rows (ids only), then the few chosen are read in full.
+    ranked = (
         commune_services(commune)
+        .order_by()
         .annotate(
             rank=Window(
-                RowNumber(),
-                partition_by=[F("theme_id")],
-                order_by=[F("organisation__name").asc(), F("title").asc(), F("pk")],
+                RowNumber(), partition_by=[F("theme_id")], order_by=F("pk").desc()
             )
         )
         .filter(rank__lte=SERVICES_PER_THEME)
-        # Narrow rows: the window sorts every service of the commune.
+        .values_list("pk", flat=True)
+    )
+    first = (
+        Service.objects.filter(pk__in=list(ranked))
+        .select_related("organisation", "theme", "subtheme")
         .only(
             "id",
             "title",
@@ -203,6 +208,7 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
                 for field in TERM_FIELDS
             ),
         )
+        .order_by("theme__position", "theme__code", "organisation__name", "title")
     )
     offers: dict[int, ThemeOffer] = {}
     for service in first:

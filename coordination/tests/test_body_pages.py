@@ -225,7 +225,7 @@ class BodyPageTests(RegisterTestCase):
         self.login(self.observer)
         with self.assertNumQueries(6):
             self.client.get(LIST)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(self.body.get_absolute_url())
         level = InstitutionalLevel.objects.get(code="municipal")
         for number in range(30):
@@ -249,6 +249,6 @@ class BodyPageTests(RegisterTestCase):
         with self.assertNumQueries(6):
             response = self.client.get(LIST)
         self.assertContains(response, "31 organes")
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             response = self.client.get(self.body.get_absolute_url())
         self.assertContains(response, "Membre 29")
