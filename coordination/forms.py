@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import BodyMember, CoordinationBody
+from lib.widgets import FastSelect, FastSelectMultiple
 from register.forms import (
     AREA_SHORTCUTS,
     FieldsetForm,
@@ -27,7 +28,7 @@ class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
         label=_("Organisations qui le convoquent"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FastSelectMultiple(attrs={"size": 6}),
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"),
@@ -110,7 +111,11 @@ class MemberForm(forms.Form):
     """One member row; an empty row is ignored."""
 
     organisation = forms.TypedChoiceField(
-        label=_("Organisation"), required=False, coerce=int, empty_value=None
+        label=_("Organisation"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=FastSelect,
     )
     role = forms.ChoiceField(
         label=_("Rôle"),

@@ -2,6 +2,7 @@
 the views hand their cleaned data to register.services."""
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -10,11 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.forms.boundfield import BoundField
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.widgets import FastSelect
+from lib.widgets import FastSelect, FastSelectMultiple
 from register.area import expand_area
 from register.models import (
     Assessment,
@@ -24,6 +27,7 @@ from register.models import (
     Service,
     SpokenLanguage,
 )
+from register.search import normalise, search
 from register.validators import (
     normalise_enterprise_number,
     validate_enterprise_number,
@@ -275,6 +279,164 @@ def conflict_rows(
     return rows
 
 
+# Picking one organisation among thousands: a text input, not a <select>.
+
+# "Nom (sigle) — n° 123" or "n° 123": the id is what counts ("nº" and "N°" too).
+_ID_SUFFIX = re.compile(r"^(?P<name>.*?)[\s—–-]*\b[nN]\s*[°º]\s*(?P<pk>\d+)$")
+SUGGESTIONS = 10
+
+
+def organisation_reference(organisation: Organisation) -> str:
+    """How an organisation is written in a picker: "Nom (sigle) — n° 123"."""
+    return f"{organisation} — n° {organisation.pk}"
+
+
+def split_reference(text: str) -> tuple[str, int | None]:
+    """The name part and the id of what was typed in a picker (no id: None).
+
+    A bare number is an id; a number inside a name ("Article 27") is not."""
+    text = text.strip()
+    if text.isdigit():
+        return "", int(text)
+    match = _ID_SUFFIX.match(text)
+    if match is None:
+        return text, None
+    return match["name"].strip(), int(match["pk"])
+
+
+class OrganisationInput(forms.TextInput):
+    """A text input that asks the server for suggestions as one types (htmx),
+    shown by the browser from the <datalist> that follows it."""
+
+    template_name = "register/widgets/organisation_input.html"
+
+    def get_context(
+        self, name: str, value: Any, attrs: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        input_id = widget["attrs"].get("id") or f"id_{name}"
+        suggestions = f"{input_id}-suggestions"
+        widget["suggestions_id"] = suggestions
+        widget["attrs"].update(
+            {
+                "list": suggestions,
+                "autocomplete": "off",
+                "hx-get": reverse("register:organisation_suggestions")
+                + "?"
+                + urlencode({"field": name}),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{suggestions}",
+                "hx-swap": "innerHTML",
+            }
+        )
+        return context
+
+
+class OrganisationField(forms.ModelChoiceField[Organisation]):
+    """One organisation among `queryset`, written as "Nom (sigle) — n° 123", as a
+    bare id, or as a name or acronym that only one active organisation matches."""
+
+    widget = OrganisationInput
+    default_error_messages = {
+        "itself": _("Choisissez une autre organisation que celle-ci."),
+    }
+
+    def __init__(self, *, exclude: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Organisation.objects.active())
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Tapez au moins trois lettres du nom ou du sigle, puis choisissez "
+                "dans la liste."
+            ),
+        )
+        super().__init__(**kwargs)
+        self.exclude = exclude
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Organisation):
+            return organisation_reference(value)
+        if isinstance(value, int):
+            organisation = Organisation.objects.only("id", "name", "acronym").filter(
+                pk=value
+            )
+            found = organisation.first()
+            return organisation_reference(found) if found else value
+        return value
+
+    def to_python(self, value: Any) -> Organisation | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        name, pk = split_reference(text)
+        if pk is not None:
+            return self._by_id(pk, text)
+        return self._by_name(name)
+
+    def _by_id(self, pk: int, text: str) -> Organisation:
+        if pk == self.exclude:
+            raise ValidationError(self.error_messages["itself"], code="itself")
+        organisation = self.queryset.filter(pk=pk).first()  # type: ignore[union-attr]
+        if organisation is None:
+            raise ValidationError(
+                _("Aucune organisation active ne correspond à « %(text)s »."),
+                params={"text": text},
+                code="invalid_choice",
+            )
+        return cast(Organisation, organisation)
+
+    def _by_name(self, name: str) -> Organisation:
+        candidates = self.queryset.filter(  # type: ignore[union-attr]
+            status=Organisation.Status.ACTIVE
+        )
+        if self.exclude is not None:
+            candidates = candidates.exclude(pk=self.exclude)
+        found = (
+            list(search(candidates, name).order_by("name", "id")[:6])
+            if normalise(name)
+            else []
+        )
+        if not found:
+            raise ValidationError(
+                _("Aucune organisation active ne correspond à « %(text)s »."),
+                params={"text": name},
+                code="invalid_choice",
+            )
+        if len(found) > 1:
+            # A name typed in full wins over the longer names that start with it.
+            wanted = normalise(name)
+            exact = [
+                o for o in found if wanted in (normalise(o.name), normalise(o.acronym))
+            ]
+            if not exact:
+                exact = list(candidates.filter(name__iexact=name.strip())[:2])
+            if len(exact) == 1:
+                return cast(Organisation, exact[0])
+        if len(found) > 1:
+            listed = "; ".join(
+                f"{organisation.name} — n° {organisation.pk}"
+                for organisation in found[:5]
+            )
+            raise ValidationError(
+                _(
+                    "Plusieurs organisations correspondent à « %(text)s » : "
+                    "%(candidates)s. Recopiez celle qui convient, avec son numéro."
+                ),
+                params={"text": name, "candidates": listed},
+                code="ambiguous",
+            )
+        return cast(Organisation, found[0])
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            chosen = self.to_python(data)
+        except ValidationError:
+            return True
+        before = initial.pk if isinstance(initial, Organisation) else initial
+        return bool(before != (chosen.pk if chosen else None))
+
+
 # Register list
 
 
@@ -405,6 +567,13 @@ class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
         choices=SpokenLanguage.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    parent = OrganisationField(
+        label=_("Organisation parente"),
+        required=False,
+        error_messages={
+            "itself": _("Une organisation ne peut pas être sa propre parente.")
+        },
+    )
 
     class Meta:
         model = Organisation
@@ -467,13 +636,17 @@ class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
         ):
             current = getattr(instance, f"{name}_id", None) if editing else None
             self.fields[name].queryset = usable_terms(model, [current])  # type: ignore[attr-defined]
+        # The current parent stays valid even once archived.
         parents = Organisation.objects.filter(
             Q(status=Organisation.Status.ACTIVE) | Q(pk=instance.parent_id)
         ).only("id", "name", "acronym")
         if editing:
             parents = parents.exclude(pk=instance.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
-        self.fields["parent"].help_text = _("Seules les organisations actives.")
+        parent = cast(OrganisationField, self.fields["parent"])
+        parent.queryset = parents
+        parent.exclude = instance.pk
+        if not self.is_bound and instance.parent_id is not None:
+            self.initial["parent"] = instance.parent
         self.fields["postal_code"].help_text = _("La commune de l'adresse s'en déduit.")
         self._add_commune_field()
         add_area_fields(
@@ -636,7 +809,7 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
             "start_date": DateInput,
             "end_date": DateInput,
             "target_groups": forms.CheckboxSelectMultiple,
-            "funders": forms.SelectMultiple(attrs={"size": 6}),
+            "funders": FastSelectMultiple(attrs={"size": 6}),
         }
 
     fieldsets = (
@@ -758,8 +931,11 @@ class RelationForm(FieldsetForm, forms.Form):
     either direction."""
 
     kind = forms.ChoiceField(label=_("Relation"))
-    other = forms.ModelChoiceField(
-        label=_("Autre organisation"), queryset=Organisation.objects.none()
+    other = OrganisationField(
+        label=_("Autre organisation"),
+        error_messages={
+            "itself": _("Une organisation ne peut pas être en relation avec elle-même.")
+        },
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"),
@@ -835,9 +1011,12 @@ class RelationForm(FieldsetForm, forms.Form):
                 if relation.source_id == organisation.pk
                 else relation.source_id
             )
-        self.fields["other"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        # The current other side stays valid even once archived.
+        other = cast(OrganisationField, self.fields["other"])
+        other.queryset = Organisation.objects.filter(
             Q(status=Organisation.Status.ACTIVE) | Q(pk=current_other)
         ).only("id", "name", "acronym")
+        other.exclude = organisation.pk
         current_themes = (
             [theme.pk for theme in relation.themes.all()] if relation else []
         )

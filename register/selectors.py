@@ -104,6 +104,15 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
     return organisations.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
+def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation]:
+    """The first active organisations whose name or acronym match what is being
+    typed in a picker; nothing under three characters (too many to be useful)."""
+    if len(text.strip()) < 3:
+        return []
+    matches = search(Organisation.objects.active(), text)
+    return list(matches.only("id", "name", "acronym").order_by("name", "id")[:limit])
+
+
 def organisation_detail(pk: int) -> Organisation | None:
     """An organisation with everything its page shows, in a fixed number of queries."""
     return (

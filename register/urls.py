@@ -12,6 +12,11 @@ urlpatterns = [
         name="organisation_create",
     ),
     path(
+        "organisations/suggestions/",
+        views.organisation_suggestions,
+        name="organisation_suggestions",
+    ),
+    path(
         "organisations/<int:pk>/",
         views.organisation_detail,
         name="organisation_detail",

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.models import Role, User
 from conftest import serious_accessibility_violations
@@ -86,6 +87,12 @@ def test_a_focal_point_updates_their_organisation_and_adds_a_service(
     page.get_by_role("link", name="Modifier", exact=True).first.click()
     assert_accessible(page)
     page.get_by_label("Téléphone").fill("+32 4 220 60 00")
+    # The parent is typed; the server suggests matching organisations as one types.
+    parent = page.get_by_label("Organisation parente")
+    parent.fill("Verviers")
+    suggestion = page.locator("#id_parent-suggestions option")
+    expect(suggestion).to_have_count(1)
+    parent.fill(suggestion.get_attribute("value") or "")
     page.get_by_label("Numéro d'entreprise (BCE)").fill("0412.345.615")
     page.get_by_role("button", name="Enregistrer").click()
     # A wrong checksum is refused on the field, and nothing is saved.
@@ -101,6 +108,7 @@ def test_a_focal_point_updates_their_organisation_and_adds_a_service(
     a.refresh_from_db()
     assert a.phone == "+32 4 220 60 00"
     assert a.languages == ["uk"]
+    assert a.parent == register_data["b"]
 
     page.get_by_role("link", name="Ajouter un service").click()
     assert_accessible(page)

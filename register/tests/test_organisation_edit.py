@@ -39,7 +39,11 @@ def form_data(
             "level": organisation.level_id,
             "sector": organisation.sector_id,
             "actor_type": organisation.actor_type_id,
-            "parent": organisation.parent_id or "",
+            "parent": (
+                f"{organisation.parent} — n° {organisation.parent_id}"
+                if organisation.parent
+                else ""
+            ),
             "street": organisation.street,
             "postal_code": organisation.postal_code,
             "website": organisation.website,
@@ -71,7 +75,7 @@ class OrganisationCreateTests(RegisterTestCase):
                 enterprise_number="BE 0412 345 614",
                 area_provinces=["90000"],
                 area_communes=["62063"],
-                parent=self.organisation_a.pk,
+                parent=f"CPAS de Liège (CPAS Liège) — n° {self.organisation_a.pk}",
                 published="on",
             ),
         )
@@ -171,17 +175,14 @@ class OrganisationCreateTests(RegisterTestCase):
         # With a single commune, there is nothing to choose.
         self.assertNotContains(self.client.get(CREATE), 'name="commune"')
 
-    def test_the_parent_is_chosen_among_active_organisations(self):
-        archived = make_organisation("Ancien service")
-        services.organisation_archive(organisation_id=archived.pk, by=self.coordinator)
+    def test_the_parent_is_typed_not_picked_from_every_organisation(self):
         self.login(self.coordinator)
-        html = self.client.get(CREATE).content.decode()
-        parents = html[html.index('<select name="parent"') :]
-        parents = parents[: parents.index("</select>")]
-        self.assertIn(f'<option value="{self.organisation_a.pk}">', parents)
-        self.assertNotIn(f'<option value="{archived.pk}">', parents)
-        response = self.client.post(CREATE, form_data(parent=archived.pk))
-        self.assertContains(response, 'id="id_parent_error"')
+        response = self.client.get(CREATE)
+        self.assertContains(response, '<input type="text" name="parent"')
+        self.assertContains(response, 'list="id_parent-suggestions"')
+        self.assertContains(response, '<datalist id="id_parent-suggestions">')
+        self.assertNotContains(response, '<select name="parent"')
+        self.assertNotContains(response, "Centre régional de Verviers")
 
 
 class OrganisationUpdateTests(RegisterTestCase):
@@ -194,12 +195,6 @@ class OrganisationUpdateTests(RegisterTestCase):
         response = self.client.get(self.url())
         self.assertContains(response, 'name="version" value="1"')
         self.assertContains(response, 'value="CPAS de Liège"')
-        # The organisation itself is not offered as its own parent.
-        html = response.content.decode()
-        parents = html[html.index('<select name="parent"') :]
-        parents = parents[: parents.index("</select>")]
-        self.assertIn(f'<option value="{self.organisation_b.pk}">', parents)
-        self.assertNotIn(f'<option value="{self.organisation_a.pk}"', parents)
         response = self.client.post(
             self.url(),
             form_data(

@@ -14,7 +14,7 @@ def relation_data(other, kind: str = "forward:funds", **changes: Any) -> dict[st
     direction, code = kind.split(":")
     return {
         "kind": f"{direction}:{RelationType.objects.get(code=code).pk}",
-        "other": other.pk,
+        "other": f"{other} — n° {other.pk}",
         "themes": [Theme.objects.get(code="language-learning").pk],
         "frequency": "monthly",
         "formal": "on",

@@ -12,6 +12,7 @@ from register.views.organisations import (
     organisation_list,
     organisation_restore,
     organisation_revert,
+    organisation_suggestions,
     organisation_update,
 )
 from register.views.relations import relation_create, relation_delete, relation_update
@@ -36,6 +37,7 @@ __all__ = [
     "organisation_list",
     "organisation_restore",
     "organisation_revert",
+    "organisation_suggestions",
     "organisation_update",
     "relation_create",
     "relation_delete",

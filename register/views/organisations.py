@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
+    require_GET,
     require_POST,
     require_safe,
 )
@@ -20,10 +21,13 @@ from register.access import (
 )
 from register.area import area_summary
 from register.forms import (
+    SUGGESTIONS,
     OrganisationFilterForm,
     OrganisationForm,
     apply_service_errors,
     conflict_rows,
+    organisation_reference,
+    split_reference,
 )
 from register.services import VersionConflict
 from register.views.common import (
@@ -65,6 +69,22 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def _is_filtered(filters: dict[str, str]) -> bool:
     return filters["status"] != "active" or any(
         value for name, value in filters.items() if name not in {"status", "sort"}
+    )
+
+
+@require_GET
+@permission_required("internal.view")
+def organisation_suggestions(request: HttpRequest) -> HttpResponse:
+    """The <option>s of an organisation picker's <datalist>. The picker sends its
+    own value under its own name, and that name as `field`; `q` works too."""
+    field = request.GET.get("field", "")
+    text = request.GET.get("q") or (request.GET.get(field, "") if field else "")
+    name, _pk = split_reference(text)
+    organisations = selectors.organisation_suggestions(name, limit=SUGGESTIONS)
+    return render(
+        request,
+        "register/organisation_suggestions.html",
+        {"references": [organisation_reference(o) for o in organisations]},
     )
 
 
