@@ -1,18 +1,20 @@
 """Forms of the coordination bodies' pages; the views save through
 coordination.services."""
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import BodyMember, CoordinationBody
-from lib.widgets import FastSelect, FastSelectMultiple
 from register.forms import (
     AREA_SHORTCUTS,
     FieldsetForm,
+    OrganisationField,
+    OrganisationMultipleField,
     add_area_fields,
     cleaned_area,
     grouped_themes,
@@ -24,11 +26,8 @@ from territory.models import Commune
 
 
 class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
-    convenors = forms.ModelMultipleChoiceField(
-        label=_("Organisations qui le convoquent"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        widget=FastSelectMultiple(attrs={"size": 6}),
+    convenors = OrganisationMultipleField(
+        label=_("Organisations qui le convoquent"), required=False
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"),
@@ -69,11 +68,14 @@ class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
             InstitutionalLevel, [body.level_id if editing else None]
         )
         current_convenors = (
-            list(body.convenors.values_list("pk", flat=True)) if editing else []
+            list(body.convenors.only("id", "name", "acronym")) if editing else []
         )
-        self.fields["convenors"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            Q(status=Organisation.Status.ACTIVE) | Q(pk__in=current_convenors)
-        ).only("id", "name", "acronym")
+        # The current convenors stay valid even once archived.
+        convenors = cast(OrganisationMultipleField, self.fields["convenors"])
+        convenors.queryset = Organisation.objects.filter(
+            Q(status=Organisation.Status.ACTIVE)
+            | Q(pk__in=[convenor.pk for convenor in current_convenors])
+        ).only("id", "name", "acronym", "status")
         current_themes = (
             list(body.themes.values_list("pk", flat=True)) if editing else []
         )
@@ -110,12 +112,9 @@ class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
 class MemberForm(forms.Form):
     """One member row; an empty row is ignored."""
 
-    organisation = forms.TypedChoiceField(
-        label=_("Organisation"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=FastSelect,
+    # The table's caption and help say what to do: no help under each row.
+    organisation = OrganisationField(
+        label=_("Organisation"), required=False, help_text=""
     )
     role = forms.ChoiceField(
         label=_("Rôle"),
@@ -124,16 +123,28 @@ class MemberForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisation_choices: list[tuple[Any, str]], **kwargs: Any
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation] | None = None,
+        known: Mapping[int, Organisation] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisation_choices  # type: ignore[attr-defined]
+        field = cast(OrganisationField, self.fields["organisation"])
+        if organisations is not None:
+            field.queryset = organisations
+        field.known = known or {}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("organisation") and not cleaned.get("role"):
             self.add_error("role", _("Choisissez le rôle de cette organisation."))
-        if cleaned.get("role") and not cleaned.get("organisation"):
+        # An organisation typed but not found already has its message.
+        if (
+            cleaned.get("role")
+            and not cleaned.get("organisation")
+            and "organisation" not in self.errors
+        ):
             self.add_error("organisation", _("Choisissez l'organisation."))
         return cleaned
 
@@ -147,21 +158,19 @@ class BaseMemberFormSet(forms.BaseFormSet[MemberForm]):
             organisation = form.cleaned_data.get("organisation")
             if organisation is None:
                 continue
-            if organisation in seen:
+            if organisation.pk in seen:
                 raise ValidationError(
                     _("Une organisation figure deux fois parmi les membres.")
                 )
-            seen.add(organisation)
+            seen.add(organisation.pk)
 
     def members(self) -> list[tuple[Organisation, str]]:
-        """The filled rows as (organisation, role) pairs, in one query."""
-        rows = [
+        """The filled rows as (organisation, role) pairs."""
+        return [
             (form.cleaned_data["organisation"], form.cleaned_data["role"])
             for form in self.forms
             if form.cleaned_data.get("organisation")
         ]
-        organisations = Organisation.objects.in_bulk([pk for pk, _role in rows])
-        return [(organisations[pk], role) for pk, role in rows if pk in organisations]
 
 
 MemberFormSet = forms.formset_factory(
@@ -172,18 +181,19 @@ MemberFormSet = forms.formset_factory(
 def member_formset(
     data: Any = None, *, body: CoordinationBody | None = None
 ) -> BaseMemberFormSet:
-    """The members' rows: the organisations' choices are read once for all rows."""
+    """The members' rows. The current members' organisations are read once: they
+    show as "Nom (sigle) — n° 123", and when sent back they are found without a
+    query; archived ones stay valid."""
     members = list(body.members.select_related("organisation")) if body else []
-    current = [member.organisation_id for member in members]
+    known = {member.organisation_id: member.organisation for member in members}
     organisations = Organisation.objects.filter(
-        Q(status=Organisation.Status.ACTIVE) | Q(pk__in=current)
-    ).only("id", "name", "acronym")
-    choices = [("", "---------"), *((o.pk, str(o)) for o in organisations)]
-    initial = [{"organisation": m.organisation_id, "role": m.role} for m in members]
+        Q(status=Organisation.Status.ACTIVE) | Q(pk__in=list(known))
+    ).only("id", "name", "acronym", "status")
+    initial = [{"organisation": m.organisation, "role": m.role} for m in members]
     formset = MemberFormSet(
         data,
         prefix="members",
         initial=initial,
-        form_kwargs={"organisation_choices": choices},
+        form_kwargs={"organisations": organisations, "known": known},
     )
     return cast(BaseMemberFormSet, formset)

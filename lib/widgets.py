@@ -46,7 +46,3 @@ class FastSelect(forms.Select):
         value = "" if value is None else str(value)
         marker = " selected" if value in selected else ""
         return format_html('<option value="{}"{}>{}</option>', value, marker, label)
-
-
-class FastSelectMultiple(FastSelect, forms.SelectMultiple):
-    allow_multiple_selected = True

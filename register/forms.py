@@ -14,10 +14,11 @@ from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.widgets import FastSelect, FastSelectMultiple
+from lib.widgets import FastSelect
 from register.area import expand_area
 from register.models import (
     Assessment,
@@ -284,6 +285,9 @@ def conflict_rows(
 # "Nom (sigle) — n° 123" or "n° 123": the id is what counts ("nº" and "N°" too).
 _ID_SUFFIX = re.compile(r"^(?P<name>.*?)[\s—–-]*\b[nN]\s*[°º]\s*(?P<pk>\d+)$")
 SUGGESTIONS = 10
+TYPE_TO_PICK = _(
+    "Tapez au moins trois lettres du nom ou du sigle, puis choisissez dans la liste."
+)
 
 
 def organisation_reference(organisation: Organisation) -> str:
@@ -342,17 +346,20 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
         "itself": _("Choisissez une autre organisation que celle-ci."),
     }
 
-    def __init__(self, *, exclude: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        exclude: int | None = None,
+        known: Mapping[int, Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("queryset", Organisation.objects.active())
-        kwargs.setdefault(
-            "help_text",
-            _(
-                "Tapez au moins trois lettres du nom ou du sigle, puis choisissez "
-                "dans la liste."
-            ),
-        )
+        kwargs.setdefault("help_text", TYPE_TO_PICK)
         super().__init__(**kwargs)
         self.exclude = exclude
+        # Organisations of `queryset` already read (a body's current members, say):
+        # found by id without a query.
+        self.known: Mapping[int, Organisation] = known or {}
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Organisation):
@@ -377,14 +384,15 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
     def _by_id(self, pk: int, text: str) -> Organisation:
         if pk == self.exclude:
             raise ValidationError(self.error_messages["itself"], code="itself")
-        organisation = self.queryset.filter(pk=pk).first()  # type: ignore[union-attr]
+        queryset = cast(QuerySet[Organisation], self.queryset)
+        organisation = self.known.get(pk) or queryset.filter(pk=pk).first()
         if organisation is None:
             raise ValidationError(
                 _("Aucune organisation active ne correspond à « %(text)s »."),
                 params={"text": text},
                 code="invalid_choice",
             )
-        return cast(Organisation, organisation)
+        return organisation
 
     def _by_name(self, name: str) -> Organisation:
         candidates = self.queryset.filter(  # type: ignore[union-attr]
@@ -435,6 +443,158 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
             return True
         before = initial.pk if isinstance(initial, Organisation) else initial
         return bool(before != (chosen.pk if chosen else None))
+
+
+class OrganisationInputs(forms.Widget):
+    """One OrganisationInput per organisation chosen, plus `extra` blank ones, all
+    under the same name. Without JavaScript a person types in the blanks and saves;
+    the page comes back with new blanks.
+
+    Each input is named "<field label>, organisation <n>": the first by aria-label
+    (the field's <label> points at it too), the others by a visually hidden
+    <label>, as the members' table does."""
+
+    template_name = "register/widgets/organisation_inputs.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, extra: int = 2) -> None:
+        super().__init__(attrs)
+        self.extra = extra
+        # The field's label, to name each input ("Bailleurs de fonds, organisation 2").
+        self.label: Any = None
+
+    def format_value(self, value: Any) -> list[str]:
+        return _entries(value)
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # The blank inputs may stay blank.
+        return False
+
+    def get_context(
+        self, name: str, value: Any, attrs: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        first_id = widget["attrs"].get("id") or f"id_{name}"
+        single = OrganisationInput()
+        subwidgets = []
+        for index, item in enumerate([*widget["value"], *[""] * self.extra]):
+            number = index + 1
+            label = (
+                gettext("%(label)s, organisation %(number)s")
+                % {"label": self.label, "number": number}
+                if self.label
+                else gettext("Organisation %(number)s") % {"number": number}
+            )
+            # The first input keeps the field's id: its <label> points at it.
+            item_attrs = {**widget["attrs"], "id": f"{first_id}_{index}"}
+            if not index:
+                item_attrs.update({"id": first_id, "aria-label": label})
+            subwidget = single.get_context(name, item, item_attrs)["widget"]
+            subwidget["label"] = label
+            subwidgets.append(subwidget)
+        widget["subwidgets"] = subwidgets
+        return context
+
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> list[str]:
+        getlist = getattr(data, "getlist", None)
+        return _entries(getlist(name) if getlist else data.get(name))
+
+    def value_omitted_from_data(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> bool:
+        # Like a <select multiple>: nothing sent means none chosen.
+        return False
+
+
+def _entries(value: Any) -> list[str]:
+    """The non-blank entries of a multiple picker's value, as text."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    return [str(item).strip() for item in value if str(item).strip()]
+
+
+class OrganisationMultipleField(forms.ModelMultipleChoiceField[Organisation]):
+    """Several organisations among `queryset`, one per text input, each written as
+    OrganisationField accepts it; blank inputs are ignored and repeats collapsed.
+    Cleans to a list of organisations in the order typed."""
+
+    widget = OrganisationInputs
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Organisation.objects.active())
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = format_lazy(
+                "{} {}",
+                TYPE_TO_PICK,
+                _(
+                    "Une organisation par case ; pour en ajouter d'autres, "
+                    "enregistrez : de nouvelles cases vides vous attendront."
+                ),
+            )
+        super().__init__(**kwargs)
+        if isinstance(self.widget, OrganisationInputs):
+            self.widget.label = self.label
+
+    def prepare_value(self, value: Any) -> list[str]:
+        """Organisations (or their ids) as references; typed text as typed."""
+        if value is None:
+            return []
+        items = [value] if isinstance(value, str | int | Model) else list(value)
+        ids = [item for item in items if isinstance(item, int)]
+        found = Organisation.objects.only("id", "name", "acronym").in_bulk(ids)
+        references = []
+        for item in items:
+            organisation = found.get(item, item) if isinstance(item, int) else item
+            references.append(
+                organisation_reference(organisation)
+                if isinstance(organisation, Organisation)
+                else str(organisation)
+            )
+        return references
+
+    def clean(self, value: Any) -> list[Organisation]:  # type: ignore[override]
+        organisations = self.resolve(value)
+        if self.required and not organisations:
+            raise ValidationError(self.error_messages["required"], code="required")
+        self.run_validators(organisations)
+        return organisations
+
+    def resolve(self, value: Any) -> list[Organisation]:
+        """The organisations typed, each once; one message per entry that finds
+        none or several. Those given by id are read in one query."""
+        texts = _entries(value)
+        ids = [pk for _name, pk in map(split_reference, texts) if pk is not None]
+        queryset = cast(QuerySet[Organisation], self.queryset)
+        picker = OrganisationField(
+            queryset=queryset, known=queryset.in_bulk(ids) if ids else {}
+        )
+        chosen: dict[int, Organisation] = {}
+        errors: list[ValidationError] = []
+        for text in texts:
+            try:
+                organisation = picker.to_python(text)
+            except ValidationError as error:
+                errors.extend(error.error_list)
+                continue
+            if organisation is not None:
+                chosen.setdefault(organisation.pk, organisation)
+        if errors:
+            raise ValidationError(errors)
+        return list(chosen.values())
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        try:
+            chosen = {str(organisation.pk) for organisation in self.resolve(data)}
+        except ValidationError:
+            return True
+        before = {str(getattr(item, "pk", item)) for item in initial or ()}
+        return chosen != before
 
 
 # Register list
@@ -809,8 +969,8 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
             "start_date": DateInput,
             "end_date": DateInput,
             "target_groups": forms.CheckboxSelectMultiple,
-            "funders": FastSelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"funders": OrganisationMultipleField}
 
     fieldsets = (
         (_("Quoi"), ["title", "description", "theme", "subtheme"]),
@@ -867,14 +1027,18 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
         self.fields["target_groups"].queryset = usable_terms(  # type: ignore[attr-defined]
             TargetGroup, current_groups
         )
-        current_funders = (
-            list(instance.funders.values_list("pk", flat=True)) if editing else []
-        )
-        funders = self.fields["funders"]
-        funders.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        # The ModelForm read the current funders into `initial`: they stay valid
+        # even once archived.
+        current_funders = [
+            getattr(funder, "pk", funder) for funder in self.initial.get("funders", [])
+        ]
+        funders = cast(OrganisationMultipleField, self.fields["funders"])
+        funders.queryset = Organisation.objects.filter(
             Q(status=Organisation.Status.ACTIVE) | Q(pk__in=current_funders)
-        ).only("id", "name", "acronym")
-        funders.help_text = _("Les organisations qui financent ce service.")
+        ).only("id", "name", "acronym", "status")
+        funders.help_text = format_lazy(
+            "{} {}", _("Les organisations qui financent ce service."), funders.help_text
+        )
         add_area_fields(
             self,
             "communes",

@@ -5,8 +5,10 @@ from typing import Any, ClassVar
 from django.urls import reverse
 
 from coordination import services
+from coordination.forms import BodyForm, member_formset
 from coordination.models import BodyMember, CoordinationBody
 from register import services as register_services
+from register.models import Organisation
 from register.tests.base import RegisterTestCase
 from register.tests.factories import make_organisation
 from taxonomy.models import InstitutionalLevel, Theme
@@ -35,6 +37,10 @@ def body_data(**changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+def reference(organisation: Organisation) -> str:
+    return f"{organisation} — n° {organisation.pk}"
 
 
 class BodyPageTests(RegisterTestCase):
@@ -252,3 +258,169 @@ class BodyPageTests(RegisterTestCase):
         with self.assertNumQueries(10):
             response = self.client.get(self.body.get_absolute_url())
         self.assertContains(response, "Membre 29")
+
+    # Convenors and members are typed, like any organisation picked among
+    # thousands: a reference, a bare id, or a name only one organisation matches.
+
+    def test_convenors_and_members_are_typed(self):
+        a, b = self.organisation_a, self.organisation_b
+        self.login(self.coordinator)
+        response = self.client.get(CREATE)
+        self.assertContains(response, 'name="convenors"', count=2)
+        self.assertContains(
+            response,
+            '<label class="visually-hidden" for="id_convenors_1">'
+            "Organisations qui le convoquent, organisation 2</label>",
+        )
+        self.assertContains(response, 'list="id_members-2-organisation-suggestions"')
+        response = self.client.post(
+            CREATE,
+            body_data(
+                convenors=["", "crvi", reference(a), str(b.pk), ""],
+                **{
+                    "members-0-organisation": "CRVI",
+                    "members-0-role": "chair",
+                    "members-1-organisation": reference(a),
+                    "members-1-role": "member",
+                    "members-2-organisation": "  ",
+                },
+            ),
+        )
+        body = CoordinationBody.objects.get(acronym="PLIV")
+        self.assertRedirects(
+            response, body.get_absolute_url(), fetch_redirect_response=False
+        )
+        self.assertEqual(set(body.convenors.all()), {a, b})
+        self.assertEqual(
+            sorted(body.members.values_list("organisation_id", "role")),
+            sorted([(b.pk, "chair"), (a.pk, "member")]),
+        )
+
+    def test_what_matches_no_or_several_organisations_is_refused(self):
+        namur = make_organisation("Croix-Rouge Namur")
+        liege = make_organisation("Croix-Rouge Liège")
+        self.login(self.coordinator)
+        response = self.client.post(
+            CREATE,
+            body_data(
+                convenors=["croix rouge", "CRVI", "Introuvable"],
+                **{
+                    "members-0-organisation": "Introuvable",
+                    "members-0-role": "chair",
+                    "members-1-organisation": "croix rouge",
+                    "members-1-role": "member",
+                    "members-2-role": "member",
+                },
+            ),
+        )
+        ambiguous = (
+            "Plusieurs organisations correspondent à « croix rouge » : "
+            f"Croix-Rouge Liège — n° {liege.pk}; Croix-Rouge Namur — n° {namur.pk}. "
+            "Recopiez celle qui convient, avec son numéro."
+        )
+        unknown = "Aucune organisation active ne correspond à « Introuvable »."
+        self.assertContains(
+            response,
+            f'<ul class="errorlist" id="id_convenors_error"><li>{ambiguous}</li>'
+            f"<li>{unknown}</li></ul>",
+            html=True,
+        )
+        self.assertContains(
+            response,
+            '<ul class="errorlist" id="id_members-0-organisation_error">'
+            f"<li>{unknown}</li></ul>",
+            html=True,
+        )
+        self.assertContains(
+            response,
+            '<ul class="errorlist" id="id_members-1-organisation_error">'
+            f"<li>{ambiguous}</li></ul>",
+            html=True,
+        )
+        self.assertContains(
+            response,
+            '<ul class="errorlist" id="id_members-2-organisation_error">'
+            "<li>Choisissez l&#x27;organisation.</li></ul>",
+            html=True,
+        )
+        self.assertFalse(CoordinationBody.objects.filter(acronym="PLIV").exists())
+
+    def test_one_organisation_written_two_ways_is_still_a_duplicate_member(self):
+        b = self.organisation_b
+        self.login(self.coordinator)
+        response = self.client.post(
+            CREATE,
+            body_data(
+                **{
+                    "members-0-organisation": "CRVI",
+                    "members-0-role": "chair",
+                    "members-1-organisation": reference(b),
+                    "members-1-role": "member",
+                }
+            ),
+        )
+        self.assertContains(
+            response, "Une organisation figure deux fois parmi les membres."
+        )
+        self.assertFalse(CoordinationBody.objects.filter(acronym="PLIV").exists())
+
+    def test_an_archived_current_convenor_or_member_stays_on_the_edit_page(self):
+        gone = make_organisation("Ancienne plateforme")
+        services.body_update(
+            body_id=self.body.pk,
+            by=self.coordinator,
+            expected_version=None,
+            fields={},
+            convenors=[self.organisation_b, gone],
+            members=[(self.organisation_a, "chair"), (gone, "observer")],
+        )
+        register_services.organisation_archive(
+            organisation_id=gone.pk, by=self.coordinator
+        )
+        self.body.refresh_from_db()
+        self.login(self.coordinator)
+        response = self.client.get(
+            reverse("coordination:body_update", args=[self.body.pk])
+        )
+        self.assertContains(response, f'value="{reference(gone)}"', count=2)
+        data = self.edit_data(
+            convenors=[reference(self.organisation_b), str(gone.pk)],
+            version=self.body.version,
+            **{"members-1-organisation": reference(gone), "members-1-role": "observer"},
+        )
+        form = BodyForm(data, instance=self.body)
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["convenors"], [self.organisation_b, gone])
+        members = member_formset(data, body=self.body)
+        self.assertTrue(members.is_valid(), members.errors)
+        self.assertEqual(
+            members.members(), [(self.organisation_a, "chair"), (gone, "observer")]
+        )
+        # By name, only active organisations are found.
+        data["convenors"] = ["ancienne plateforme"]
+        form = BodyForm(data, instance=self.body)
+        self.assertEqual(
+            form.errors["convenors"],
+            ["Aucune organisation active ne correspond à « ancienne plateforme »."],
+        )
+
+    def test_the_form_pages_query_counts_do_not_grow(self):
+        update = reverse("coordination:body_update", args=[self.body.pk])
+        self.login(self.coordinator)
+
+        def check(size: str) -> None:
+            for url, count in ((CREATE, 8), (update, 13)):
+                with self.subTest(url=url, size=size), self.assertNumQueries(count):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+        check("small")
+        extra = [make_organisation(f"Membre {number}") for number in range(30)]
+        self.body.convenors.add(*extra)
+        BodyMember.objects.bulk_create(
+            BodyMember(body=self.body, organisation=organisation, role="member")
+            for organisation in extra
+        )
+        check("large")
+        response = self.client.get(update)
+        self.assertContains(response, 'name="convenors"', count=33)
+        self.assertContains(response, f'value="{reference(extra[29])}"', count=2)

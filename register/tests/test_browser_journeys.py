@@ -117,6 +117,12 @@ def test_a_focal_point_updates_their_organisation_and_adds_a_service(
     page.get_by_label(re.compile(r"^Thème\W")).select_option(str(theme.pk))
     page.get_by_label("Communes desservies").select_option(["62063", "62096"])
     page.get_by_role("group", name="Publics cibles").get_by_label("Enfants").check()
+    # Funders are typed too, one per input, with the same suggestions.
+    funder = page.get_by_label("Bailleurs de fonds, organisation 1", exact=True)
+    funder.fill("Verviers")
+    suggestion = page.locator("#id_funders-suggestions option")
+    expect(suggestion).to_have_count(1)
+    funder.fill(suggestion.get_attribute("value") or "")
     page.get_by_label("Début").fill("2026-06-01")
     page.get_by_label("Fin").fill("2026-01-01")
     page.get_by_role("button", name="Enregistrer").click()
@@ -133,6 +139,7 @@ def test_a_focal_point_updates_their_organisation_and_adds_a_service(
     service = Service.objects.get(title="Permanence d'accueil des familles")
     assert service.organisation == a
     assert sorted(service.communes.values_list("pk", flat=True)) == ["62063", "62096"]
+    assert list(service.funders.all()) == [register_data["b"]]
 
 
 def test_a_coordinator_searches_filters_archives_restores_and_reads_the_history(
