@@ -7,7 +7,10 @@ DATABASE_URL, a database `maillage_bench_<pid>` on the same server), migrates it
 loads the reference data, seeds 20,000 organisations, 200,000 service × commune
 rows and 100,000 relations (times --scale), then requests each page with Django's
 test client logged in as a coordinator, so through the whole middleware stack.
-The baseline is a minimal page (the base layout, empty) served the same way.
+The baseline is a minimal page (the base layout, empty) served the same way,
+timed in a block of requests just before each page: each page's ratio is to the
+block before it (the machine's speed may drift during a run), and the minimal
+page's own figures are over all its blocks.
 One JSON object goes to stdout, progress to stderr; the database is dropped at the
 end. A page that does not answer 200 gets its status and null timings.
 """
@@ -127,18 +130,36 @@ def measure_page(
     result["median_ms"] = round(statistics.median(timings), 2)
     result["p95_ms"] = round(percentile(timings, 0.95), 2)
     result["timed_requests"] = len(timings)
+    result["timings_ms"] = timings
     return result
 
 
 def with_ratios(pages: dict[str, PageResult]) -> dict[str, PageResult]:
-    """Add each page's median as a multiple of the minimal page's median."""
-    baseline = pages.get(BASELINE, {}).get("median_ms")
+    """Add each page's median as a multiple of the minimal page's median: the one
+    timed just before the page when there is one (`baseline_median_ms`), so that
+    a machine whose speed drifts during the run compares like with like."""
+    overall = pages.get(BASELINE, {}).get("median_ms")
     for result in pages.values():
         median = result.get("median_ms")
+        baseline = result.get("baseline_median_ms") or overall
         result["ratio_to_minimal"] = (
             round(median / baseline, 2) if median is not None and baseline else None
         )
     return pages
+
+
+def baseline_summary(blocks: list[PageResult]) -> PageResult:
+    """The minimal page's figures over all its blocks of timed requests."""
+    first = dict(blocks[0])
+    timings = [t for block in blocks for t in block.get("timings_ms", [])]
+    if timings:
+        first.update(
+            median_ms=round(statistics.median(timings), 2),
+            p95_ms=round(percentile(timings, 0.95), 2),
+            timed_requests=len(timings),
+            blocks=len(blocks),
+        )
+    return first
 
 
 def bench_pages(
@@ -245,15 +266,37 @@ def bench_run(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
         ROOT_URLCONF="maillage.bench_urls",
     ):
+        # The minimal page is timed again before each page: its ratio is to the
+        # minimal page's time at that moment.
+        baselines: list[PageResult] = []
         for name, url in pages.items():
+            if name == BASELINE:
+                continue
+            baseline = measure(
+                client,
+                pages[BASELINE],
+                warmups=warmups,
+                requests=requests,
+                budget=budget,
+            )
+            baselines.append(baseline)
             results[name] = measure(
                 client, url, warmups=warmups, requests=requests, budget=budget
             )
             result = results[name]
+            result["baseline_median_ms"] = baseline["median_ms"]
             progress(
                 f"{name:<24} {result['status']} median {result['median_ms']} ms, "
-                f"p95 {result['p95_ms']} ms, {result['queries']} queries"
+                f"p95 {result['p95_ms']} ms, {result['queries']} queries "
+                f"(minimal page just before: {baseline['median_ms']} ms)"
             )
+        results = {BASELINE: baseline_summary(baselines), **results}
+        progress(
+            f"{BASELINE:<24} median {results[BASELINE]['median_ms']} ms over "
+            f"{len(baselines)} blocks"
+        )
+        for result in results.values():
+            result.pop("timings_ms", None)
     return {
         "benchmark": "register pages at Wallonia × 10",
         "database": {

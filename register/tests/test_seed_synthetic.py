@@ -237,6 +237,26 @@ class BenchTests(TestCase):
         self.assertEqual(pages["list"]["ratio_to_minimal"], 3.5)
         self.assertIsNone(pages["missing"]["ratio_to_minimal"])
 
+    def test_a_page_s_ratio_is_to_the_minimal_page_timed_just_before_it(self):
+        pages = bench.with_ratios(
+            {
+                "minimal": {"median_ms": 2.0},
+                "list": {"median_ms": 12.0, "baseline_median_ms": 3.0},
+            }
+        )
+        self.assertEqual(pages["list"]["ratio_to_minimal"], 4.0)
+
+    def test_the_minimal_page_s_figures_are_over_all_its_blocks(self):
+        summary = bench.baseline_summary(
+            [
+                {"url": "/m/", "median_ms": 1.0, "timings_ms": [1.0, 1.0, 1.0]},
+                {"url": "/m/", "median_ms": 3.0, "timings_ms": [3.0, 3.0]},
+            ]
+        )
+        self.assertEqual(summary["median_ms"], 1.0)
+        self.assertEqual(summary["timed_requests"], 5)
+        self.assertEqual(summary["blocks"], 2)
+
     @override_settings(ROOT_URLCONF=__name__)
     def test_it_times_a_page_and_counts_its_queries(self):
         client = Client(raise_request_exception=False)
@@ -315,7 +335,9 @@ class BenchTests(TestCase):
                 "api_list_search",
             },
         )
-        self.assertEqual(len(measured), len(report["pages"]))
+        # The minimal page before each of the others.
+        self.assertEqual(len(measured), 2 * (len(report["pages"]) - 1))
+        self.assertEqual(measured[0::2], ["/_bench/minimal/"] * 7)
         self.assertEqual(report["pages"]["register_list"]["ratio_to_minimal"], 2.5)
         self.assertEqual(
             report["counts"],
