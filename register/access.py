@@ -106,11 +106,17 @@ def get_service_for_user(user: User, pk: int, *, write: bool = False) -> Service
 def can_edit_relation(user: User, relation: Relation) -> bool:
     """Coordinators edit every relation; a focal point those their organisation
     declared."""
+    return can_edit_declared(user, relation.declared_by_id)
+
+
+def can_edit_declared(user: User, declared_by_id: int | None) -> bool:
+    """Whether the user may edit a relation declared by this organisation (None:
+    declared by the coordination)."""
     if can(user, "register.manage"):
         return True
-    if relation.declared_by_id is None:
+    if declared_by_id is None:
         return False
-    return can_edit_organisation(user, relation.declared_by_id)
+    return can_edit_organisation(user, declared_by_id)
 
 
 def get_relation_for_user(user: User, pk: int, *, write: bool = False) -> Relation:

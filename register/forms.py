@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.forms.boundfield import BoundField
@@ -18,6 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.i18n import current_language
 from lib.widgets import FastSelect
 from register.area import expand_area
 from register.models import (
@@ -620,6 +622,72 @@ def _term_choices(model: type[Term], empty: Any) -> Choices:
     ]
 
 
+FILTER_CHOICES_KEY = "register:filter-choices:{language}"
+FILTER_CHOICES_SECONDS = 300
+
+
+def filter_choices() -> dict[str, Choices]:
+    """The choices of the register list's vocabulary and territory filters, in the
+    active language.
+
+    The list is the register's busiest page and these choices (every commune,
+    every vocabulary) cost it eight queries: they are kept in the cache for a
+    few minutes, and dropped at once, in the process that saves them, when a
+    term or a territorial unit changes (signals.py).
+    """
+    key = FILTER_CHOICES_KEY.format(language=current_language())
+    choices: dict[str, Choices] | None = cache.get(key)
+    if choices is None:
+        choices = _build_filter_choices()
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
+
+
+def forget_filter_choices() -> None:
+    cache.delete_many(
+        [FILTER_CHOICES_KEY.format(language=code) for code, _name in settings.LANGUAGES]
+    )
+
+
+def _build_filter_choices() -> dict[str, Choices]:
+    every, all_feminine = gettext("Tous"), gettext("Toutes")
+    themes = Theme.objects.order_by("position", "code")
+    # Only the columns the names need.
+    communes = scope_communes().only(
+        "nis", "name_fr", "name_nl", "name_de", "language_area"
+    )
+    scope = settings.TERRITORY_SCOPE
+    in_scope = {} if scope == "BE" else {"region_id": scope}
+    provinces = Province.objects.filter(**in_scope).order_by("nis")
+    arrondissements = Arrondissement.objects.filter(**in_scope)
+    choices = {
+        "level": _term_choices(InstitutionalLevel, every),
+        "sector": _term_choices(Sector, every),
+        "actor_type": _term_choices(ActorType, every),
+        "target_group": _term_choices(TargetGroup, every),
+        "theme": [("", every), *grouped_themes(themes, value="code")],
+        "province": [("", all_feminine), *((p.nis, p.name) for p in provinces)],
+        "arrondissement": [
+            ("", every),
+            *sorted(
+                ((a.nis, a.name) for a in arrondissements),
+                key=lambda choice: choice[1],
+            ),
+        ],
+        "commune": [("", all_feminine), *((c.nis, c.name) for c in communes)],
+    }
+    # Plain strings: the cache stores them, and the language is in the key.
+    return {
+        name: [
+            (value, [(v, str(label)) for v, label in label_or_group])
+            if isinstance(label_or_group, list)
+            else (value, str(label_or_group))
+            for value, label_or_group in field_choices
+        ]
+        for name, field_choices in choices.items()
+    }
+
+
 class OrganisationFilterForm(forms.Form):
     """The register list's filters, read from the URL; every one is optional."""
 
@@ -663,41 +731,8 @@ class OrganisationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        every = _("Tous")
-        self.fields["level"].choices = _term_choices(InstitutionalLevel, every)  # type: ignore[attr-defined]
-        self.fields["sector"].choices = _term_choices(Sector, every)  # type: ignore[attr-defined]
-        self.fields["actor_type"].choices = _term_choices(ActorType, every)  # type: ignore[attr-defined]
-        self.fields["target_group"].choices = _term_choices(TargetGroup, every)  # type: ignore[attr-defined]
-        themes = Theme.objects.order_by("position", "code")
-        self.fields["theme"].choices = [  # type: ignore[attr-defined]
-            ("", every),
-            *grouped_themes(themes, value="code"),
-        ]
-        # Only the columns the names need: this form is on every register page.
-        communes = list(
-            scope_communes().only(
-                "nis", "name_fr", "name_nl", "name_de", "language_area"
-            )
-        )
-        scope = settings.TERRITORY_SCOPE
-        in_scope = {} if scope == "BE" else {"region_id": scope}
-        provinces = Province.objects.filter(**in_scope).order_by("nis")
-        arrondissements = Arrondissement.objects.filter(**in_scope)
-        self.fields["province"].choices = [  # type: ignore[attr-defined]
-            ("", _("Toutes")),
-            *((p.nis, p.name) for p in provinces),
-        ]
-        self.fields["arrondissement"].choices = [  # type: ignore[attr-defined]
-            ("", every),
-            *sorted(
-                ((a.nis, a.name) for a in arrondissements),
-                key=lambda choice: choice[1],
-            ),
-        ]
-        self.fields["commune"].choices = [  # type: ignore[attr-defined]
-            ("", _("Toutes")),
-            *((c.nis, c.name) for c in communes),
-        ]
+        for name, choices in filter_choices().items():
+            self.fields[name].choices = choices  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, str]:
         """The valid filters, by the names of selectors.OrganisationFilters."""

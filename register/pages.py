@@ -3,29 +3,32 @@
 Each helper runs a fixed number of queries, whatever the amount of data.
 """
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.db.models.query import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
-from register.access import can_edit_relation, visible_contacts
+from lib.urls import reverser
+from register import selectors
+from register.access import can_edit_declared, visible_contacts
 from register.models import (
     Contact,
     Organisation,
@@ -34,7 +37,7 @@ from register.models import (
     SpokenLanguage,
 )
 from register.selectors import commune_services
-from taxonomy.models import ActorType, InstitutionalLevel, Sector, Theme
+from taxonomy.models import ActorType, InstitutionalLevel, RelationType, Sector, Theme
 from territory.models import Commune
 
 
@@ -57,6 +60,18 @@ def with_service_count(
     )
 
 
+def add_links(organisations: Iterable[Organisation]) -> None:
+    """Give each organisation of a list the links of its row, `page_url` and
+    `commune_url`, at the cost of one reverse() each for all the rows."""
+    organisation_url = reverser("register:organisation_detail")
+    commune_url = reverser("register:commune_detail", marker="99999")
+    for organisation in organisations:
+        organisation.page_url = organisation_url(organisation.pk)  # type: ignore[attr-defined]
+        organisation.commune_url = (  # type: ignore[attr-defined]
+            commune_url(organisation.commune_id) if organisation.commune_id else ""
+        )
+
+
 @dataclass
 class ContactsView:
     visible: list[Contact]
@@ -72,39 +87,74 @@ def organisation_contacts(user: User, organisation: Organisation) -> ContactsVie
 
 @dataclass
 class RelationRow:
-    """A relation read from one organisation's side."""
+    """A relation read from one organisation's side, with the links of its row."""
 
-    relation: Relation
+    id: int
     label: str
-    other: Organisation
+    position: int
+    other: str
+    other_url: str
     outgoing: bool
-    can_edit: bool
+    frequency: str
+    formal: bool
+    since: date | None
+    declared_by: str
+    themes: str = ""
+    edit_url: str = ""
+    delete_url: str = ""
 
 
-def organisation_relations(user: User, organisation: Organisation) -> list[RelationRow]:
-    """Both directions of an organisation's relations, from the prefetched ones of
-    selectors.organisation_detail; the inverse name reads an incoming one."""
-    rows = [
-        RelationRow(
-            relation,
-            relation.type.name,
-            relation.target,
-            True,
-            can_edit_relation(user, relation),
+def _named(row: dict[str, Any], side: str) -> str:
+    name, acronym = row[f"{side}__name"], row[f"{side}__acronym"]
+    return f"{name} ({acronym})" if acronym else str(name or "")
+
+
+RELATIONS_PER_PAGE = 20
+
+
+def organisation_relations(
+    user: User, organisation: Organisation, page_number: Any = 1
+) -> Page[RelationRow]:
+    """One page of both directions of an organisation's relations, sorted by type,
+    label and the other organisation's name; the inverse name reads an incoming
+    one. Every relation is read (as plain values, to sort them), only the page's
+    are completed with their themes."""
+    types = {
+        relation_type.pk: relation_type for relation_type in RelationType.objects.all()
+    }
+    values = list(selectors.organisation_relations(organisation.pk))
+    frequencies = dict(Relation.Frequency.choices)
+    organisation_url = reverser("register:organisation_detail")
+    edit_url = reverser("register:relation_update")
+    delete_url = reverser("register:relation_delete")
+    rows: list[RelationRow] = []
+    for row in values:
+        relation_type = types[row["type_id"]]
+        outgoing = row["source_id"] == organisation.pk
+        other_side = "target" if outgoing else "source"
+        relation = RelationRow(
+            id=row["id"],
+            label=relation_type.name if outgoing else relation_type.inverse_name,
+            position=relation_type.position,
+            other=_named(row, other_side),
+            other_url=organisation_url(row[f"{other_side}_id"]),
+            outgoing=outgoing,
+            frequency=str(frequencies.get(row["frequency"], "")),
+            formal=row["formal"],
+            since=row["since"],
+            declared_by=_named(row, "declared_by") if row["declared_by_id"] else "",
         )
-        for relation in organisation.relations_out.all()
-    ] + [
-        RelationRow(
-            relation,
-            relation.type.inverse_name,
-            relation.source,
-            False,
-            can_edit_relation(user, relation),
-        )
-        for relation in organisation.relations_in.all()
-    ]
-    rows.sort(key=lambda row: (row.relation.type.position, row.label, row.other.name))
-    return rows
+        if can_edit_declared(user, row["declared_by_id"]):
+            relation.edit_url = edit_url(row["id"])
+            relation.delete_url = delete_url(row["id"])
+        rows.append(relation)
+    rows.sort(key=lambda row: (row.position, row.label, row.other))
+    page = Paginator(rows, RELATIONS_PER_PAGE).get_page(page_number)
+    shown: list[RelationRow] = list(page.object_list)
+    themes = selectors.relation_theme_names([relation.id for relation in shown])
+    for relation in shown:
+        relation.themes = ", ".join(themes.get(relation.id, []))
+    return page
 
 
 def organisation_bodies(organisation: Organisation) -> None:
@@ -143,7 +193,7 @@ def service_detail(pk: int) -> Service | None:
     )
 
 
-SERVICES_PER_THEME = 5
+SERVICES_PER_THEME = 3
 
 
 @dataclass
@@ -166,30 +216,32 @@ TERM_FIELDS = ("code", "position", "name_fr", "name_nl", "name_de", "name_en")
 
 def commune_offer(commune: Commune) -> list[ThemeOffer]:
     """The services of active organisations that serve a commune, by theme, at most
-    SERVICES_PER_THEME each (three queries)."""
-    totals = (
+    SERVICES_PER_THEME each (two queries).
+
+    The services' keys are read once, as plain tuples, and counted here: two
+    aggregate queries (totals, then a window to rank) over the same rows cost the
+    largest communes more than twice as much.
+    """
+    counts: dict[int, dict[str, Any]] = {}
+    organisations: dict[int, set[int]] = {}
+    newest: dict[int, list[int]] = {}
+    keys = (
         commune_services(commune)
         .order_by()
-        .values("theme")
-        .annotate(
-            services=Count("pk", distinct=True),
-            organisations=Count("organisation", distinct=True),
-        )
+        .values_list("pk", "theme_id", "organisation_id")
     )
-    counts: dict[int, dict[str, Any]] = {row["theme"]: dict(row) for row in totals}
-    # The most recently recorded services of each theme: the window numbers narrow
-    # rows (ids only), then the few chosen are read in full.
-    ranked = (
-        commune_services(commune)
-        .order_by()
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("theme_id")], order_by=F("pk").desc()
-            )
-        )
-        .filter(rank__lte=SERVICES_PER_THEME)
-        .values_list("pk", flat=True)
-    )
+    for pk, theme_id, organisation_id in keys:
+        organisations.setdefault(theme_id, set()).add(organisation_id)
+        newest.setdefault(theme_id, []).append(pk)
+    for theme_id, pks in newest.items():
+        counts[theme_id] = {
+            "services": len(pks),
+            "organisations": len(organisations[theme_id]),
+        }
+    # The most recently recorded services of each theme are read in full.
+    ranked = [
+        pk for pks in newest.values() for pk in heapq.nlargest(SERVICES_PER_THEME, pks)
+    ]
     first = (
         Service.objects.filter(pk__in=list(ranked))
         .select_related("organisation", "theme", "subtheme")
@@ -211,7 +263,11 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
         .order_by("theme__position", "theme__code", "organisation__name", "title")
     )
     offers: dict[int, ThemeOffer] = {}
+    service_url = reverser("register:service_detail")
+    organisation_url = reverser("register:organisation_detail")
     for service in first:
+        service.page_url = service_url(service.pk)  # type: ignore[attr-defined]
+        service.organisation_url = organisation_url(service.organisation_id)  # type: ignore[attr-defined]
         offer = offers.get(service.theme_id)
         if offer is None:
             row = counts.get(service.theme_id, {})

@@ -1,9 +1,12 @@
 """Reads of the register for the pages and the API, with a constant query count."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from lib.i18n import pick_name
 from register.models import (
     Assessment,
     Organisation,
@@ -13,6 +16,9 @@ from register.models import (
 )
 from register.search import search
 from territory.models import Commune
+
+LANGUAGES = ("fr", "nl", "de", "en")
+TERM_NAMES = tuple(f"name_{language}" for language in LANGUAGES)
 
 SORTS = {
     "name": ("name", "id"),
@@ -65,7 +71,7 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
     """
     organisations: QuerySet[Organisation] = Organisation.objects.select_related(
         "level", "sector", "actor_type", "commune"
-    )
+    ).defer("commune__boundary", "commune__search_names", "search_text")
     if filters.status in {Organisation.Status.ACTIVE, Organisation.Status.ARCHIVED}:
         organisations = organisations.filter(status=filters.status)
     if filters.q:
@@ -113,39 +119,103 @@ def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation
     return list(matches.only("id", "name", "acronym").order_by("name", "id")[:limit])
 
 
+# The columns an organisation needs where it is only named and linked to.
+NAMED = ("id", "name", "acronym", "status")
+
+
 def organisation_detail(pk: int) -> Organisation | None:
-    """An organisation with everything its page shows, in a fixed number of queries."""
-    return (
+    """An organisation with everything its page shows, in a fixed number of queries.
+
+    No ORDER BY on the organisation and no GROUP BY on its services: Django spent
+    more time writing those queries than the database running them."""
+    communes_served = (
+        ServiceCommune.objects.filter(service=OuterRef("pk"))
+        .order_by()
+        .values("service")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    services = (
+        Service.objects.select_related("theme", "subtheme")
+        .only(
+            "id",
+            "organisation_id",
+            "title",
+            "published",
+            "start_date",
+            "end_date",
+            "status",
+            *(
+                f"{relation}__{field}"
+                for relation in ("theme", "subtheme")
+                for field in ("id", "position", *TERM_NAMES)
+            ),
+        )
+        .prefetch_related("target_groups")
+        .annotate(commune_count=Subquery(communes_served))
+        .order_by("theme__position", "title")
+    )
+    organisations = (
         Organisation.objects.select_related(
             "level", "sector", "actor_type", "parent", "commune"
         )
+        .defer("commune__boundary", "commune__search_names", "search_text")
         .prefetch_related(
+            Prefetch("services", queryset=services),
             Prefetch(
-                "services",
-                queryset=Service.objects.select_related("theme", "subtheme")
-                .prefetch_related("target_groups")
-                .annotate(commune_count=Count("service_communes"))
-                .order_by("theme__position", "title"),
-            ),
-            Prefetch("children", queryset=Organisation.objects.order_by("name")),
-            # The page shows each relation's declaring organisation and themes.
-            Prefetch(
-                "relations_out",
-                queryset=Relation.objects.select_related(
-                    "type", "target", "declared_by"
-                ).prefetch_related("themes"),
-            ),
-            Prefetch(
-                "relations_in",
-                queryset=Relation.objects.select_related(
-                    "type", "source", "declared_by"
-                ).prefetch_related("themes"),
+                "children",
+                queryset=Organisation.objects.only(*NAMED, "parent_id").order_by(
+                    "name"
+                ),
             ),
         )
-        .annotate(area_count=Count("area_communes", distinct=True))
         .filter(pk=pk)
-        .first()
+        .order_by()
     )
+    return next(iter(organisations), None)
+
+
+def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str, Any]]:
+    """The relations an organisation declared or is named in, both directions in
+    one query, as the plain values a row of its page shows (a hub organisation
+    has hundreds: model instances would cost more than the query)."""
+    named = [
+        f"{side}__{column}"
+        for side in ("source", "target", "declared_by")
+        for column in ("name", "acronym")
+    ]
+    # No ORDER BY (the page sorts): with one, SQLite scans the table instead of
+    # reading the two indexes.
+    either_side = Q(source_id=organisation_id) | Q(target_id=organisation_id)
+    values: QuerySet[Relation, dict[str, Any]] = (
+        Relation.objects.filter(either_side)
+        .order_by()
+        .values(
+            "id",
+            "source_id",
+            "target_id",
+            "type_id",
+            "frequency",
+            "formal",
+            "since",
+            "declared_by_id",
+            *named,
+        )
+    )
+    return values
+
+
+def relation_theme_names(relation_ids: list[int]) -> dict[int, list[str]]:
+    """The names of each relation's themes, in the active language."""
+    through = Relation.themes.through.objects.filter(relation_id__in=relation_ids)
+    names: dict[int, list[str]] = {}
+    for row in through.values(
+        "relation_id", *(f"theme__name_{language}" for language in LANGUAGES)
+    ).order_by("theme__position", "theme__code"):
+        names.setdefault(row["relation_id"], []).append(
+            pick_name(SimpleNamespace(**row), "theme__name")
+        )
+    return names
 
 
 def latest_assessment(organisation: Organisation) -> Assessment | None:

@@ -49,12 +49,12 @@ class CommunePageTests(RegisterTestCase):
         self.login(self.observer)
         response = self.client.get(LIEGE)
         self.assertContains(response, "13 services, 13 organisation(s)")
-        # The five most recently recorded are shown, the rest a click away.
-        self.assertContains(response, "Service housing extra", count=5)
+        # The three most recently recorded are shown, the rest a click away.
+        self.assertContains(response, "Service housing extra", count=3)
         self.assertContains(
             response,
             'href="/registre/organisations/?commune=62063&amp;theme=housing">'
-            "Voir les 8 autres services (Hébergement et logement)",
+            "Voir les 10 autres services (Hébergement et logement)",
         )
 
     def test_a_former_code_redirects_to_its_successor(self):
@@ -72,9 +72,9 @@ class CommunePageTests(RegisterTestCase):
 
     def test_the_query_count_does_not_grow_with_the_register(self):
         self.login(self.focal_point_a)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.client.get(LIEGE)
         grow_register(30)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get(LIEGE)
         self.assertContains(response, "31 services, 31 organisation(s)")

@@ -283,10 +283,10 @@ class OrganisationPageTests(RegisterTestCase):
 
     def test_the_query_count_does_not_grow_with_the_register(self):
         counts = {
-            "coordinator": 18,
-            "focal_point_a": 19,
-            "focal_point_b": 19,
-            "observer": 18,
+            "coordinator": 16,
+            "focal_point_a": 17,
+            "focal_point_b": 17,
+            "observer": 16,
         }
 
         def check(size: str) -> None:
@@ -322,3 +322,46 @@ class OrganisationPageTests(RegisterTestCase):
         check("large")
         self.login(self.observer)
         self.assertContains(self.page(), "32 contacts non partagés avec vous.")
+
+    def test_a_hub_s_relations_are_paged_and_sorted_across_pages(self):
+        others = grow_register(25)
+        for other in others:
+            make_relation(self.organisation_a, other, type="coordinates")
+        url = reverse("register:organisation_detail", args=[self.organisation_a.pk])
+        self.login(self.coordinator)
+        first = self.client.get(url)
+        rows = first.context["relations"]
+        self.assertEqual(rows.paginator.count, 27)
+        self.assertEqual(len(rows.object_list), 20)
+        self.assertContains(first, "1 à 20 sur 27")
+        self.assertContains(first, '?relations=2#relations-heading"')
+        second = self.client.get(url, {"relations": 2})
+        self.assertContains(second, "21 à 27 sur 27")
+        seen = [row.id for row in rows.object_list] + [
+            row.id for row in second.context["relations"].object_list
+        ]
+        self.assertEqual(len(set(seen)), 27)
+        labels = [
+            (row.position, row.label, row.other)
+            for page in (rows, second.context["relations"])
+            for row in page.object_list
+        ]
+        self.assertEqual(labels, sorted(labels))
+
+    def test_htmx_gets_only_the_relations_table(self):
+        url = reverse("register:organisation_detail", args=[self.organisation_a.pk])
+        self.login(self.coordinator)
+        response = self.client.get(
+            url,
+            {"relations": 1},
+            headers={"HX-Request": "true", "HX-Target": "relations"},
+        )
+        self.assertContains(response, "Les relations de")
+        self.assertNotContains(response, "<html")
+        self.assertNotContains(response, 'id="contacts"')
+
+    def test_an_unreadable_relations_page_shows_the_first(self):
+        url = reverse("register:organisation_detail", args=[self.organisation_a.pk])
+        self.login(self.coordinator)
+        response = self.client.get(url, {"relations": "abc"})
+        self.assertEqual(response.context["relations"].number, 1)

@@ -53,6 +53,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    pages.add_links(page.object_list)
     return render_page_or_partial(
         request,
         "register/organisation_list.html",
@@ -92,10 +93,21 @@ def organisation_suggestions(request: HttpRequest) -> HttpResponse:
 @permission_required("internal.view")
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    get_organisation_for_user(user, pk)
     organisation = selectors.organisation_detail(pk)
     if organisation is None:
-        raise Http404
+        raise Http404(f"No organisation has the id {pk}.")
+    relations = pages.organisation_relations(
+        user, organisation, request.GET.get("relations")
+    )
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.target == "relations" and not htmx.history_restore_request:
+        # A page of the relations table, asked for by its own links.
+        return render_page_or_partial(
+            request,
+            "register/organisation_detail.html",
+            "relations",
+            {"organisation": organisation, "relations": relations},
+        )
     pages.organisation_bodies(organisation)
     can_view_assessments = can(user, "assessment.view")
     return render(
@@ -104,7 +116,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "area": area_summary(organisation.area_communes.all()),
-            "relations": pages.organisation_relations(user, organisation),
+            "relations": relations,
             "contacts": pages.organisation_contacts(user, organisation),
             "assessment": (
                 selectors.latest_assessment(organisation)
