@@ -17,8 +17,13 @@ from territory.models import Commune
 Members = Iterable[tuple[Organisation, str]]
 
 
-def _check_organisations(organisations: Iterable[Organisation], field: str) -> None:
-    archived = [str(o) for o in organisations if o.is_archived]
+def _check_organisations(
+    organisations: Iterable[Organisation], field: str, kept: Iterable[int] = ()
+) -> None:
+    """Refuse archived organisations, except those already there (`kept` ids):
+    archiving a convenor must not make its body impossible to edit."""
+    already = set(kept)
+    archived = [str(o) for o in organisations if o.is_archived and o.pk not in already]
     if archived:
         raise ValidationError(
             {
@@ -106,8 +111,16 @@ def body_update(
     mark = history_mark(body)
     convenor_list = None if convenors is None else list(convenors)
     member_list = None if members is None else list(members)
-    _check_organisations(convenor_list or [], "convenors")
-    _check_organisations([o for o, _role in member_list or []], "members")
+    _check_organisations(
+        convenor_list or [],
+        "convenors",
+        kept=body.convenors.values_list("pk", flat=True),
+    )
+    _check_organisations(
+        [o for o, _role in member_list or []],
+        "members",
+        kept=body.members.values_list("organisation_id", flat=True),
+    )
     for name, value in fields.items():
         setattr(body, name, value)
     body.version += 1

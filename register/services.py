@@ -416,11 +416,16 @@ def contact_erase(*, contact_id: int, by: User) -> None:
 
 
 def _check_service_references(
-    service: Service, funders: Iterable[Organisation]
+    service: Service, funders: Iterable[Organisation], kept: Iterable[int] = ()
 ) -> None:
+    """Refuse an archived organisation or funder, except funders already there
+    (`kept` ids): archiving a funder must not make its services impossible to
+    edit."""
     _check_active(service.organisation)
+    already = set(kept)
     for funder in funders:
-        _check_active(funder, "funders")
+        if funder.pk not in already:
+            _check_active(funder, "funders")
     if service.subtheme is not None and service.subtheme.parent_id != service.theme_id:
         raise ValidationError(
             {"subtheme": _("Ce sous-thème n'appartient pas au thème choisi.")}
@@ -495,7 +500,9 @@ def service_update(
     mark = history_mark(service)
     _assign(service, fields)
     funders = None if funders is None else list(funders)
-    _check_service_references(service, funders or [])
+    _check_service_references(
+        service, funders or [], kept=service.funders.values_list("pk", flat=True)
+    )
     service.version += 1
     _save(service, by=by, reason=_("Modification"))
     _set_service_relations(

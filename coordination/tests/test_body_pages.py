@@ -397,6 +397,13 @@ class BodyPageTests(RegisterTestCase):
             members.members(), [(self.organisation_a, "chair"), (gone, "observer")]
         )
         # By name, only active organisations are found.
+        # Saved again, the body keeps its archived convenor and member.
+        response = self.client.post(
+            reverse("coordination:body_update", args=[self.body.pk]), data
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertIn(gone, self.body.convenors.all())
+        self.assertTrue(self.body.members.filter(organisation=gone).exists())
         data["convenors"] = ["ancienne plateforme"]
         form = BodyForm(data, instance=self.body)
         self.assertEqual(

@@ -128,6 +128,13 @@ class FunderPickerTests(RegisterTestCase):
             form.errors["funders"],
             ["Aucune organisation active ne correspond à « fonds disparu »."],
         )
+        # Saved again, the service keeps its archived funder.
+        response = self.client.post(
+            reverse("register:service_update", args=[self.service_a.pk]),
+            {**data, "funders": [reference(gone), "CRVI"]},
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertEqual(set(self.service_a.funders.all()), {gone, self.organisation_b})
 
     def test_each_input_is_labelled_and_asks_for_suggestions(self):
         self.set_funders(self.organisation_b)
