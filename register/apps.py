@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RegisterConfig(AppConfig):
     name = "register"
     verbose_name = _("État des lieux")
-
-    def ready(self) -> None:
-        from register import signals
-
-        signals.connect()

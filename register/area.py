@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from lib.refcache import cached_reference
 from territory.models import Arrondissement, Commune, Province, Region
 
 
@@ -49,8 +50,22 @@ class AreaSummary:
         return self.count == 0
 
 
+def arrondissement_units() -> list[Arrondissement]:
+    """Every arrondissement with its province, region and `commune_count`
+    (reference data, cached)."""
+    return cached_reference(
+        "territory:arrondissement-units",
+        lambda: list(
+            Arrondissement.objects.select_related("province", "region")
+            .annotate(commune_count=Count("communes"))
+            .order_by("nis")
+        ),
+        sources=(Arrondissement, Commune, Province, Region),
+    )
+
+
 def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
-    """Summarise a set of communes in three queries, whatever its size.
+    """Summarise a set of communes in two queries, whatever its size.
 
     A unit counts as covered when every commune of it that the platform knows is
     in the set. Only the communes outside whole units are read one by one, so an
@@ -62,11 +77,7 @@ def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
         .annotate(count=Count("pk"))
         .values_list("arrondissement_id", "count")
     )
-    units = list(
-        Arrondissement.objects.select_related("province", "region")
-        .annotate(commune_count=Count("communes"))
-        .order_by("nis")
-    )
+    units = arrondissement_units()
     covered: dict[str, Counter[str | None]] = {
         "arrondissement": Counter(),
         "province": Counter(),
@@ -86,7 +97,7 @@ def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
             ("province", unit.province_id),
             ("region", unit.region_id),
         ):
-            totals[kind][code] += unit.commune_count
+            totals[kind][code] += unit.commune_count  # type: ignore[attr-defined]
             covered[kind][code] += count
         if unit.province is not None:
             provinces[unit.province.nis] = unit.province

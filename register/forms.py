@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.forms.boundfield import BoundField
@@ -20,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.i18n import current_language
+from lib.refcache import cached_reference
 from lib.widgets import FastSelect
 from register.area import expand_area
 from register.models import (
@@ -622,30 +622,27 @@ def _term_choices(model: type[Term], empty: Any) -> Choices:
     ]
 
 
-FILTER_CHOICES_KEY = "register:filter-choices:{language}"
-FILTER_CHOICES_SECONDS = 300
-
-
 def filter_choices() -> dict[str, Choices]:
     """The choices of the register list's vocabulary and territory filters, in the
     active language.
 
     The list is the register's busiest page and these choices (every commune,
-    every vocabulary) cost it eight queries: they are kept in the cache for a
-    few minutes, and dropped at once, in the process that saves them, when a
-    term or a territorial unit changes (signals.py).
+    every vocabulary) cost it eight queries: they are reference data, kept in the
+    cache (lib.refcache).
     """
-    key = FILTER_CHOICES_KEY.format(language=current_language())
-    choices: dict[str, Choices] | None = cache.get(key)
-    if choices is None:
-        choices = _build_filter_choices()
-        cache.set(key, choices, FILTER_CHOICES_SECONDS)
-    return choices
-
-
-def forget_filter_choices() -> None:
-    cache.delete_many(
-        [FILTER_CHOICES_KEY.format(language=code) for code, _name in settings.LANGUAGES]
+    return cached_reference(
+        f"register:filter-choices:{current_language()}",
+        _build_filter_choices,
+        sources=(
+            ActorType,
+            InstitutionalLevel,
+            Sector,
+            TargetGroup,
+            Theme,
+            Arrondissement,
+            Commune,
+            Province,
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
+from lib.refcache import cached_reference
 from lib.urls import reverser
 from register import selectors
 from register.access import can_edit_declared, visible_contacts
@@ -119,9 +120,14 @@ def organisation_relations(
     label and the other organisation's name; the inverse name reads an incoming
     one. Every relation is read (as plain values, to sort them), only the page's
     are completed with their themes."""
-    types = {
-        relation_type.pk: relation_type for relation_type in RelationType.objects.all()
-    }
+    types = cached_reference(
+        "taxonomy:relation-types",
+        lambda: {
+            relation_type.pk: relation_type
+            for relation_type in RelationType.objects.all()
+        },
+        sources=(RelationType,),
+    )
     values = list(selectors.organisation_relations(organisation.pk))
     frequencies = dict(Relation.Frequency.choices)
     organisation_url = reverser("register:organisation_detail")
