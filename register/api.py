@@ -44,7 +44,7 @@ from register.models import (
     SpokenLanguage,
 )
 from register.search import search
-from register.selectors import OrganisationFilters, organisation_list
+from register.selectors import OrganisationFilters, organisation_list, rows_by_ids
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -472,13 +472,33 @@ def _organisation_area(
     return list({commune.pk: commune for commune in area}.values())
 
 
+class IdsFirstPagination(PageNumberPagination):
+    """Page numbers, the page read as in selectors.IdsFirstPaginator: its ids
+    first, then the rows of those ids."""
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: PageNumberPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+        return {
+            self.items_attribute: rows_by_ids(queryset, ids),
+            "count": self._items_count(queryset),
+        }
+
+
 @router.get(
     "/organisations",
     response={200: list[OrganisationOut], **problems(401, 422)},
     operation_id="register_organisation_list",
     summary="List and search organisations",
 )
-@paginate(PageNumberPagination)
+@paginate(IdsFirstPagination)
 def list_organisations(
     request: HttpRequest, filters: Query[OrganisationFiltersIn]
 ) -> QuerySet[Organisation]:

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from lib.i18n import pick_name
 from register.models import (
@@ -108,6 +109,29 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
             languages__icontains=f'"{filters.language}"'
         )
     return organisations.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+class IdsFirstPaginator(Paginator[Any]):
+    """Pages a queryset in two steps: the page's ids (sorted, a narrow read that
+    indexes often answer alone), then the rows of those ids only. Sorting the
+    wide rows of a thousand matches to show twenty-five cost more than the
+    rest of the page."""
+
+    def page(self, number: Any) -> Page[Any]:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        queryset = cast(QuerySet[Any], self.object_list)
+        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        return Page(rows_by_ids(queryset, ids), number, self)
+
+
+def rows_by_ids[M: Model](queryset: QuerySet[M], ids: list[Any]) -> list[M]:
+    """The rows of `queryset` with these ids, in the order of the ids."""
+    found = queryset.order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation]:

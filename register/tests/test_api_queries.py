@@ -52,14 +52,14 @@ class ApiQueryCountTests(ApiTestCase):
                 self.assertGreaterEqual(response.json()["count"], grown)
 
     def test_organisations(self):
-        # + the area's communes.
-        self.assert_queries(self.observer, LIST + 1, f"{API}/organisations")
+        # + the page's ids (read before their rows), the area's communes.
+        self.assert_queries(self.observer, LIST + 2, f"{API}/organisations")
 
     def test_organisations_filtered_and_searched(self):
-        # + the area's communes.
+        # + the page's ids, the area's communes.
         self.assert_queries(
             self.focal_point_a,
-            LIST + 1,
+            LIST + 2,
             f"{API}/organisations",
             q="organisation",
             theme="housing",
@@ -67,10 +67,11 @@ class ApiQueryCountTests(ApiTestCase):
             province="60000",
             language="fr",
         )
-        # + the successor of a former commune code, the area's communes.
+        # + the successor of a former commune code, the page's ids, the area's
+        # communes.
         self.assert_queries(
             self.focal_point_a,
-            LIST + 2,
+            LIST + 3,
             f"{API}/organisations",
             commune=FORMER_BASTOGNE,
             status="all",

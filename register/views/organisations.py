@@ -50,7 +50,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     filters = selectors.OrganisationFilters(**form.filters())
     organisations = pages.with_service_count(selectors.organisation_list(filters))
-    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
+    page = selectors.IdsFirstPaginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     pages.add_links(page.object_list)
