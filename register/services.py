@@ -139,6 +139,35 @@ def _clean_organisation_fields(
     return fields
 
 
+# Deeper than any real hierarchy (a federation, its members, their antennas).
+MAX_PARENT_DEPTH = 50
+
+
+def _check_no_parent_cycle(organisation: Organisation) -> None:
+    """Refuse a parent that is one of the organisation's own descendants (A → B →
+    A): the hierarchy is walked up from the new parent, one query per level."""
+    seen = {organisation.pk}
+    parent_id = organisation.parent_id
+    for _level in range(MAX_PARENT_DEPTH):
+        if parent_id is None:
+            return
+        if parent_id in seen:
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "Cette organisation est déjà, directement ou non, parente "
+                        "de celle choisie : le rattachement formerait une boucle."
+                    )
+                }
+            )
+        seen.add(parent_id)
+        parent_id = (
+            Organisation.objects.filter(pk=parent_id)
+            .values_list("parent_id", flat=True)
+            .first()
+        )
+
+
 def _check_enterprise_number_free(organisation: Organisation) -> None:
     # The unique constraint alone would give a message naming no field.
     number = organisation.enterprise_number
@@ -234,6 +263,7 @@ def organisation_update(
         raise ValidationError(
             {"parent": _("Une organisation ne peut pas être sa propre parente.")}
         )
+    _check_no_parent_cycle(organisation)
     area = None if area_communes is None else list(area_communes)
     new_area = None if area is None else {commune.pk for commune in area}
     old_area = set(organisation.area_communes.values_list("pk", flat=True))

@@ -327,6 +327,12 @@ class OrganisationBadInputTests(ApiTestCase):
         )
         self.assert_refused(self.patch(parent=self.organisation_c.pk), "body.parent")
 
+    def test_a_parent_that_would_close_a_loop(self):
+        Organisation.objects.filter(pk=self.organisation_b.pk).update(
+            parent=self.organisation_a
+        )
+        self.assert_refused(self.patch(parent=self.organisation_b.pk), "body.parent")
+
     def test_a_missing_or_null_required_field(self):
         self.assert_refused(
             self.call(self.coordinator, "post", ORGANISATIONS, {"name": "Seul"}),

@@ -148,6 +148,33 @@ class OrganisationServiceTests(ServiceTestCase):
                 fields={"parent": organisation},
             )
 
+    def test_a_parent_may_not_be_one_of_the_organisation_s_descendants(self):
+        federation = self.organisation()
+        member = self.organisation("Membre de la fédération", parent=federation)
+        antenna = self.organisation("Antenne du membre", parent=member)
+        for descendant in (member, antenna):
+            with (
+                self.subTest(parent=descendant.name),
+                self.assertRaises(ValidationError) as refused,
+            ):
+                organisation_update(
+                    organisation_id=federation.pk,
+                    by=self.coordinator,
+                    expected_version=None,
+                    fields={"parent": descendant},
+                )
+            self.assertIn("boucle", str(refused.exception.message_dict["parent"]))
+        federation.refresh_from_db()
+        self.assertIsNone(federation.parent_id)
+        # Another branch is fine.
+        other = self.organisation("Autre fédération")
+        organisation_update(
+            organisation_id=federation.pk,
+            by=self.coordinator,
+            expected_version=None,
+            fields={"parent": other},
+        )
+
 
 class ServiceAndRelationTests(ServiceTestCase):
     def test_an_archived_organisation_gets_no_new_service(self):
