@@ -44,7 +44,12 @@ from register.models import (
     SpokenLanguage,
 )
 from register.search import search
-from register.selectors import OrganisationFilters, organisation_list, rows_by_ids
+from register.selectors import (
+    OrganisationFilters,
+    PagedRows,
+    organisation_list,
+    organisation_rows,
+)
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -473,22 +478,21 @@ def _organisation_area(
 
 
 class IdsFirstPagination(PageNumberPagination):
-    """Page numbers, the page read as in selectors.IdsFirstPaginator: its ids
-    first, then the rows of those ids."""
+    """Page numbers over selectors.PagedRows: the matching rows counted, the
+    page's ids read first, then their rows."""
 
-    def paginate_queryset(
+    def paginate_queryset(  # type: ignore[override]  # PagedRows, not a QuerySet
         self,
-        queryset: QuerySet[Any],
+        queryset: PagedRows[Any],
         pagination: PageNumberPagination.Input,
         request: HttpRequest,
         **params: Any,
     ) -> Any:
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
-        ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
         return {
-            self.items_attribute: rows_by_ids(queryset, ids),
-            "count": self._items_count(queryset),
+            self.items_attribute: queryset.page(offset, page_size),
+            "count": queryset.matching.count(),
         }
 
 
@@ -501,7 +505,7 @@ class IdsFirstPagination(PageNumberPagination):
 @paginate(IdsFirstPagination)
 def list_organisations(
     request: HttpRequest, filters: Query[OrganisationFiltersIn]
-) -> QuerySet[Organisation]:
+) -> PagedRows[Organisation]:
     """The filters of the register's list page; a territory filter means 'serves
     it': operates there or runs a service there."""
     _reader(request)
@@ -524,11 +528,13 @@ def list_organisations(
             sort=filters.sort,
         )
     )
-    return (
-        organisations.select_related(None)
+    rows = (
+        organisation_rows()
+        .select_related(None)
         .select_related("level", "sector", "actor_type")
         .prefetch_related(AREA_PREFETCH)
     )
+    return PagedRows(matching=organisations, rows=rows)
 
 
 @router.get(

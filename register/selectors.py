@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -70,9 +70,7 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
     starts from the most selective index (service × commune, then the service),
     which both databases plan well at scale.
     """
-    organisations: QuerySet[Organisation] = Organisation.objects.select_related(
-        "level", "sector", "actor_type", "commune"
-    ).defer("commune__boundary", "commune__search_names", "search_text")
+    organisations = organisation_rows()
     if filters.status in {Organisation.Status.ACTIVE, Organisation.Status.ARCHIVED}:
         organisations = organisations.filter(status=filters.status)
     if filters.q:
@@ -111,11 +109,31 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
     return organisations.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
+@dataclass(frozen=True)
+class PagedRows[M: Model]:
+    """What to page in two steps: `matching` (filtered and sorted) gives a page's
+    ids, `rows` (unfiltered, with what a row shows) their rows."""
+
+    matching: QuerySet[M]
+    rows: QuerySet[M]
+
+    def page(self, offset: int, limit: int) -> list[M]:
+        """The rows of the matching ids from `offset`, in order. Sorting the wide
+        rows of a thousand matches to show twenty-five cost more than the rest
+        of the page; the ids come from narrow columns, often from an index
+        alone, and their rows are read by primary key."""
+        ids = list(self.matching.values_list("pk", flat=True)[offset : offset + limit])
+        found = self.rows.order_by().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
 class IdsFirstPaginator(Paginator[Any]):
-    """Pages a queryset in two steps: the page's ids (sorted, a narrow read that
-    indexes often answer alone), then the rows of those ids only. Sorting the
-    wide rows of a thousand matches to show twenty-five cost more than the
-    rest of the page."""
+    """Django's paginator over PagedRows: counts the matching rows, reads each
+    page's ids first, then their rows."""
+
+    def __init__(self, paged: PagedRows[Any], per_page: int) -> None:
+        super().__init__(paged.matching, per_page)
+        self.paged = paged
 
     def page(self, number: Any) -> Page[Any]:
         number = self.validate_number(number)
@@ -123,15 +141,14 @@ class IdsFirstPaginator(Paginator[Any]):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        queryset = cast(QuerySet[Any], self.object_list)
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        return Page(rows_by_ids(queryset, ids), number, self)
+        return Page(self.paged.page(bottom, top - bottom), number, self)
 
 
-def rows_by_ids[M: Model](queryset: QuerySet[M], ids: list[Any]) -> list[M]:
-    """The rows of `queryset` with these ids, in the order of the ids."""
-    found = queryset.order_by().in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+def organisation_rows() -> QuerySet[Organisation]:
+    """Organisations with what a row of the register list shows."""
+    return Organisation.objects.select_related(
+        "level", "sector", "actor_type", "commune"
+    ).defer("commune__boundary", "commune__search_names", "search_text")
 
 
 def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation]:

@@ -49,8 +49,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET)
     form.is_valid()
     filters = selectors.OrganisationFilters(**form.filters())
-    organisations = pages.with_service_count(selectors.organisation_list(filters))
-    page = selectors.IdsFirstPaginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
+    paged = selectors.PagedRows(
+        matching=selectors.organisation_list(filters),
+        rows=pages.with_service_count(selectors.organisation_rows()),
+    )
+    page = selectors.IdsFirstPaginator(paged, ORGANISATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     pages.add_links(page.object_list)
