@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts.api_auth import API_AUTH
 from coordination.api import CONFLICT_OUT as COORDINATION_CONFLICT_OUT
 from coordination.api import router as coordination_router
+from exchange.api import router as exchange_router
 from lib.problems import field_errors
 from register.api import CONFLICT_OUT as REGISTER_CONFLICT_OUT
 from register.api import router as register_router
@@ -135,4 +136,5 @@ def on_conflict(request: HttpRequest, error: VersionConflict) -> HttpResponse:
 api.add_router("/territory/", territory_router, tags=["territory"])
 api.add_router("/taxonomy/", taxonomy_router, tags=["taxonomy"])
 api.add_router("/register/", register_router, tags=["register"])
+api.add_router("/exchange/", exchange_router, tags=["exchange"])
 api.add_router("/coordination/", coordination_router, tags=["coordination"])

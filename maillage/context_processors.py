@@ -28,6 +28,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items.append((reverse("territory:province_list"), "/territoire/", _("Territoire")))
     if can(request.user, "internal.view"):
         items.append((reverse("taxonomy:index"), "/vocabulaires/", _("Vocabulaires")))
+    if can(request.user, "register.manage"):
+        items.append(
+            (reverse("exchange:import_upload"), "/echanges/importer/", _("Importer"))
+        )
     current = request.path
     return {
         "demo_notice": settings.DEMO_NOTICE,

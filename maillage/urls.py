@@ -28,6 +28,7 @@ urlpatterns = [
     path("vocabulaires/", include("taxonomy.urls")),
     path("registre/", include("register.urls")),
     path("coordination/", include("coordination.urls")),
+    path("echanges/", include("exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", _public_api_urls()),
 ]

@@ -1,0 +1,800 @@
+"""Exports of the register: what is exported (scope, records) and how it is written
+(XLSX, CSV, HXL-tagged CSV, GeoJSON, JSON), shared by the pages, the API and
+`manage.py export_register`.
+
+Nothing holds the register in memory: each sheet is read with one streaming query
+(`.values().iterator(chunk_size=CHUNK)`) and, per chunk, one query per
+many-to-many list, so the query count grows with the number of chunks, never with
+the rows. Records carry the register API's field names and vocabulary codes; the
+spreadsheet formats pick and name their columns from `exchange.columns`, so that
+what is exported imports back.
+"""
+
+import csv
+import datetime
+import json
+import tempfile
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import batched
+from typing import IO, Any, Literal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
+
+from accounts.models import User
+from exchange.columns import SEPARATOR, Column, columns_for
+from register.access import visible_contacts
+from register.api import ContactOut, OrganisationOut, RelationOut, ServiceOut
+from register.models import Contact, Organisation, Relation, Service, ServiceCommune
+from register.selectors import OrganisationFilters, organisation_list
+from territory.models import Commune
+
+FORMATS = ("xlsx", "csv", "hxl", "geojson", "json")
+Format = Literal["xlsx", "csv", "hxl", "geojson", "json"]
+# The objects of the register, in the order of the XLSX sheets and the JSON keys.
+SHEETS = ("organisations", "contacts", "services", "relations")
+# The 4W (who does what where when): one row per service × commune served.
+FOUR_W = "4w"
+CSV_SHEETS = (*SHEETS, FOUR_W)
+Sheet = Literal["organisations", "contacts", "services", "relations", "4w"]
+# Rows read per query; a chunk is also the batch of the many-to-many lookups.
+CHUNK = 2000
+# A chunk whose ids span less than this many times its size is read as a range.
+DENSE = 4
+# Rows written before a streamed response sends what it has.
+FLUSH_ROWS = 200
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "hxl": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+BOM = "\ufeff"
+
+
+class ExportError(Exception):
+    """An export that cannot be made (e.g. a map without any geometry): the
+    message says why, for a person."""
+
+
+# What is exported
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """The organisations an export covers and the contacts it may hold.
+
+    `organisations` is None for the whole register (every status), which spares
+    the `IN (…)` subquery; `contacts` is the contacts the reader may see, or None
+    when the export holds no personal data."""
+
+    organisations: QuerySet[Organisation] | None
+    contacts: QuerySet[Contact] | None
+    description: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def organisation_ids(self) -> QuerySet[Organisation, Any] | None:
+        if self.organisations is None:
+            return None
+        return self.organisations.order_by().values("pk")
+
+
+EVERYTHING = OrganisationFilters(status="all")
+
+
+def export_scope(
+    *,
+    filters: OrganisationFilters = EVERYTHING,
+    user: User | None,
+    include_contacts: bool = False,
+) -> ExportScope:
+    """The scope of an export by `user` of the organisations matching `filters`.
+
+    With a user, contacts are those the user may see (`visible_contacts`: all for
+    coordinators and administrators, the shared ones and their own organisations'
+    for focal points, none for observers). Without a user (the command run by the
+    operator), contacts only when `include_contacts` says so.
+    """
+    organisations = None if filters == EVERYTHING else organisation_list(filters)
+    contacts: QuerySet[Contact] | None
+    if user is not None:
+        contacts = visible_contacts(user, Contact.objects.all())
+    elif include_contacts:
+        contacts = Contact.objects.all()
+    else:
+        contacts = None
+    return ExportScope(organisations=organisations, contacts=contacts)
+
+
+def _in_scope(
+    queryset: QuerySet[Any], scope: ExportScope, *lookups: str
+) -> QuerySet[Any]:
+    """The rows whose organisation (any of the lookups) is in the scope."""
+    ids = scope.organisation_ids()
+    if ids is None:
+        return queryset
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__in": ids})
+    return queryset.filter(condition)
+
+
+# Records: the register API's fields, read in chunks
+
+Record = dict[str, Any]
+
+
+def _lists(
+    through: QuerySet[Any], owner: str, value: str, ids: Sequence[int]
+) -> dict[int, list[Any]]:
+    """One query: the values of a many-to-many list for a chunk of owners (read in
+    increasing id order). A dense chunk is read as an id range, which both
+    databases answer from the index without a long `IN (…)` list to build."""
+    lists: dict[int, list[Any]] = defaultdict(list)
+    first, last = ids[0], ids[-1]
+    if last - first < DENSE * len(ids):
+        rows = through.filter(**{f"{owner}__gte": first, f"{owner}__lte": last})
+        wanted: set[int] | None = set(ids)
+    else:
+        rows = through.filter(**{f"{owner}__in": ids})
+        wanted = None
+    for owner_id, item in rows.order_by(value).values_list(owner, value).iterator():
+        if wanted is None or owner_id in wanted:
+            lists[owner_id].append(item)
+    return lists
+
+
+def _chunks(rows: QuerySet[Any, dict[str, Any]]) -> Iterator[tuple[Record, ...]]:
+    return batched(rows.iterator(chunk_size=CHUNK), CHUNK)
+
+
+def _rename(row: Record, names: dict[str, str]) -> Record:
+    for old, new in names.items():
+        row[new] = row.pop(old)
+    return row
+
+
+ORGANISATION_VALUES = (
+    "id",
+    "name",
+    "name_fr",
+    "name_nl",
+    "name_de",
+    "acronym",
+    "enterprise_number",
+    "external_id",
+    "level__code",
+    "sector__code",
+    "actor_type__code",
+    "parent_id",
+    "street",
+    "postal_code",
+    "commune_id",
+    "website",
+    "email",
+    "phone",
+    "languages",
+    "description",
+    "status",
+    "published",
+    "version",
+    "created_at",
+    "updated_at",
+    "commune__name_fr",
+)
+ORGANISATION_NAMES = {
+    "level__code": "level",
+    "sector__code": "sector",
+    "actor_type__code": "actor_type",
+    "parent_id": "parent",
+    "commune_id": "commune",
+    "commune__name_fr": "commune_name",
+}
+
+
+def organisation_records(scope: ExportScope) -> Iterator[Record]:
+    organisations = _in_scope(Organisation.objects.all(), scope, "pk")
+    through = Organisation.area_communes.through.objects.all()
+    rows = organisations.order_by("pk").values(*ORGANISATION_VALUES)
+    for chunk in _chunks(rows):
+        ids = [row["id"] for row in chunk]
+        areas = _lists(through, "organisation_id", "commune_id", ids)
+        for row in chunk:
+            record = _rename(row, ORGANISATION_NAMES)
+            record["area_communes"] = areas.get(record["id"], [])
+            yield record
+
+
+CONTACT_VALUES = (
+    "id",
+    "organisation_id",
+    "name",
+    "function",
+    "email",
+    "phone",
+    "is_focal_point",
+    "languages",
+    "legal_basis",
+    "consent_date",
+    "shared",
+    "last_verified",
+    "version",
+    "created_at",
+    "updated_at",
+    "organisation__name",
+)
+CONTACT_NAMES = {
+    "organisation_id": "organisation",
+    "organisation__name": "organisation_name",
+}
+
+
+def contact_records(scope: ExportScope) -> Iterator[Record]:
+    if scope.contacts is None:
+        return
+    contacts = _in_scope(scope.contacts, scope, "organisation_id")
+    rows = contacts.order_by("organisation_id", "pk").values(*CONTACT_VALUES)
+    for chunk in _chunks(rows):
+        for row in chunk:
+            yield _rename(row, CONTACT_NAMES)
+
+
+SERVICE_VALUES = (
+    "id",
+    "organisation_id",
+    "theme__code",
+    "subtheme__code",
+    "title",
+    "description",
+    "eligibility",
+    "delivery_mode",
+    "languages",
+    "capacity",
+    "capacity_unit",
+    "cost",
+    "access",
+    "referral_how",
+    "opening_hours",
+    "start_date",
+    "end_date",
+    "status",
+    "published",
+    "version",
+    "created_at",
+    "updated_at",
+    "organisation__name",
+    "organisation__acronym",
+    "organisation__actor_type__code",
+    "organisation__sector__code",
+    "organisation__level__code",
+    "organisation__email",
+    "organisation__external_id",
+    "organisation__enterprise_number",
+)
+SERVICE_NAMES = {
+    "organisation_id": "organisation",
+    "theme__code": "theme",
+    "subtheme__code": "subtheme",
+    "organisation__name": "organisation_name",
+    "organisation__acronym": "organisation_acronym",
+    "organisation__actor_type__code": "organisation_actor_type",
+    "organisation__sector__code": "organisation_sector",
+    "organisation__level__code": "organisation_level",
+    "organisation__email": "organisation_email",
+    "organisation__external_id": "organisation_external_id",
+    "organisation__enterprise_number": "organisation_enterprise_number",
+}
+
+
+def service_records(scope: ExportScope) -> Iterator[Record]:
+    services = _in_scope(Service.objects.all(), scope, "organisation_id")
+    groups = Service.target_groups.through.objects.all()
+    funders = Service.funders.through.objects.all()
+    communes = ServiceCommune.objects.all()
+    rows = services.order_by("pk").values(*SERVICE_VALUES)
+    for chunk in _chunks(rows):
+        ids = [row["id"] for row in chunk]
+        group_codes = _lists(groups, "service_id", "targetgroup__code", ids)
+        funder_ids = _lists(funders, "service_id", "organisation_id", ids)
+        served = _lists(communes, "service_id", "commune_id", ids)
+        for row in chunk:
+            record = _rename(row, SERVICE_NAMES)
+            record["target_groups"] = group_codes.get(record["id"], [])
+            record["communes"] = served.get(record["id"], [])
+            record["funders"] = funder_ids.get(record["id"], [])
+            yield record
+
+
+RELATION_VALUES = (
+    "id",
+    "source_id",
+    "target_id",
+    "type__code",
+    "frequency",
+    "formal",
+    "since",
+    "declared_by_id",
+    "source_note",
+    "note",
+    "version",
+    "created_at",
+    "updated_at",
+    "source__name",
+    "target__name",
+)
+RELATION_NAMES = {
+    "source_id": "source",
+    "target_id": "target",
+    "type__code": "type",
+    "declared_by_id": "declared_by",
+    "source__name": "source_name",
+    "target__name": "target_name",
+}
+
+
+def relation_records(scope: ExportScope) -> Iterator[Record]:
+    """The relations with one of the scope's organisations on either side."""
+    relations = _in_scope(Relation.objects.all(), scope, "source_id", "target_id")
+    themes = Relation.themes.through.objects.all()
+    rows = relations.order_by("pk").values(*RELATION_VALUES)
+    for chunk in _chunks(rows):
+        ids = [row["id"] for row in chunk]
+        codes = _lists(themes, "relation_id", "theme__code", ids)
+        for row in chunk:
+            record = _rename(row, RELATION_NAMES)
+            record["frequency"] = record["frequency"] or None
+            record["themes"] = codes.get(record["id"], [])
+            yield record
+
+
+@dataclass(frozen=True)
+class Place:
+    nis: str
+    name: str
+    province: str | None
+    arrondissement: str
+
+
+def _places() -> dict[str, Place]:
+    """Every commune's codes and French name (a few hundred rows, read once)."""
+    return {
+        nis: Place(nis, name, province, arrondissement)
+        for nis, name, province, arrondissement in Commune.objects.values_list(
+            "nis", "name_fr", "province_id", "arrondissement_id"
+        )
+    }
+
+
+def four_w_records(scope: ExportScope) -> Iterator[Record]:
+    """The 4W: one row per service × commune served (a service serving no commune
+    yet gives one row without a place, so that no service is left out)."""
+    places = _places()
+    for service in service_records(scope):
+        for nis in service["communes"] or [None]:
+            place = places.get(nis) if nis else None
+            yield {
+                **service,
+                "commune": nis,
+                "commune_name": place.name if place else None,
+                "province": place.province if place else None,
+                "arrondissement": place.arrondissement if place else None,
+            }
+
+
+RECORDS: dict[str, Callable[[ExportScope], Iterator[Record]]] = {
+    "organisations": organisation_records,
+    "contacts": contact_records,
+    "services": service_records,
+    "relations": relation_records,
+    FOUR_W: four_w_records,
+}
+
+# The fields of the JSON dump: the register API's, in its order.
+API_FIELDS: dict[str, tuple[str, ...]] = {
+    "organisations": tuple(OrganisationOut.model_fields),
+    "contacts": tuple(ContactOut.model_fields),
+    "services": tuple(ServiceOut.model_fields),
+    "relations": tuple(RelationOut.model_fields),
+}
+
+
+# Values a spreadsheet would run
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would take for a formula gets a leading apostrophe."""
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def xml_text(text: str) -> str:
+    """Neutralised, without the control characters XML (so XLSX) cannot hold."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+# JSON
+
+
+class _Encoder(DjangoJSONEncoder):
+    pass
+
+
+def json_chunks(scope: ExportScope) -> Iterator[str]:
+    """The JSON dump, in pieces: {"organisations": [...], "services": [...],
+    "contacts": [...], "relations": [...]} with the register API's fields."""
+    encode = _Encoder(ensure_ascii=False).encode
+    for index, sheet in enumerate(
+        ("organisations", "services", "contacts", "relations")
+    ):
+        names = API_FIELDS[sheet]
+        yield ("{" if index == 0 else "],") + json.dumps(sheet) + ":["
+        buffer: list[str] = []
+        first = True
+        for record in RECORDS[sheet](scope):
+            text = encode({name: record[name] for name in names})
+            buffer.append(text if first else "," + text)
+            first = False
+            if len(buffer) >= FLUSH_ROWS:
+                yield "".join(buffer)
+                buffer.clear()
+        if buffer:
+            yield "".join(buffer)
+    yield "]}\n"
+
+
+# GeoJSON
+
+
+def geojson_chunks(scope: ExportScope) -> Iterator[str]:
+    """A FeatureCollection, one feature per commune that has a boundary (or else a
+    point): its NIS code, name, and the number of services and organisations
+    serving it, in all and by theme. Raises ExportError when no commune has a
+    geometry (boundaries are the operator's data and may not be loaded)."""
+    mapped = Commune.objects.filter(
+        Q(boundary__isnull=False) | Q(latitude__isnull=False, longitude__isnull=False)
+    )
+    if not mapped.exists():
+        raise ExportError(
+            "No commune has a boundary or coordinates: load them with "
+            "`manage.py import_boundaries` first."
+        )
+    served = _in_scope(ServiceCommune.objects.all(), scope, "service__organisation_id")
+    totals = {
+        row["commune_id"]: row
+        for row in served.order_by()
+        .values("commune_id")
+        .annotate(
+            services=Count("service_id", distinct=True),
+            organisations=Count("service__organisation_id", distinct=True),
+        )
+    }
+    by_theme: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    for row in (
+        served.order_by()
+        .values("commune_id", "service__theme__code")
+        .annotate(
+            services=Count("service_id", distinct=True),
+            organisations=Count("service__organisation_id", distinct=True),
+        )
+    ):
+        by_theme[row["commune_id"]][row["service__theme__code"]] = {
+            "services": row["services"],
+            "organisations": row["organisations"],
+        }
+    return _features(mapped, totals, by_theme)
+
+
+def _features(
+    communes: QuerySet[Commune],
+    totals: dict[str, dict[str, Any]],
+    by_theme: dict[str, dict[str, dict[str, int]]],
+) -> Iterator[str]:
+    yield '{"type":"FeatureCollection","features":['
+    rows = communes.order_by("nis").values_list(
+        "nis",
+        "name_fr",
+        "name_nl",
+        "name_de",
+        "province_id",
+        "arrondissement_id",
+        "boundary",
+        "latitude",
+        "longitude",
+    )
+    for index, row in enumerate(rows.iterator(chunk_size=50)):
+        nis, name_fr, name_nl, name_de, province, arrondissement, *where = row
+        boundary, latitude, longitude = where
+        geometry = boundary or {"type": "Point", "coordinates": [longitude, latitude]}
+        total = totals.get(nis, {})
+        feature = {
+            "type": "Feature",
+            "id": nis,
+            "geometry": geometry,
+            "properties": {
+                "nis": nis,
+                "name": name_fr or name_nl or name_de,
+                "name_fr": name_fr,
+                "name_nl": name_nl,
+                "name_de": name_de,
+                "province": province,
+                "arrondissement": arrondissement,
+                "services": total.get("services", 0),
+                "organisations": total.get("organisations", 0),
+                "themes": by_theme.get(nis, {}),
+            },
+        }
+        yield ("," if index else "") + json.dumps(feature, ensure_ascii=False)
+    yield "]}\n"
+
+
+# Spreadsheets: CSV and XLSX
+
+
+RowValues = Callable[[Record], list[Any]]
+
+# Which record field each column of a sheet shows, where the names differ.
+FOUR_W_SOURCES = {
+    "organisation_name": "organisation_name",
+    "enterprise_number": "organisation_enterprise_number",
+    "actor_type": "organisation_actor_type",
+    "activity_title": "title",
+    "province_code": "province",
+    "arrondissement_code": "arrondissement",
+    "commune_code": "commune",
+    "contact_email": "organisation_email",
+}
+
+
+def _row_values(columns: Sequence[Column], sources: dict[str, str]) -> RowValues:
+    """The function giving a record's values in the columns' order; lists are
+    joined with the separator the import splits on."""
+    plan = [
+        (sources.get(column.key, column.key), column.is_multiple) for column in columns
+    ]
+
+    def values(record: Record) -> list[Any]:
+        row: list[Any] = []
+        for source, multiple in plan:
+            value = record.get(source)
+            if multiple:
+                value = SEPARATOR.join(str(item) for item in value or ())
+            row.append(value)
+        return row
+
+    return values
+
+
+def table(sheet: str, scope: ExportScope) -> "Table":
+    """A sheet of the export: the columns of `exchange.columns`, the scope's rows."""
+    columns = columns_for(sheet)
+    sources = FOUR_W_SOURCES if sheet == FOUR_W else {}
+    return Table(
+        name=sheet,
+        keys=tuple(column.key for column in columns),
+        hashtags=tuple(column.hxl for column in columns),
+        records=RECORDS[sheet](scope),
+        values=_row_values(columns, sources),
+    )
+
+
+@dataclass
+class Table:
+    """One sheet to write: its column keys, HXL hashtags, and rows; the writers
+    count the rows they write in `count`."""
+
+    name: str
+    keys: tuple[str, ...]
+    hashtags: tuple[str, ...]
+    records: Iterable[Record]
+    values: Callable[[Record], list[Any]]
+    count: int = 0
+
+
+class _Line:
+    """A file-like object csv.writer writes one line into."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+
+def csv_text(value: Any) -> str:
+    """A value as CSV text: booleans and dates in a form the import reads back
+    ("oui"/"non", ISO dates); text neutralised."""
+    kind = type(value)
+    if kind is str:
+        return neutralise(value)
+    if value is None:
+        return ""
+    if kind is bool:
+        return "oui" if value else "non"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralise(str(value))
+
+
+def csv_chunks(table: Table, *, hxl: bool = False) -> Iterator[str]:
+    """UTF-8 CSV with a BOM (so that Excel reads it as UTF-8), in pieces of a few
+    hundred rows: the header row of keys, the HXL hashtag row with `hxl`, then one
+    row per record."""
+    line = _Line()
+    writer = csv.writer(line, lineterminator="\r\n")
+    writer.writerow(table.keys)
+    if hxl:
+        writer.writerow(table.hashtags)
+    yield BOM + line.text
+    line.text = ""
+    for count, record in enumerate(table.records, 1):
+        writer.writerow([csv_text(value) for value in table.values(record)])
+        table.count = count
+        if count % FLUSH_ROWS == 0:
+            yield line.text
+            line.text = ""
+    if line.text:
+        yield line.text
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value as an XLSX cell: numbers, dates and booleans typed, lists joined,
+    text neutralised; datetimes in local time (Excel has no time zones)."""
+    kind = type(value)
+    if kind is str:
+        # An empty cell is left out: openpyxl would still write an element.
+        return xml_text(value) if value else None
+    if value is None or kind in (bool, int, float, datetime.date):
+        return value
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return xml_text(str(value))
+
+
+def _header(sheet: WriteOnlyWorksheet, values: Sequence[str], bold: bool) -> list[Any]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if bold:
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def write_xlsx(output: IO[bytes] | str, tables: Iterable[Table]) -> dict[str, int]:
+    """An XLSX workbook, one sheet per table, written in openpyxl's write-only mode
+    (rows go to disk as they come): frozen header, autofilter, typed cells.
+    Returns the number of rows written per sheet."""
+    workbook = Workbook(write_only=True)
+    counts: dict[str, int] = {}
+    for table in tables:
+        sheet = workbook.create_sheet(table.name)
+        sheet.freeze_panes = "A2"
+        last = get_column_letter(max(len(table.keys), 1))
+        sheet.append(_header(sheet, table.keys, bold=True))
+        for record in table.records:
+            sheet.append([xlsx_value(value) for value in table.values(record)])
+            table.count += 1
+        # The autofilter is written after the rows, so it may span them.
+        sheet.auto_filter.ref = f"A1:{last}{table.count + 1}"
+        counts[table.name] = table.count
+    workbook.save(output)
+    return counts
+
+
+def xlsx_file(tables: Iterable[Table]) -> IO[bytes]:
+    """The workbook in a temporary file (gone once closed), rewound."""
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller closes
+    write_xlsx(output, tables)
+    output.seek(0)
+    return output
+
+
+def write_zip(output: IO[bytes] | str, tables: Iterable[Table]) -> None:
+    """One CSV per table in a zip archive, each streamed into it."""
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            with archive.open(f"{table.name}.csv", "w") as member:
+                for text in csv_chunks(table):
+                    member.write(text.encode("utf-8"))
+
+
+def text_to_bytes(chunks: Iterable[str]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
+# One export, for the pages, the API and the command
+
+# The sheet a single-table format writes when none is asked for.
+DEFAULT_SHEETS = {"csv": "organisations", "hxl": FOUR_W}
+EXTENSIONS = {"xlsx": "xlsx", "csv": "csv", "hxl": "csv", "geojson": "geojson"}
+
+
+@dataclass
+class Download:
+    """What to send: either pieces of bytes to stream, or a file to send."""
+
+    filename: str
+    content_type: str
+    chunks: Iterator[bytes] | None = None
+    file: IO[bytes] | None = None
+
+
+def _filename(stem: str, extension: str) -> str:
+    return f"maillage-{stem}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def export_download(fmt: str, scope: ExportScope, *, sheet: str = "") -> Download:
+    """The export in a format; `sheet` chooses the table of CSV (organisations by
+    default) and HXL (the 4W by default). Raises ExportError for a GeoJSON without
+    any geometry loaded; `fmt` and `sheet` must be valid (see FORMATS, CSV_SHEETS)."""
+    if fmt == "xlsx":
+        tables = (table(name, scope) for name in SHEETS)
+        return Download(
+            _filename("registre", "xlsx"), CONTENT_TYPES["xlsx"], file=xlsx_file(tables)
+        )
+    if fmt in DEFAULT_SHEETS:
+        name = sheet or DEFAULT_SHEETS[fmt]
+        chunks = csv_chunks(table(name, scope), hxl=fmt == "hxl")
+        stem = f"{name}-hxl" if fmt == "hxl" else name
+        return Download(
+            _filename(stem, "csv"), CONTENT_TYPES[fmt], chunks=text_to_bytes(chunks)
+        )
+    if fmt == "geojson":
+        return Download(
+            _filename("communes", "geojson"),
+            CONTENT_TYPES["geojson"],
+            chunks=text_to_bytes(geojson_chunks(scope)),
+        )
+    return Download(
+        _filename("registre", "json"),
+        CONTENT_TYPES["json"],
+        chunks=text_to_bytes(json_chunks(scope)),
+    )
+
+
+def export_to_path(
+    fmt: str, scope: ExportScope, path: str, *, sheet: str = ""
+) -> dict[str, int]:
+    """Writes the export to a file (CSV without a sheet: every sheet, zipped);
+    returns the rows written per table (empty for GeoJSON and JSON)."""
+    if fmt == "xlsx":
+        return write_xlsx(path, (table(name, scope) for name in SHEETS))
+    if fmt == "csv" and not sheet:
+        tables = [table(name, scope) for name in SHEETS]
+        write_zip(path, tables)
+        return {written.name: written.count for written in tables}
+    counted: Table | None = None
+    chunks: Iterator[str]
+    if fmt in DEFAULT_SHEETS:
+        counted = table(sheet or DEFAULT_SHEETS[fmt], scope)
+        chunks = csv_chunks(counted, hxl=fmt == "hxl")
+    elif fmt == "geojson":
+        chunks = geojson_chunks(scope)
+    else:
+        chunks = json_chunks(scope)
+    with open(path, "w", encoding="utf-8", newline="") as output:
+        for chunk in chunks:
+            output.write(chunk)
+    return {counted.name: counted.count} if counted is not None else {}

@@ -1,0 +1,33 @@
+"""Scaffolding for the import tests: the register's personas and organisations,
+and files built in memory."""
+
+import csv
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
+from register.tests.base import RegisterTestCase
+
+
+def csv_bytes(
+    rows: Sequence[Sequence[object]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_bytes(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class ImportTestCase(RegisterTestCase):
+    pass

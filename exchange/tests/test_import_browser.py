@@ -1,0 +1,82 @@
+"""The import journey in a real Chromium, with axe-core on every page visited."""
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role, User
+from conftest import serious_accessibility_violations
+from exchange.tests.base import csv_bytes
+from lib.testing import PASSWORD
+from register.models import Organisation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(page: Any) -> None:
+    violations = serious_accessibility_violations(page)
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def test_a_coordinator_checks_then_imports_a_csv(page: Any, tmp_path: Path) -> None:
+    call_command("load_reference", stdout=StringIO())
+    User.objects.create_user(
+        "claire.coord@example.org", PASSWORD, role=Role.COORDINATOR
+    )
+    path = tmp_path / "organisations.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                [
+                    "Nom",
+                    "Niveau institutionnel",
+                    "Secteur",
+                    "Type d'acteur",
+                    "Code postal",
+                ],
+                [
+                    "Maison d'accueil de Dinant",
+                    "municipal",
+                    "non-profit",
+                    "association",
+                    "5500",
+                ],
+            ],
+            delimiter=";",
+            encoding="cp1252",
+        )
+    )
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse e-mail").fill("claire.coord@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Importer"
+    ).click()
+    assert_accessible(page)
+    page.get_by_label("Fichier XLSX ou CSV").set_input_files(str(path))
+    page.get_by_label("Données").select_option("organisations")
+    page.get_by_role("button", name="Vérifier").click()
+    assert page.get_by_text("Le fichier est valide").is_visible()
+    assert page.get_by_role("table", name="Lignes du fichier").is_visible()
+    assert_accessible(page)
+    assert not Organisation.objects.filter(name="Maison d'accueil de Dinant").exists()
+
+    page.get_by_label("Fichier XLSX ou CSV").set_input_files(str(path))
+    page.get_by_role("button", name="Importer", exact=True).click()
+    page.wait_for_url("**/echanges/importer/lots/")
+    assert page.get_by_text("Import appliqué").is_visible()
+    assert_accessible(page)
+
+    organisation = Organisation.objects.get(name="Maison d'accueil de Dinant")
+    page.goto(organisation.get_absolute_url())
+    assert (
+        page.get_by_role("heading", level=1)
+        .inner_text()
+        .startswith("Maison d'accueil de Dinant")
+    )
+    assert_accessible(page)

@@ -1,0 +1,203 @@
+"""The import pages, API endpoint and command: permissions per role, the
+check-then-apply flow, query counts."""
+
+import io
+import tempfile
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from exchange.imports import import_file
+from exchange.models import ImportBatch
+from exchange.tests.base import ImportTestCase, csv_bytes
+from register.models import Organisation
+
+UPLOAD = "/echanges/importer/"
+BATCHES = "/echanges/importer/lots/"
+API = "/api/v1/exchange/imports"
+ROWS = [
+    ["name", "level", "sector", "actor_type"],
+    ["Croix-Rouge Namur", "municipal", "non-profit", "association"],
+]
+
+
+def upload(rows: list[list[str]] = ROWS, name: str = "orgs.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, csv_bytes(rows), content_type="text/csv")
+
+
+class ImportPageTests(ImportTestCase):
+    def test_only_coordinators_and_administrators_may_import(self) -> None:
+        expected = {
+            "anonymous": 302,
+            "observer": 403,
+            "focal_point_a": 403,
+            "focal_point_b": 403,
+            "coordinator": 200,
+            "admin": 200,
+        }
+        for persona, user in self.personas().items():
+            self.login(user)
+            for url in (UPLOAD, BATCHES):
+                with self.subTest(persona=persona, url=url):
+                    self.assertEqual(
+                        self.client.get(url).status_code, expected[persona]
+                    )
+            with self.subTest(persona=persona, url="post"):
+                response = self.client.post(
+                    UPLOAD, {"file": upload(), "kind": "organisations", "apply": "1"}
+                )
+                self.assertEqual(
+                    response.status_code,
+                    {200: 302}.get(expected[persona], expected[persona]),
+                )
+        # Only the two managers' imports went through, each as one batch.
+        self.assertEqual(ImportBatch.objects.count(), 2)
+
+    def test_check_then_apply_then_undo(self) -> None:
+        self.login(self.coordinator)
+        response = self.client.post(UPLOAD, {"file": upload(), "check": "1"})
+        self.assertContains(response, "Le fichier est valide")
+        self.assertContains(response, "<caption>Lignes du fichier", html=False)
+        self.assertFalse(Organisation.objects.filter(name="Croix-Rouge Namur").exists())
+        response = self.client.post(
+            UPLOAD, {"file": upload(), "apply": "1"}, follow=True
+        )
+        self.assertRedirects(response, BATCHES)
+        self.assertContains(response, "orgs.csv")
+        batch = ImportBatch.objects.get()
+        self.assertTrue(Organisation.objects.filter(name="Croix-Rouge Namur").exists())
+        response = self.client.post(f"{BATCHES}{batch.pk}/annuler/", follow=True)
+        self.assertContains(response, "L&#x27;import a été annulé.")
+        self.assertFalse(Organisation.objects.filter(name="Croix-Rouge Namur").exists())
+        response = self.client.post(f"{BATCHES}{batch.pk}/annuler/", follow=True)
+        self.assertContains(response, "déjà été annulé")
+
+    def test_undo_is_refused_to_others(self) -> None:
+        report = import_file(
+            io.BytesIO(csv_bytes(ROWS)),
+            file_name="o.csv",
+            user=self.coordinator,
+            dry_run=False,
+        )
+        for user in (None, self.observer, self.focal_point_a):
+            self.login(user)
+            response = self.client.post(f"{BATCHES}{report.batch_id}/annuler/")
+            self.assertIn(response.status_code, (302, 403))
+        self.assertEqual(ImportBatch.objects.get().status, "applied")
+
+    def test_rejected_rows_and_unknown_columns_are_shown_with_a_mapping_step(
+        self,
+    ) -> None:
+        self.login(self.coordinator)
+        rows = [
+            ["Nom de la structure", *ROWS[0][1:]],
+            ["X", "municipal", "nope", "association"],
+        ]
+        response = self.client.post(
+            UPLOAD, {"file": upload(rows), "kind": "organisations", "apply": "1"}
+        )
+        self.assertContains(response, 'id="error-summary"')
+        self.assertContains(response, "Colonnes non reconnues")
+        self.assertContains(response, 'name="map:Nom de la structure"')
+        response = self.client.post(
+            UPLOAD,
+            {
+                "file": upload(rows),
+                "kind": "organisations",
+                "check": "1",
+                "map:Nom de la structure": "name",
+            },
+        )
+        self.assertContains(response, "nope")
+        self.assertNotContains(response, "Colonnes non reconnues")
+
+    def test_a_bad_file_is_explained(self) -> None:
+        self.login(self.coordinator)
+        response = self.client.post(
+            UPLOAD, {"file": SimpleUploadedFile("x.pdf", b"%PDF"), "check": "1"}
+        )
+        self.assertContains(response, "ni un classeur XLSX ni un fichier CSV")
+
+    def test_the_batch_list_runs_a_fixed_number_of_queries(self) -> None:
+        for _n in range(3):
+            import_file(
+                io.BytesIO(csv_bytes(ROWS)),
+                file_name="o.csv",
+                user=self.coordinator,
+                kind="organisations",
+                dry_run=False,
+            )
+        self.login(self.coordinator)
+        with self.assertNumQueries(4):
+            self.client.get(BATCHES)
+        with self.assertNumQueries(2):
+            self.client.get(UPLOAD)
+
+
+class ImportApiTests(ImportTestCase):
+    def test_the_api_answers_the_report_with_the_same_permissions(self) -> None:
+        expected = {
+            "anonymous": 401,
+            "observer": 403,
+            "focal_point_a": 403,
+            "focal_point_b": 403,
+            "coordinator": 200,
+            "admin": 200,
+        }
+        for persona, user in self.personas().items():
+            self.login(user)
+            with self.subTest(persona=persona):
+                response = self.client.post(
+                    API, {"file": upload(), "kind": "organisations", "dry_run": "true"}
+                )
+                self.assertEqual(response.status_code, expected[persona])
+                if response.status_code != 200:
+                    self.assertEqual(
+                        response["Content-Type"], "application/problem+json"
+                    )
+        self.login(self.coordinator)
+        body = self.client.post(API, {"file": upload(), "dry_run": "true"}).json()
+        self.assertEqual(body["counts"]["created"], 1)
+        self.assertFalse(body["applied"])
+        bad = self.client.post(API, {"file": upload([ROWS[0], ["X", "?", "?", "?"]])})
+        self.assertEqual(bad.status_code, 422)
+        self.assertEqual(bad.json()["sheets"][0]["rows"][0]["status"], "rejected")
+        applied = self.client.post(API, {"file": upload()}).json()
+        self.assertTrue(applied["applied"])
+        self.assertEqual(ImportBatch.objects.get().pk, applied["batch"])
+
+
+class ImportCommandTests(ImportTestCase):
+    def test_the_command_imports_and_exits_non_zero_on_rejected_rows(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "orgs.csv"
+            path.write_bytes(csv_bytes([["Structure", *ROWS[0][1:]], ROWS[1]]))
+            out = io.StringIO()
+            call_command(
+                "import_register",
+                str(path),
+                "--dry-run",
+                "--map",
+                "Structure=name",
+                stdout=out,
+            )
+            self.assertIn("1 créée(s)", out.getvalue())
+            self.assertIn("Simulation", out.getvalue())
+            self.assertFalse(
+                Organisation.objects.filter(name="Croix-Rouge Namur").exists()
+            )
+            with self.assertRaises(CommandError):
+                call_command("import_register", str(path), stdout=io.StringIO())
+            call_command(
+                "import_register",
+                str(path),
+                "--map",
+                "Structure=name",
+                "--user",
+                self.coordinator.email,
+                "--kind",
+                "organisations",
+                stdout=io.StringIO(),
+            )
+            self.assertEqual(ImportBatch.objects.get().author, self.coordinator)

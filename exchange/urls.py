@@ -1,0 +1,19 @@
+from django.urls import URLPattern, URLResolver, path
+
+from exchange import views_export, views_import
+
+app_name = "exchange"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Exports
+    path("exporter/", views_export.export, name="export"),
+    path("modeles/<slug:sheet>.xlsx", views_export.template, name="template"),
+    # Imports
+    path("importer/", views_import.import_upload, name="import_upload"),
+    path("importer/lots/", views_import.import_batches, name="import_batches"),
+    path(
+        "importer/lots/<int:pk>/annuler/",
+        views_import.import_batch_undo,
+        name="import_batch_undo",
+    ),
+]

@@ -1,0 +1,115 @@
+"""Pages of the exports: a filtered view of the register in every format, and the
+import templates. Thin adapters over `exchange.exports` and
+`exchange.spreadsheets`."""
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.permissions import can, require
+from exchange.columns import SHEETS as TEMPLATE_SHEETS
+from exchange.exports import (
+    CONTENT_TYPES,
+    CSV_SHEETS,
+    FORMATS,
+    Download,
+    ExportError,
+    export_download,
+    export_scope,
+)
+from exchange.spreadsheets import template_file
+from register.forms import OrganisationFilterForm
+from register.selectors import OrganisationFilters
+from register.views.common import current_user
+
+
+def download_response(download: Download) -> HttpResponseBase:
+    """The download as a response: a file sent from disk, or pieces streamed."""
+    if download.file is not None:
+        return FileResponse(
+            download.file,
+            as_attachment=True,
+            filename=download.filename,
+            content_type=download.content_type,
+        )
+    assert download.chunks is not None  # noqa: S101 - one of the two is set
+    response = StreamingHttpResponse(
+        download.chunks, content_type=download.content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    return response
+
+
+def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    query = request.GET.copy()
+    for name in ("format", "sheet"):
+        query.pop(name, None)
+    return render(
+        request,
+        "exchange/export.html",
+        {
+            "error": error,
+            "filters": query.urlencode(),
+            "csv_sheets": CSV_SHEETS,
+            "template_sheets": TEMPLATE_SHEETS,
+            "personal_data": can(current_user(request), "personal_data.view"),
+        },
+        status=status,
+    )
+
+
+@require_safe
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The register list's filters (from the query string) in the format asked
+    for by `format`; without one, the page listing the formats. (Anonymous
+    visitors never get here: LoginRequiredMiddleware sends them to log in.)"""
+    require(request, "internal.view")
+    fmt = request.GET.get("format", "")
+    if not fmt:
+        return _page(request)
+    if fmt not in FORMATS:
+        message = _("Format d'export inconnu : « %(format)s ».") % {"format": fmt}
+        return _page(request, error=message, status=400)
+    sheet = request.GET.get("sheet", "")
+    if sheet and (fmt not in {"csv", "hxl"} or sheet not in CSV_SHEETS):
+        message = _("Feuille inconnue pour ce format : « %(sheet)s ».") % {
+            "sheet": sheet
+        }
+        return _page(request, error=message, status=400)
+    form = OrganisationFilterForm(request.GET)
+    form.is_valid()
+    scope = export_scope(
+        filters=OrganisationFilters(**form.filters()), user=current_user(request)
+    )
+    try:
+        download = export_download(fmt, scope, sheet=sheet)
+    except ExportError:
+        message = _(
+            "La carte ne peut pas être exportée : aucune commune n'a de limites ni "
+            "de coordonnées. Un administrateur peut les importer avec la commande "
+            "« import_boundaries »."
+        )
+        return _page(request, error=message, status=409)
+    return download_response(download)
+
+
+@require_safe
+def template(request: HttpRequest, sheet: str) -> HttpResponseBase:
+    """The import template of a sheet, as XLSX."""
+    require(request, "internal.view")
+    if sheet not in TEMPLATE_SHEETS:
+        raise Http404(f"No import template is named {sheet!r}.")
+    return FileResponse(
+        template_file(sheet),
+        as_attachment=True,
+        filename=f"maillage-modele-{sheet}.xlsx",
+        content_type=CONTENT_TYPES["xlsx"],
+    )
