@@ -442,12 +442,35 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="Seconds one page may take in all before it is timed fewer times "
         f"(at least {MIN_TIMED}).",
     )
+    parser.add_argument(
+        "--no-exchange",
+        dest="exchange",
+        action="store_false",
+        help="Leave out the import and export figures.",
+    )
     args = parser.parse_args(argv)
     if args.scale <= 0 or args.page_budget <= 0:
         parser.error("--scale and --page-budget must be above 0.")
     if args.requests < 1 or args.warmups < 1:
         parser.error("--requests and --warmups must be at least 1.")
     return args
+
+
+def exchange_run(scale: float, progress: Progress) -> dict[str, Any]:
+    """Export throughput over the seeded register, then import throughput of the
+    template filled with 10,000 organisations and 100,000 services (times the
+    scale) against a bare bulk_create of the same rows, and peak memory."""
+    from exchange.bench_export import export_figures
+    from exchange.bench_import import ORGANISATIONS, SERVICES, import_figures
+
+    return {
+        "export": export_figures(progress),
+        "import": import_figures(
+            progress,
+            organisations=max(round(ORGANISATIONS * scale), 1),
+            services=max(round(SERVICES * scale), 1),
+        ),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -478,6 +501,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         report["database"]["name"] = database
         report["timings_seconds"]["migrate"] = migrate_seconds
+        if args.exchange:
+            report["exchange"] = exchange_run(args.scale, progress)
     report["scale"] = args.scale
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
