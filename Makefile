@@ -56,8 +56,12 @@ check: setup ## Django's system checks and missing migrations
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 
+# One worker per core (pytest-xdist); a test file's tests stay on one worker, so
+# that a module's fixtures are built once. PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_WORKERS ?= -n auto --dist loadfile
+
 test: setup browser lint check ## Set up and run the whole suite (lint, checks, tests)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 format: setup ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff check --fix .
