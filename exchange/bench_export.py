@@ -14,13 +14,13 @@ the child's resource usage (the same `ru_maxrss` that
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from exchange.bench_memory import run_command
 
 MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
 # format → extra arguments: every sheet (CSV: zipped), contacts included.
@@ -48,8 +48,6 @@ def run_export(fmt: str, folder: Path) -> dict[str, Any]:
     """One export in a child process: seconds, rows, rows per second, peak RSS."""
     path = folder / f"register.{fmt}"
     command = [
-        sys.executable,
-        str(MANAGE),
         "export_register",
         "--format",
         fmt,
@@ -57,27 +55,16 @@ def run_export(fmt: str, folder: Path) -> dict[str, Any]:
         str(path),
         *RUNS[fmt],
     ]
-    started = time.perf_counter()
-    with subprocess.Popen(  # noqa: S603 - our own command, no shell
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as child:
-        assert child.stdout is not None  # noqa: S101 - asked for a pipe
-        assert child.stderr is not None  # noqa: S101 - asked for a pipe
-        output = child.stdout.read()
-        errors = child.stderr.read()
-        _pid, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
-    if child.returncode != 0:
-        return {"error": errors.strip()[-500:], "seconds": round(seconds, 2)}
-    rows = _rows(output, path, fmt)
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    kilobytes = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+    measured = run_command(command)
+    seconds = measured.seconds
+    if measured.returncode != 0:
+        return {"error": measured.stderr.strip()[-500:], "seconds": round(seconds, 2)}
+    rows = _rows(measured.stdout, path, fmt)
     return {
         "rows": rows,
         "seconds": round(seconds, 2),
         "rows_per_second": round(rows / seconds) if seconds else None,
-        "peak_rss_mb": round(kilobytes / 1024, 1),
+        "peak_rss_mb": measured.peak_mb,
         "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
     }
 
