@@ -47,7 +47,7 @@ from register.search import search
 from register.selectors import (
     OrganisationFilters,
     PagedRows,
-    organisation_list,
+    organisation_pages,
     organisation_rows,
 )
 from taxonomy.models import (
@@ -492,7 +492,7 @@ class IdsFirstPagination(PageNumberPagination):
         offset = (pagination.page - 1) * page_size
         return {
             self.items_attribute: queryset.page(offset, page_size),
-            "count": queryset.matching.count(),
+            "count": queryset.count(),
         }
 
 
@@ -512,7 +512,7 @@ def list_organisations(
     commune = filters.commune
     if commune:
         commune = commune_successor_nis(commune) or commune
-    organisations = organisation_list(
+    return organisation_pages(
         OrganisationFilters(
             q=filters.q,
             level=filters.level,
@@ -526,15 +526,12 @@ def list_organisations(
             language=filters.language,
             status=filters.status,
             sort=filters.sort,
-        )
-    )
-    rows = (
+        ),
         organisation_rows()
         .select_related(None)
         .select_related("level", "sector", "actor_type")
-        .prefetch_related(AREA_PREFETCH)
+        .prefetch_related(AREA_PREFETCH),
     )
-    return PagedRows(matching=organisations, rows=rows)
 
 
 @router.get(

@@ -1,13 +1,25 @@
 """Reads of the register for the pages and the API, with a constant query count."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Func,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from lib.i18n import pick_name
+from lib.refcache import cached_reference
 from register.models import (
     Assessment,
     Organisation,
@@ -16,6 +28,14 @@ from register.models import (
     ServiceCommune,
 )
 from register.search import search
+from taxonomy.models import (
+    ActorType,
+    InstitutionalLevel,
+    Sector,
+    TargetGroup,
+    Term,
+    Theme,
+)
 from territory.models import Commune
 
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -46,6 +66,53 @@ class OrganisationFilters:
     status: str = "active"
     sort: str = "name"
 
+    @property
+    def filtered(self) -> bool:
+        """Whether anything beyond the status narrows the list."""
+        return self != OrganisationFilters(status=self.status, sort=self.sort)
+
+    @property
+    def selective(self) -> bool:
+        """Whether the filters ask for services of a kind in a place: then few
+        organisations match (a hundred of twenty thousand for a theme in Liège)."""
+        served = self.province or self.arrondissement or self.commune
+        return bool((self.theme or self.target_group) and served)
+
+
+class Unindexed(Func):
+    """A column's value that SQLite must not look up through an index (`+column`).
+
+    SQLite plans without statistics: given `status = 'active' AND id IN (…)` it
+    walks the status index, all twenty thousand entries, rather than the hundred
+    ids the subquery found. PostgreSQL plans from its statistics; the column is
+    left as it is there."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
+def _term_ids(filters: OrganisationFilters) -> dict[str, int] | None:
+    """The ids of the vocabulary terms the filters name, by filter (compared as
+    ids: no join); None when a code names no term."""
+    ids: dict[str, int] = {}
+    for field, model in TERM_FILTERS.items():
+        code = getattr(filters, field)
+        if not code:
+            continue
+        codes = cached_reference(
+            f"taxonomy:ids:{model._meta.label_lower}",
+            lambda model=model: dict(  # type: ignore[misc]
+                model._default_manager.values_list("code", "pk")
+            ),
+            sources=(model,),
+        )
+        if code not in codes:
+            return None
+        ids[field] = codes[code]
+    return ids
+
 
 def _served_communes(filters: OrganisationFilters) -> Q | None:
     """The territory filter as a lookup on a `commune_id` column."""
@@ -62,32 +129,51 @@ def _communes(**lookup: str) -> QuerySet[Commune, str]:
     return Commune.objects.filter(**lookup).values_list("pk", flat=True)
 
 
-def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
+TERM_FILTERS: dict[str, type[Term]] = {
+    "level": InstitutionalLevel,
+    "sector": Sector,
+    "actor_type": ActorType,
+    "theme": Theme,
+    "target_group": TargetGroup,
+}
+
+
+def organisation_list(
+    filters: OrganisationFilters, *, status_unindexed: bool = False
+) -> QuerySet[Organisation]:
     """Organisations matching the filters; a territory filter means 'serves it':
     operates there or runs a service there.
 
     Each filter on services or places is one uncorrelated `id IN (…)` subquery that
     starts from the most selective index (service × commune, then the service),
-    which both databases plan well at scale.
+    which both databases plan well at scale. Vocabulary codes are turned into ids
+    first (an unknown code matches nothing). `status_unindexed` keeps SQLite from
+    reading the status index where another filter is more selective (`Unindexed`).
     """
     organisations = organisation_rows()
+    terms = _term_ids(filters)
+    if terms is None:
+        return organisations.none()
     if filters.status in {Organisation.Status.ACTIVE, Organisation.Status.ARCHIVED}:
-        organisations = organisations.filter(status=filters.status)
+        if status_unindexed:
+            organisations = organisations.alias(
+                status_value=Unindexed("status")
+            ).filter(status_value=filters.status)
+        else:
+            organisations = organisations.filter(status=filters.status)
     if filters.q:
         organisations = search(organisations, filters.q)
     for field in ("level", "sector", "actor_type"):
-        code = getattr(filters, field)
-        if code:
-            organisations = organisations.filter(**{f"{field}__code": code})
+        if field in terms:
+            organisations = organisations.filter(**{f"{field}_id": terms[field]})
     place = _served_communes(filters)
     if filters.theme or filters.target_group:
         services = Service.objects.all()
-        if filters.theme:
-            services = services.filter(
-                Q(theme__code=filters.theme) | Q(subtheme__code=filters.theme)
-            )
-        if filters.target_group:
-            services = services.filter(target_groups__code=filters.target_group)
+        if "theme" in terms:
+            theme = terms["theme"]
+            services = services.filter(Q(theme_id=theme) | Q(subtheme_id=theme))
+        if "target_group" in terms:
+            services = services.filter(target_groups=terms["target_group"])
         if place is not None:
             served = ServiceCommune.objects.filter(place).values("service_id")
             services = services.filter(pk__in=served)
@@ -109,20 +195,73 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
     return organisations.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
+READ_AHEAD = 1000
+
+
+def organisation_pages(
+    filters: OrganisationFilters, rows: QuerySet[Organisation]
+) -> "PagedRows[Organisation]":
+    """The register list's pages: `rows` (what a row shows) of the organisations
+    matching the filters.
+
+    A filtered list is counted without the status index (`Unindexed`). The few
+    organisations offering a service of a kind in a place are read all at once
+    (without the status index too): counting them is then reading them."""
+    if filters.selective:
+        matching = organisation_list(filters, status_unindexed=True)
+        return PagedRows(matching=matching, rows=rows, read_ahead=READ_AHEAD)
+    return PagedRows(
+        matching=organisation_list(filters),
+        rows=rows,
+        counting=(
+            organisation_list(filters, status_unindexed=True)
+            if filters.filtered
+            else None
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class PagedRows[M: Model]:
     """What to page in two steps: `matching` (filtered and sorted) gives a page's
-    ids, `rows` (unfiltered, with what a row shows) their rows."""
+    ids, `rows` (unfiltered, with what a row shows) their rows.
+
+    `counting`, when given, is `matching` as the database counts it faster.
+    With `read_ahead`, the first that many ids are read at once: when that is
+    all of them, they are counted and paged without another query."""
 
     matching: QuerySet[M]
     rows: QuerySet[M]
+    counting: QuerySet[M] | None = None
+    read_ahead: int = 0
+
+    @cached_property
+    def _ids_ahead(self) -> list[Any]:
+        if not self.read_ahead:
+            return []
+        return list(self.matching.values_list("pk", flat=True)[: self.read_ahead + 1])
+
+    def count(self) -> int:
+        ahead = self._ids_ahead
+        if self.read_ahead and len(ahead) <= self.read_ahead:
+            return len(ahead)
+        counting = self.matching if self.counting is None else self.counting
+        return counting.count()
 
     def page(self, offset: int, limit: int) -> list[M]:
         """The rows of the matching ids from `offset`, in order. Sorting the wide
         rows of a thousand matches to show twenty-five cost more than the rest
         of the page; the ids come from narrow columns, often from an index
         alone, and their rows are read by primary key."""
-        ids = list(self.matching.values_list("pk", flat=True)[offset : offset + limit])
+        ahead = self._ids_ahead
+        if self.read_ahead and (
+            offset + limit <= self.read_ahead or len(ahead) <= self.read_ahead
+        ):
+            ids = ahead[offset : offset + limit]
+        else:
+            ids = list(
+                self.matching.values_list("pk", flat=True)[offset : offset + limit]
+            )
         found = self.rows.order_by().in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
 
@@ -134,6 +273,10 @@ class IdsFirstPaginator(Paginator[Any]):
     def __init__(self, paged: PagedRows[Any], per_page: int) -> None:
         super().__init__(paged.matching, per_page)
         self.paged = paged
+
+    @cached_property
+    def count(self) -> int:
+        return self.paged.count()
 
     def page(self, number: Any) -> Page[Any]:
         number = self.validate_number(number)

@@ -11,6 +11,7 @@ from register.tests.api_base import (
     NAMUR,
     ApiTestCase,
 )
+from taxonomy.models import Theme
 from territory.models import Commune
 
 ORGANISATIONS = f"{API}/organisations"
@@ -91,6 +92,17 @@ class OrganisationReadTests(ApiTestCase):
             self.names(sort="-name"),
             ["Croix-Rouge de Belgique", "CPAS de Namur", "CPAS de Liège"],
         )
+
+    def test_a_code_that_names_no_term_matches_nothing(self):
+        for field in ("level", "sector", "actor_type", "theme", "target_group"):
+            with self.subTest(field=field):
+                self.assertEqual(self.names(**{field: "no-such-code"}), [])
+        # A sub-theme's code finds the services of that sub-theme only.
+        self.organisation_a.services.update(
+            subtheme=Theme.objects.get(code="emergency-housing")
+        )
+        self.assertEqual(self.names(theme="emergency-housing"), ["CPAS de Liège"])
+        self.assertEqual(self.names(theme="social-housing"), [])
 
     def test_a_former_commune_code_filters_by_its_successor(self):
         self.organisation_c.area_communes.set([Commune.objects.get(nis=BASTOGNE)])

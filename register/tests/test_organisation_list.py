@@ -3,10 +3,11 @@
 import re
 from html import unescape
 from typing import ClassVar
+from unittest import mock
 
 from django.urls import reverse
 
-from register import services
+from register import selectors, services
 from register.models import Organisation
 from register.tests.base import RegisterTestCase, grow_register
 from register.tests.factories import make_organisation, make_service
@@ -233,14 +234,17 @@ class OrganisationListTests(RegisterTestCase):
 
     def test_the_query_count_does_not_grow_with_the_register(self):
         # Session, user, count, the page's ids, their rows; the filters' choices
-        # come from the cache.
+        # and the vocabularies' ids come from the cache. Services of a kind in a
+        # place are few: their ids are all read at once, which counts them.
         queries = {
             "": 5,
-            "q=liege&theme=housing&commune=62063&sort=-updated": 5,
+            "q=liege&theme=housing&commune=62063&sort=-updated": 4,
             "province=60000&target_group=all-temporary-protection&language=fr"
-            "&status=all": 5,
+            "&status=all": 4,
+            "q=liege&level=communal&theme=housing": 5,
         }
-        self.get()
+        for query in queries:
+            self.get(query)
         for query, count in queries.items():
             with self.subTest(query=query, size="small"), self.assertNumQueries(count):
                 self.get(query)
@@ -249,6 +253,22 @@ class OrganisationListTests(RegisterTestCase):
             with self.subTest(query=query, size="large"), self.assertNumQueries(count):
                 response = self.get(query)
             self.assertEqual(len(names(response)), 25 if not query else 1)
+
+    def test_more_matches_than_read_at_once_are_counted_and_paged_the_same(self):
+        # Services of a kind in a place: the first ids are read at once; past
+        # them, the list is counted and paged by queries, with the same result.
+        grow_register(30)
+        query = "theme=housing&commune=62063"
+        pages = {}
+        for read_ahead in (1000, 30, 20):
+            with mock.patch.object(selectors, "READ_AHEAD", read_ahead):
+                first, second = self.get(query), self.get(f"{query}&page=2")
+            self.assertContains(first, "31 organisations trouvées")
+            pages[read_ahead] = names(first) + names(second)
+        self.assertEqual(len(pages[1000]), 31)
+        self.assertEqual(len(set(pages[1000])), 31)
+        self.assertEqual(pages[30], pages[1000])
+        self.assertEqual(pages[20], pages[1000])
 
     def test_the_filters_choices_are_read_once_then_kept(self):
         with self.assertNumQueries(13):

@@ -49,9 +49,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET)
     form.is_valid()
     filters = selectors.OrganisationFilters(**form.filters())
-    paged = selectors.PagedRows(
-        matching=selectors.organisation_list(filters),
-        rows=pages.with_service_count(selectors.organisation_rows()),
+    paged = selectors.organisation_pages(
+        filters, pages.with_service_count(selectors.organisation_rows())
     )
     page = selectors.IdsFirstPaginator(paged, ORGANISATIONS_PER_PAGE).get_page(
         request.GET.get("page")
