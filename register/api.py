@@ -47,6 +47,7 @@ from register.search import search
 from register.selectors import (
     OrganisationFilters,
     PagedRows,
+    add_area_codes,
     organisation_pages,
     organisation_rows,
 )
@@ -333,6 +334,9 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_area_communes(obj: Organisation) -> list[str]:
+        codes: list[str] | None = getattr(obj, "area_codes", None)
+        if codes is not None:
+            return codes
         return [commune.pk for commune in obj.area_communes.all()]
 
 
@@ -529,8 +533,8 @@ def list_organisations(
         ),
         organisation_rows()
         .select_related(None)
-        .select_related("level", "sector", "actor_type")
-        .prefetch_related(AREA_PREFETCH),
+        .select_related("level", "sector", "actor_type"),
+        add_area_codes,
     )
 
 

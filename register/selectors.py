@@ -1,5 +1,6 @@
 """Reads of the register for the pages and the API, with a constant query count."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from types import SimpleNamespace
@@ -199,7 +200,9 @@ READ_AHEAD = 1000
 
 
 def organisation_pages(
-    filters: OrganisationFilters, rows: QuerySet[Organisation]
+    filters: OrganisationFilters,
+    rows: QuerySet[Organisation],
+    complete: Callable[[list[Organisation]], None] | None = None,
 ) -> "PagedRows[Organisation]":
     """The register list's pages: `rows` (what a row shows) of the organisations
     matching the filters.
@@ -209,10 +212,13 @@ def organisation_pages(
     (without the status index too): counting them is then reading them."""
     if filters.selective:
         matching = organisation_list(filters, status_unindexed=True)
-        return PagedRows(matching=matching, rows=rows, read_ahead=READ_AHEAD)
+        return PagedRows(
+            matching=matching, rows=rows, read_ahead=READ_AHEAD, complete=complete
+        )
     return PagedRows(
         matching=organisation_list(filters),
         rows=rows,
+        complete=complete,
         counting=(
             organisation_list(filters, status_unindexed=True)
             if filters.filtered
@@ -228,12 +234,14 @@ class PagedRows[M: Model]:
 
     `counting`, when given, is `matching` as the database counts it faster.
     With `read_ahead`, the first that many ids are read at once: when that is
-    all of them, they are counted and paged without another query."""
+    all of them, they are counted and paged without another query. `complete`
+    adds to a page's rows what they show from other tables, for all at once."""
 
     matching: QuerySet[M]
     rows: QuerySet[M]
     counting: QuerySet[M] | None = None
     read_ahead: int = 0
+    complete: Callable[[list[M]], None] | None = None
 
     @cached_property
     def _ids_ahead(self) -> list[Any]:
@@ -263,7 +271,10 @@ class PagedRows[M: Model]:
                 self.matching.values_list("pk", flat=True)[offset : offset + limit]
             )
         found = self.rows.order_by().in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
+        rows = [found[pk] for pk in ids if pk in found]
+        if self.complete is not None:
+            self.complete(rows)
+        return rows
 
 
 class IdsFirstPaginator(Paginator[Any]):
@@ -292,6 +303,22 @@ def organisation_rows() -> QuerySet[Organisation]:
     return Organisation.objects.select_related(
         "level", "sector", "actor_type", "commune"
     ).defer("commune__boundary", "commune__search_names", "search_text")
+
+
+def add_area_codes(organisations: list[Organisation]) -> None:
+    """Give each organisation `area_codes`, the sorted NIS codes of its area of
+    operation, in one query of plain values: a page of organisations active in
+    a thousand communes would otherwise make a thousand model instances."""
+    codes: dict[int, list[str]] = {
+        organisation.pk: [] for organisation in organisations
+    }
+    through = Organisation.area_communes.through.objects
+    for organisation_id, nis in through.filter(
+        organisation_id__in=list(codes)
+    ).values_list("organisation_id", "commune_id"):
+        codes[organisation_id].append(nis)
+    for organisation in organisations:
+        organisation.area_codes = sorted(codes[organisation.pk])  # type: ignore[attr-defined]
 
 
 def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation]:
