@@ -1,10 +1,12 @@
-"""Form widgets."""
+"""Form widgets and choices for large, often-rendered selects."""
 
 import html
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,8 +18,76 @@ def _escape(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _option(value: Any, label: Any) -> str:
+    value = "" if value is None else str(value)
+    # The standard library's escape: format_html's lazy-aware machinery cost
+    # more than the rest of the option.
+    return f'<option value="{_escape(value)}">{_escape(label)}</option>'
+
+
+def render_options(choices: Iterable[tuple[Any, Any]]) -> str:
+    """The <option>s (and <optgroup>s) of choices, none selected."""
+    parts: list[str] = []
+    for option_value, option_label in choices:
+        if isinstance(option_label, list | tuple):
+            parts.append(format_html('<optgroup label="{}">', option_value))
+            parts.extend(_option(v, label) for v, label in option_label)
+            parts.append("</optgroup>")
+        else:
+            parts.append(_option(option_value, option_label))
+    return "".join(parts)
+
+
+class PreparedChoices(BaseChoiceIterator):
+    """Choices read once and kept (in the cache, say) with what every request
+    would otherwise recompute from them: their <option>s and their values.
+
+    Given to a ChoiceField, they are used as they are (Django normalises a plain
+    list again for each form); FastSelect writes their options as prepared, and
+    PreparedChoiceField checks a value against the set of values.
+    """
+
+    def __init__(self, choices: Iterable[tuple[Any, Any]]) -> None:
+        self.choices = [
+            (value, [(v, str(label)) for v, label in label_or_group])
+            if isinstance(label_or_group, list | tuple)
+            else (value, str(label_or_group))
+            for value, label_or_group in choices
+        ]
+        self.values = frozenset(
+            str(v)
+            for value, label_or_group in self.choices
+            for v in (
+                [v for v, _label in label_or_group]
+                if isinstance(label_or_group, list)
+                else [value]
+            )
+        )
+        self.options = render_options(self.choices)
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.choices[index]
+
+
+class PreparedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose PreparedChoices check a value in constant time."""
+
+    def valid_value(self, value: Any) -> bool:
+        choices = self.choices
+        if isinstance(choices, PreparedChoices):
+            return str(value) in choices.values
+        return super().valid_value(value)
+
+
 class FastSelect(forms.Select):
-    """A <select> whose options are built in Python.
+    """A <select> whose options are written in Python, or taken as prepared
+    (PreparedChoices), the selected ones marked in the text.
 
     Django renders each option through a template, which costs about a millisecond
     per hundred options: on a page of filters listing every commune, it outweighed
@@ -35,24 +105,24 @@ class FastSelect(forms.Select):
         final_attrs["name"] = name
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
-        selected = {str(v) for v in self.format_value(value)}
-        parts: list[str] = [format_html("<select{}>", flatatt(final_attrs))]
-        for option_value, option_label in self.choices:
-            if isinstance(option_label, list | tuple):
-                parts.append(format_html('<optgroup label="{}">', option_value))
-                parts.extend(
-                    self._option(v, label, selected) for v, label in option_label
-                )
-                parts.append("</optgroup>")
-            else:
-                parts.append(self._option(option_value, option_label, selected))
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
-
-    @staticmethod
-    def _option(value: Any, label: Any, selected: set[str]) -> str:
-        value = "" if value is None else str(value)
-        marker = " selected" if value in selected else ""
-        # The standard library's escape: format_html's lazy-aware machinery cost
-        # more than the rest of the option.
-        return f'<option value="{_escape(value)}"{marker}>{_escape(label)}</option>'
+        choices = self.choices
+        options = (
+            choices.options
+            if isinstance(choices, PreparedChoices)
+            else render_options(choices)
+        )
+        values = list(dict.fromkeys(str(v) for v in self.format_value(value)))
+        if not self.allow_multiple_selected:
+            # As Django: one option selected in a single select.
+            values = [v for v in values if f'<option value="{_escape(v)}">' in options]
+            values = values[:1]
+        for selected in values:
+            options = options.replace(
+                f'<option value="{_escape(selected)}">',
+                f'<option value="{_escape(selected)}" selected>',
+                -1 if self.allow_multiple_selected else 1,
+            )
+        # Every part is escaped above.
+        return mark_safe(  # noqa: S308
+            format_html("<select{}>", flatatt(final_attrs)) + options + "</select>"
+        )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.i18n import current_language
 from lib.refcache import cached_reference
-from lib.widgets import FastSelect
+from lib.widgets import FastSelect, PreparedChoiceField, PreparedChoices
 from register.area import expand_area
 from register.models import (
     Assessment,
@@ -622,13 +622,12 @@ def _term_choices(model: type[Term], empty: Any) -> Choices:
     ]
 
 
-def filter_choices() -> dict[str, Choices]:
-    """The choices of the register list's vocabulary and territory filters, in the
-    active language.
+def filter_choices() -> dict[str, PreparedChoices]:
+    """The choices of the register list's filters, in the active language.
 
     The list is the register's busiest page and these choices (every commune,
     every vocabulary) cost it eight queries: they are reference data, kept in the
-    cache (lib.refcache).
+    cache (lib.refcache) with their <option>s written (PreparedChoices).
     """
     return cached_reference(
         f"register:filter-choices:{current_language()}",
@@ -646,7 +645,7 @@ def filter_choices() -> dict[str, Choices]:
     )
 
 
-def _build_filter_choices() -> dict[str, Choices]:
+def _build_filter_choices() -> dict[str, PreparedChoices]:
     every, all_feminine = gettext("Tous"), gettext("Toutes")
     themes = Theme.objects.order_by("position", "code")
     # Only the columns the names need.
@@ -672,17 +671,12 @@ def _build_filter_choices() -> dict[str, Choices]:
             ),
         ],
         "commune": [("", all_feminine), *((c.nis, c.name) for c in communes)],
+        "language": [("", all_feminine), *SpokenLanguage.choices],
+        "status": STATUS_CHOICES,
+        "sort": SORT_CHOICES,
     }
-    # Plain strings: the cache stores them, and the language is in the key.
-    return {
-        name: [
-            (value, [(v, str(label)) for v, label in label_or_group])
-            if isinstance(label_or_group, list)
-            else (value, str(label_or_group))
-            for value, label_or_group in field_choices
-        ]
-        for name, field_choices in choices.items()
-    }
+    # Plain strings (the language is in the key).
+    return {name: PreparedChoices(choices[name]) for name in choices}
 
 
 class OrganisationFilterForm(forms.Form):
@@ -695,36 +689,29 @@ class OrganisationFilterForm(forms.Form):
         help_text=_("Nom, sigle ou description d'un service, avec ou sans accents."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    level = forms.ChoiceField(widget=FastSelect, label=_("Niveau"), required=False)
-    sector = forms.ChoiceField(widget=FastSelect, label=_("Secteur"), required=False)
-    actor_type = forms.ChoiceField(
+    level = PreparedChoiceField(widget=FastSelect, label=_("Niveau"), required=False)
+    sector = PreparedChoiceField(widget=FastSelect, label=_("Secteur"), required=False)
+    actor_type = PreparedChoiceField(
         widget=FastSelect, label=_("Type d'acteur"), required=False
     )
-    theme = forms.ChoiceField(widget=FastSelect, label=_("Thème"), required=False)
-    target_group = forms.ChoiceField(
+    theme = PreparedChoiceField(widget=FastSelect, label=_("Thème"), required=False)
+    target_group = PreparedChoiceField(
         widget=FastSelect, label=_("Public cible"), required=False
     )
-    province = forms.ChoiceField(
+    province = PreparedChoiceField(
         widget=FastSelect, label=_("Province desservie"), required=False
     )
-    arrondissement = forms.ChoiceField(
+    arrondissement = PreparedChoiceField(
         widget=FastSelect, label=_("Arrondissement desservi"), required=False
     )
-    commune = forms.ChoiceField(
+    commune = PreparedChoiceField(
         widget=FastSelect, label=_("Commune desservie"), required=False
     )
-    language = forms.ChoiceField(
-        widget=FastSelect,
-        label=_("Langue parlée"),
-        required=False,
-        choices=[("", _("Toutes")), *SpokenLanguage.choices],
+    language = PreparedChoiceField(
+        widget=FastSelect, label=_("Langue parlée"), required=False
     )
-    status = forms.ChoiceField(
-        widget=FastSelect, label=_("Statut"), required=False, choices=STATUS_CHOICES
-    )
-    sort = forms.ChoiceField(
-        widget=FastSelect, label=_("Trier par"), required=False, choices=SORT_CHOICES
-    )
+    status = PreparedChoiceField(widget=FastSelect, label=_("Statut"), required=False)
+    sort = PreparedChoiceField(widget=FastSelect, label=_("Trier par"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
