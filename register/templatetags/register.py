@@ -1,10 +1,36 @@
-"""Template filters for the register's pages."""
+"""Template tags and filters for the register's pages.
+
+The tables of the busiest pages (the register list, an organisation's relations)
+write their rows here, in Python: through the template engine, each cell cost
+as much as a database query, and a page has a hundred and fifty of them.
+"""
+
+from collections.abc import Iterable
+from html import escape as escape_text
+from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
 
+from register.models import Organisation
+from register.pages import RelationRow
 from register.validators import normalise_enterprise_number
 
 register = template.Library()
+
+DASH = "—"
+
+
+def _escape(text: Any) -> str:
+    """Escape like the template engine (HTML already safe is kept)."""
+    if hasattr(text, "__html__"):
+        return str(text.__html__())
+    return escape_text(str(text))
+
+
+def _muted_dash() -> str:
+    return f'<span class="muted">{DASH}</span>'
 
 
 @register.filter
@@ -14,3 +40,92 @@ def enterprise_number(value: str) -> str:
     if len(digits) != 10:
         return value
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def _status_badge(organisation: Organisation) -> str:
+    # In the "organisation" context: Django's own catalogue would turn the
+    # model's "active" into "actif".
+    if organisation.status == Organisation.Status.ARCHIVED:
+        label = pgettext("organisation", "archivée")
+    else:
+        label = pgettext("organisation", "active")
+    return (
+        f'<span class="badge badge-{_escape(organisation.status)}">'
+        f"{_escape(label)}</span>"
+    )
+
+
+@register.simple_tag
+def status_badge(organisation: Organisation) -> SafeString:
+    """An organisation's status as a badge: "active" or "archivée"."""
+    return mark_safe(_status_badge(organisation))  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def organisation_rows(organisations: Iterable[Organisation]) -> SafeString:
+    """The rows of the register list: name (and acronym), actor type, level,
+    commune, number of services, status. Each organisation carries `page_url`,
+    `commune_url` and `service_count` (pages.add_links, pages.with_service_count).
+    """
+    rows = []
+    for organisation in organisations:
+        acronym = (
+            f' <span class="muted">({_escape(organisation.acronym)})</span>'
+            if organisation.acronym
+            else ""
+        )
+        commune = (
+            f'<a href="{_escape(organisation.commune_url)}">'  # type: ignore[attr-defined]
+            f"{_escape(organisation.commune.name)}</a>"
+            if organisation.commune is not None
+            else _muted_dash()
+        )
+        rows.append(
+            "<tr>"
+            f'<th scope="row"><a href="{_escape(organisation.page_url)}">'  # type: ignore[attr-defined]
+            f"{_escape(organisation.name)}</a>{acronym}</th>"
+            f"<td>{_escape(organisation.actor_type.name)}</td>"
+            f"<td>{_escape(organisation.level.name)}</td>"
+            f"<td>{commune}</td>"
+            f"<td>{_escape(organisation.service_count)}</td>"  # type: ignore[attr-defined]
+            f"<td>{_status_badge(organisation)}</td>"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def relation_rows(
+    relations: Iterable[RelationRow], organisation: Organisation
+) -> SafeString:
+    """The rows of an organisation's relations table: the relation read from its
+    side, the other organisation, themes, frequency, formality, since when, who
+    declared it, and the links to change it for those who may."""
+    subject = _escape(organisation.acronym or organisation.name)
+    yes, no = _escape(gettext("oui")), _escape(gettext("non"))
+    coordination = _escape(gettext("la coordination"))
+    edit, delete = _escape(gettext("Modifier")), _escape(gettext("Supprimer"))
+    rows = []
+    for row in relations:
+        label, other = _escape(row.label), _escape(row.other)
+        actions = ""
+        if row.edit_url:
+            hidden = f'<span class="visually-hidden"> {label} {other}</span>'
+            actions = (
+                f'<a href="{_escape(row.edit_url)}">{edit}{hidden}</a> · '
+                f'<a href="{_escape(row.delete_url)}">{delete}{hidden}</a>'
+            )
+        since = row.since.strftime("%d/%m/%Y") if row.since else DASH
+        rows.append(
+            "<tr>"
+            f"<td>{subject} {label}</td>"
+            f'<th scope="row"><a href="{_escape(row.other_url)}">{other}</a></th>'
+            f"<td>{_escape(row.themes or DASH)}</td>"
+            f"<td>{_escape(row.frequency or DASH)}</td>"
+            f"<td>{yes if row.formal else no}</td>"
+            f"<td>{since}</td>"
+            f"<td>{_escape(row.declared_by) if row.declared_by else coordination}</td>"
+            f"<td>{actions}</td>"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
