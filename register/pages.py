@@ -7,7 +7,8 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import pairwise
+from itertools import groupby, pairwise
+from operator import itemgetter
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -37,7 +38,6 @@ from register.models import (
     Service,
     SpokenLanguage,
 )
-from register.selectors import commune_services
 from taxonomy.models import ActorType, InstitutionalLevel, RelationType, Sector, Theme
 from territory.models import Commune
 
@@ -228,28 +228,25 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
     aggregate queries (totals, then a window to rank) over the same rows cost the
     largest communes more than twice as much.
     """
-    counts: dict[int, dict[str, Any]] = {}
-    organisations: dict[int, set[int]] = {}
-    newest: dict[int, list[int]] = {}
-    keys = (
-        commune_services(commune)
+    # Archived organisations are few: leaving theirs out spares reading the
+    # organisation of each service.
+    archived = Organisation.objects.filter(status=Organisation.Status.ARCHIVED)
+    keys = sorted(
+        Service.objects.filter(service_communes__commune=commune)
+        .exclude(organisation_id__in=archived.values("pk"))
         .order_by()
-        .values_list("pk", "theme_id", "organisation_id")
+        .values_list("pk", "theme_id", "organisation_id"),
+        key=itemgetter(1),
     )
-    for pk, theme_id, organisation_id in keys:
-        organisations.setdefault(theme_id, set()).add(organisation_id)
-        newest.setdefault(theme_id, []).append(pk)
-    for theme_id, pks in newest.items():
-        counts[theme_id] = {
-            "services": len(pks),
-            "organisations": len(organisations[theme_id]),
-        }
+    counts: dict[int, tuple[int, int]] = {}
     # The most recently recorded services of each theme are read in full.
-    ranked = [
-        pk for pks in newest.values() for pk in heapq.nlargest(SERVICES_PER_THEME, pks)
-    ]
+    ranked: list[int] = []
+    for theme_id, rows in groupby(keys, key=itemgetter(1)):
+        services = list(rows)
+        counts[theme_id] = (len(services), len({row[2] for row in services}))
+        ranked += heapq.nlargest(SERVICES_PER_THEME, (row[0] for row in services))
     first = (
-        Service.objects.filter(pk__in=list(ranked))
+        Service.objects.filter(pk__in=ranked)
         .select_related("organisation", "theme", "subtheme")
         .only(
             "id",
@@ -276,11 +273,9 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
         service.organisation_url = organisation_url(service.organisation_id)  # type: ignore[attr-defined]
         offer = offers.get(service.theme_id)
         if offer is None:
-            row = counts.get(service.theme_id, {})
+            service_count, organisation_count = counts.get(service.theme_id, (0, 0))
             offer = offers[service.theme_id] = ThemeOffer(
-                service.theme,
-                row.get("services", 0),
-                row.get("organisations", 0),
+                service.theme, service_count, organisation_count
             )
         offer.services.append(service)
     return list(offers.values())

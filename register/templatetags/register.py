@@ -13,7 +13,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
-from register.models import Organisation
+from register.models import Organisation, Service
 from register.pages import RelationRow
 from register.validators import normalise_enterprise_number
 
@@ -129,3 +129,31 @@ def relation_rows(
             "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def offer_items(services: Iterable[Service]) -> SafeString:
+    """The list items of a theme's services on a commune page: the organisation,
+    the service, its sub-theme, and its status unless it is ongoing. Each
+    service carries `organisation_url` and `page_url` (pages.commune_offer)."""
+    items = []
+    for service in services:
+        subtheme = (
+            f' <span class="muted">({_escape(service.subtheme.name)})</span>'
+            if service.subtheme is not None
+            else ""
+        )
+        status = (
+            f' <span class="badge">{_escape(service.get_status_display())}</span>'
+            if service.status != Service.Status.ONGOING
+            else ""
+        )
+        items.append(
+            "<li>"
+            f'<a href="{_escape(service.organisation_url)}">'  # type: ignore[attr-defined]
+            f"{_escape(service.organisation)}</a> : "
+            f'<a href="{_escape(service.page_url)}">'  # type: ignore[attr-defined]
+            f"{_escape(service.title)}</a>{subtheme}{status}"
+            "</li>"
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 - every value is escaped above

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from register import services
 from register.tests.base import RegisterTestCase
-from register.tests.factories import make_organisation, make_relation
+from register.tests.factories import make_organisation, make_relation, make_service
 
 MARKUP = 'Équipe <b>&</b> "d\'accueil"'
 ESCAPED = "Équipe &lt;b&gt;&amp;&lt;/b&gt; &quot;d&#x27;accueil&quot;"
@@ -70,3 +70,23 @@ class RowTagTests(RegisterTestCase):
         self.assertIn("<td>oui</td><td>01/03/2024</td><td>la coordination</td>", html)
         self.assertIn('<span class="visually-hidden"> finance ', html)
         self.assertNotIn("<b>&</b>", html)
+
+    def test_commune_offers_escape_and_show_status_and_sub_theme(self):
+        make_service(
+            self.odd,
+            "Atelier <script>",
+            theme="housing",
+            subtheme="emergency-housing",
+            communes=["62063"],
+            status="planned",
+        )
+        response = self.client.get(reverse("register:commune_detail", args=["62063"]))
+        html = response.content.decode()
+        self.assertIn(f">{ESCAPED} (&lt;i&gt;)</a> : <a href=", html)
+        self.assertIn(
+            '>Atelier &lt;script&gt;</a> <span class="muted">'
+            "(Logement d&#x27;urgence et de transit)</span> "
+            '<span class="badge">prévu</span></li>',
+            html,
+        )
+        self.assertNotIn("<script>", html.split("<main", 1)[1])
