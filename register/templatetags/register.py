@@ -11,10 +11,10 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from register.models import Organisation, Service
-from register.pages import RelationRow
+from register.pages import RelationRow, ThemeOffer
 from register.validators import normalise_enterprise_number
 
 register = template.Library()
@@ -132,7 +132,43 @@ def relation_rows(
 
 
 @register.simple_tag
-def offer_items(services: Iterable[Service]) -> SafeString:
+def commune_offers(offers: Iterable[ThemeOffer], list_url: str, nis: str) -> SafeString:
+    """A commune page's sections, one per theme: its name, its totals, its first
+    services and a link to the others in the register list (`list_url`, filtered
+    by the commune `nis` and the theme)."""
+    sections = []
+    for offer in offers:
+        code, name = _escape(offer.theme.code), _escape(offer.theme.name)
+        totals = _escape(
+            ngettext(
+                "%(counter)s service, %(organisations)s organisation(s)",
+                "%(counter)s services, %(organisations)s organisation(s)",
+                offer.service_count,
+            )
+        ) % {"counter": offer.service_count, "organisations": offer.organisation_count}
+        more = ""
+        if offer.more:
+            label = _escape(
+                ngettext(
+                    "Voir l'autre service (%(theme)s) dans l'état des lieux",
+                    "Voir les %(counter)s autres services (%(theme)s) dans l'état "
+                    "des lieux",
+                    offer.more,
+                )
+            ) % {"counter": offer.more, "theme": name}
+            url = f"{_escape(list_url)}?commune={_escape(nis)}&amp;theme={code}"
+            more = f'\n<p><a href="{url}">{label}</a></p>'
+        sections.append(
+            f'<section aria-labelledby="theme-{code}">\n'
+            f'<h2 id="theme-{code}">{name}</h2>\n'
+            f'<p class="muted">{totals}</p>\n'
+            f"<ul>\n{_offer_items(offer.services)}\n</ul>{more}\n"
+            "</section>"
+        )
+    return mark_safe("\n".join(sections))  # noqa: S308 - every value is escaped above
+
+
+def _offer_items(services: Iterable[Service]) -> str:
     """The list items of a theme's services on a commune page: the organisation,
     the service, its sub-theme, and its status unless it is ongoing. Each
     service carries `organisation_url` and `page_url` (pages.commune_offer)."""
@@ -156,4 +192,4 @@ def offer_items(services: Iterable[Service]) -> SafeString:
             f"{_escape(service.title)}</a>{subtheme}{status}"
             "</li>"
         )
-    return mark_safe("\n".join(items))  # noqa: S308 - every value is escaped above
+    return "\n".join(items)

@@ -90,3 +90,15 @@ class RowTagTests(RegisterTestCase):
             html,
         )
         self.assertNotIn("<script>", html.split("<main", 1)[1])
+
+    def test_commune_offers_are_counted_in_the_reader_s_language(self):
+        for number in range(4):
+            make_service(
+                self.odd, f"Service {number}", theme="housing", communes=["62063"]
+            )
+        response = self.client.get(
+            reverse("register:commune_detail", args=["62063"]),
+            headers={"accept-language": "nl"},
+        )
+        self.assertContains(response, "5 diensten, 2 organisatie(s)")
+        self.assertContains(response, "De 2 andere diensten (")
