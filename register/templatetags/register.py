@@ -193,3 +193,37 @@ def _offer_items(services: Iterable[Service]) -> str:
             "</li>"
         )
     return "\n".join(items)
+
+
+@register.simple_tag
+def service_rows(services: Iterable[Service]) -> SafeString:
+    """The rows of an organisation's services table: title (and whether it is
+    published), theme and sub-theme, target groups, number of communes served
+    (`commune_count`, selectors.organisation_detail), period and status."""
+    published = f' <span class="badge">{_escape(gettext("publié"))}</span>'
+    rows = []
+    for service in services:
+        theme = _escape(service.theme.name)
+        if service.subtheme is not None:
+            theme += f" › {_escape(service.subtheme.name)}"
+        groups = ", ".join(_escape(group.name) for group in service.target_groups.all())
+        start, end = service.start_date, service.end_date
+        period = (
+            f"{start.strftime('%d/%m/%Y') if start else ''} – "
+            f"{end.strftime('%d/%m/%Y') if end else ''}"
+            if start or end
+            else DASH
+        )
+        rows.append(
+            "<tr>"
+            f'<th scope="row"><a href="{_escape(service.get_absolute_url())}">'
+            f"{_escape(service.title)}</a>"
+            f"{published if service.published else ''}</th>"
+            f"<td>{theme}</td>"
+            f"<td>{groups or DASH}</td>"
+            f"<td>{_escape(service.commune_count)}</td>"  # type: ignore[attr-defined]
+            f"<td>{period}</td>"
+            f"<td>{_escape(service.get_status_display())}</td>"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above

@@ -102,3 +102,26 @@ class RowTagTests(RegisterTestCase):
         )
         self.assertContains(response, "5 diensten, 2 organisatie(s)")
         self.assertContains(response, "De 2 andere diensten (")
+
+    def test_service_rows_escape_and_show_theme_groups_and_period(self):
+        service = make_service(
+            self.odd,
+            "Atelier <script>",
+            theme="housing",
+            subtheme="emergency-housing",
+            communes=["62063", "63079"],
+            target_groups=["children", "older-people"],
+            start_date=datetime.date(2026, 1, 5),
+            published=True,
+        )
+        response = self.client.get(
+            reverse("register:organisation_detail", args=[self.odd.pk])
+        )
+        html = response.content.decode()
+        self.assertIn(
+            f'<th scope="row"><a href="{service.get_absolute_url()}">'
+            'Atelier &lt;script&gt;</a> <span class="badge">publié</span></th>'
+            "<td>Hébergement et logement › Logement d&#x27;urgence et de transit</td>",
+            html,
+        )
+        self.assertIn("<td>2</td><td>05/01/2026 – </td><td>en cours</td></tr>", html)
