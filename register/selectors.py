@@ -37,6 +37,7 @@ from taxonomy.models import (
     Term,
     Theme,
 )
+from taxonomy.selectors import terms_by_id
 from territory.models import Commune
 
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -347,29 +348,23 @@ def organisation_detail(pk: int) -> Organisation | None:
         .values("count")
     )
     services = (
-        Service.objects.select_related("theme", "subtheme")
-        .only(
+        Service.objects.only(
             "id",
             "organisation_id",
+            "theme_id",
+            "subtheme_id",
             "title",
             "published",
             "start_date",
             "end_date",
             "status",
-            *(
-                f"{relation}__{field}"
-                for relation in ("theme", "subtheme")
-                for field in ("id", "position", *TERM_NAMES)
-            ),
         )
         .prefetch_related("target_groups")
         .annotate(commune_count=Subquery(communes_served))
         .order_by("theme__position", "title")
     )
     organisations = (
-        Organisation.objects.select_related(
-            "level", "sector", "actor_type", "parent", "commune"
-        )
+        Organisation.objects.select_related("parent", "commune")
         .defer("commune__boundary", "commune__search_names", "search_text")
         .prefetch_related(
             Prefetch("services", queryset=services),
@@ -383,7 +378,20 @@ def organisation_detail(pk: int) -> Organisation | None:
         .filter(pk=pk)
         .order_by()
     )
-    return next(iter(organisations), None)
+    organisation = next(iter(organisations), None)
+    if organisation is not None:
+        # Vocabulary terms from the cache: joining their tables cost Django more
+        # to write than the database to read.
+        organisation.level = terms_by_id(InstitutionalLevel)[organisation.level_id]
+        organisation.sector = terms_by_id(Sector)[organisation.sector_id]
+        organisation.actor_type = terms_by_id(ActorType)[organisation.actor_type_id]
+        themes = terms_by_id(Theme)
+        for service in organisation.services.all():
+            service.theme = themes[service.theme_id]
+            service.subtheme = (
+                themes[service.subtheme_id] if service.subtheme_id else None
+            )
+    return organisation
 
 
 def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str, Any]]:

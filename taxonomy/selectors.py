@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lib.refcache import cached_reference
 from taxonomy.models import (
     LANGUAGES,
     PUBLIC_LANGUAGES,
@@ -86,6 +87,16 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
         _("Comment deux organisations sont liées : financement, orientation…"),
     ),
 )
+
+
+def terms_by_id[T: Term](model: type[T]) -> dict[int, T]:
+    """Every term of a vocabulary by id, from the cache (lib.refcache): pages that
+    name a few terms take them from here rather than joining their tables."""
+    return cached_reference(
+        f"taxonomy:terms:{model._meta.label_lower}",
+        lambda: {term.pk: term for term in model._default_manager.all()},
+        sources=(model,),
+    )
 
 
 def vocabulary_get(slug: str) -> Vocabulary | None:
