@@ -89,6 +89,7 @@ class Unindexed(Func):
     ids the subquery found. PostgreSQL plans from its statistics; the column is
     left as it is there."""
 
+    template = "%(expressions)s"
     output_field = CharField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
