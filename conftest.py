@@ -26,7 +26,10 @@ def _empty_cache() -> Iterator[None]:
     """Every test starts with an empty cache, so that none depends on another."""
     from django.core.cache import cache
 
+    from lib import refcache
+
     cache.clear()
+    refcache.forget_all()
     yield
 
 

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandParser
 
+from lib import refcache
 from taxonomy.services import vocabularies_load
 from territory.services import territory_load
 
@@ -25,9 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         territory = territory_load(all_belgium=options["all_belgium"])
         vocabularies = vocabularies_load()
-        # What was cached from the former reference data (the register's filter
+        # What was kept from the former reference data (the register's filter
         # choices) is dropped; servers in other processes drop it within minutes.
         cache.clear()
+        refcache.forget_all()
         for label, counts in (("Territory", territory), ("Vocabularies", vocabularies)):
             summary = ", ".join(f"{count} {name}" for name, count in counts.items())
             self.stdout.write(f"{label}: {summary}.")
