@@ -64,19 +64,31 @@ def arrondissement_units() -> list[Arrondissement]:
     )
 
 
+def communes_by_nis() -> dict[str, Commune]:
+    """Every commune (without its boundary) by NIS code, in the order of their
+    names (reference data, cached)."""
+    return cached_reference(
+        "territory:communes-by-nis",
+        lambda: {
+            commune.nis: commune
+            for commune in Commune.objects.defer("boundary").order_by(
+                "search_names", "nis"
+            )
+        },
+        sources=(Commune,),
+    )
+
+
 def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
-    """Summarise a set of communes in two queries, whatever its size.
+    """Summarise a set of communes in one query, whatever its size.
 
     A unit counts as covered when every commune of it that the platform knows is
-    in the set. Only the communes outside whole units are read one by one, so an
-    organisation active in all of Wallonia costs no more than one in a village.
+    in the set. The set is read as codes; the communes outside whole units are
+    named from the reference data, so an organisation active in all of Wallonia
+    costs no more than one in a village.
     """
-    per_arrondissement = dict(
-        communes.order_by()
-        .values("arrondissement_id")
-        .annotate(count=Count("pk"))
-        .values_list("arrondissement_id", "count")
-    )
+    codes = dict(communes.order_by().values_list("nis", "arrondissement_id"))
+    per_arrondissement = Counter(codes.values())
     units = arrondissement_units()
     covered: dict[str, Counter[str | None]] = {
         "arrondissement": Counter(),
@@ -129,12 +141,18 @@ def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
         and not whole("province", unit.province_id)
         and not whole("region", unit.region_id)
     ]
-    # Always one query (an empty exclusion keeps every row; an empty IN would
-    # skip the database), so the page's query count does not depend on the area.
-    inside_whole_units = [unit.nis for unit in units if within_whole_unit(unit)]
-    summary.communes = list(
-        communes.exclude(arrondissement_id__in=inside_whole_units)
-        .defer("boundary", "latitude", "longitude", "search_names")
-        .order_by("search_names", "nis")
-    )
+    inside_whole_units = {unit.nis for unit in units if within_whole_unit(unit)}
+    outside = {
+        nis
+        for nis, arrondissement in codes.items()
+        if arrondissement not in inside_whole_units
+    }
+    known = communes_by_nis()
+    summary.communes = [commune for nis, commune in known.items() if nis in outside]
+    if len(summary.communes) < len(outside):  # a commune newer than the cache
+        summary.communes = list(
+            Commune.objects.filter(nis__in=outside)
+            .defer("boundary")
+            .order_by("search_names", "nis")
+        )
     return summary

@@ -233,7 +233,7 @@ class BodyPageTests(RegisterTestCase):
         self.client.get(self.body.get_absolute_url())
         with self.assertNumQueries(6):
             self.client.get(LIST)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.client.get(self.body.get_absolute_url())
         level = InstitutionalLevel.objects.get(code="municipal")
         for number in range(30):
@@ -257,7 +257,7 @@ class BodyPageTests(RegisterTestCase):
         with self.assertNumQueries(6):
             response = self.client.get(LIST)
         self.assertContains(response, "31 organes")
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             response = self.client.get(self.body.get_absolute_url())
         self.assertContains(response, "Membre 29")
 

@@ -213,7 +213,7 @@ class ServicePageTests(RegisterTestCase):
         self.assertFalse(Service.objects.filter(pk=self.service_a.pk).exists())
 
     def test_the_query_count_does_not_grow_with_the_register(self):
-        counts = {"coordinator": 8, "focal_point_a": 9, "observer": 8}
+        counts = {"coordinator": 7, "focal_point_a": 8, "observer": 7}
 
         def check(size: str) -> None:
             # Reference data (relation types, arrondissements) is read once,
