@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
-from lib.refcache import cached_reference
 from lib.urls import reverser
 from register import selectors
 from register.access import can_edit_declared, visible_contacts
@@ -39,6 +38,7 @@ from register.models import (
     SpokenLanguage,
 )
 from taxonomy.models import ActorType, InstitutionalLevel, RelationType, Sector, Theme
+from taxonomy.selectors import terms_by_id
 from territory.models import Commune
 
 
@@ -120,14 +120,7 @@ def organisation_relations(
     label and the other organisation's name; the inverse name reads an incoming
     one. Every relation is read (as plain values, to sort them), only the page's
     are completed with their themes."""
-    types = cached_reference(
-        "taxonomy:relation-types",
-        lambda: {
-            relation_type.pk: relation_type
-            for relation_type in RelationType.objects.all()
-        },
-        sources=(RelationType,),
-    )
+    types = terms_by_id(RelationType)
     values = list(selectors.organisation_relations(organisation.pk))
     frequencies = dict(Relation.Frequency.choices)
     organisation_url = reverser("register:organisation_detail")

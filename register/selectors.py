@@ -20,7 +20,6 @@ from django.db.models import (
 )
 
 from lib.i18n import pick_name
-from lib.refcache import cached_reference
 from register.models import (
     Assessment,
     Organisation,
@@ -104,16 +103,10 @@ def _term_ids(filters: OrganisationFilters) -> dict[str, int] | None:
         code = getattr(filters, field)
         if not code:
             continue
-        codes = cached_reference(
-            f"taxonomy:ids:{model._meta.label_lower}",
-            lambda model=model: dict(  # type: ignore[misc]
-                model._default_manager.values_list("code", "pk")
-            ),
-            sources=(model,),
-        )
-        if code not in codes:
+        found = [pk for pk, term in terms_by_id(model).items() if term.code == code]
+        if not found:
             return None
-        ids[field] = codes[code]
+        ids[field] = found[0]
     return ids
 
 
@@ -444,16 +437,4 @@ def latest_assessment(organisation: Organisation) -> Assessment | None:
         .filter(organisation=organisation)
         .order_by("-assessed_on", "-id")
         .first()
-    )
-
-
-def commune_services(commune: Commune) -> QuerySet[Service]:
-    """Services that serve a commune, with their organisation, by theme."""
-    return (
-        Service.objects.filter(
-            service_communes__commune=commune,
-            organisation__status=Organisation.Status.ACTIVE,
-        )
-        .select_related("organisation", "theme", "subtheme")
-        .order_by("theme__position", "theme__code", "organisation__name", "title")
     )
