@@ -1,6 +1,5 @@
 """Form widgets and choices for large, often-rendered selects."""
 
-import html
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -10,19 +9,14 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-
-def _escape(text: Any) -> str:
-    """Escape like Django's conditional_escape (HTML already safe is kept)."""
-    if hasattr(text, "__html__"):
-        return str(text.__html__())
-    return html.escape(str(text))
+from lib.markup import escape
 
 
 def _option(value: Any, label: Any) -> str:
     value = "" if value is None else str(value)
     # The standard library's escape: format_html's lazy-aware machinery cost
     # more than the rest of the option.
-    return f'<option value="{_escape(value)}">{_escape(label)}</option>'
+    return f'<option value="{escape(value)}">{escape(label)}</option>'
 
 
 def render_options(choices: Iterable[tuple[Any, Any]]) -> str:
@@ -54,15 +48,13 @@ class PreparedChoices(BaseChoiceIterator):
             else (value, str(label_or_group))
             for value, label_or_group in choices
         ]
-        self.values = frozenset(
-            str(v)
-            for value, label_or_group in self.choices
-            for v in (
-                [v for v, _label in label_or_group]
-                if isinstance(label_or_group, list)
-                else [value]
-            )
-        )
+        values: set[str] = set()
+        for value, label_or_group in self.choices:
+            if isinstance(label_or_group, list):
+                values.update(str(v) for v, _label in label_or_group)
+            else:
+                values.add(str(value))
+        self.values = frozenset(values)
         self.options = render_options(self.choices)
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
@@ -114,12 +106,12 @@ class FastSelect(forms.Select):
         values = list(dict.fromkeys(str(v) for v in self.format_value(value)))
         if not self.allow_multiple_selected:
             # As Django: one option selected in a single select.
-            values = [v for v in values if f'<option value="{_escape(v)}">' in options]
+            values = [v for v in values if f'<option value="{escape(v)}">' in options]
             values = values[:1]
         for selected in values:
             options = options.replace(
-                f'<option value="{_escape(selected)}">',
-                f'<option value="{_escape(selected)}" selected>',
+                f'<option value="{escape(selected)}">',
+                f'<option value="{escape(selected)}" selected>',
                 -1 if self.allow_multiple_selected else 1,
             )
         # Every part is escaped above.

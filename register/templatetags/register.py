@@ -1,18 +1,18 @@
 """Template tags and filters for the register's pages.
 
-The tables of the busiest pages (the register list, an organisation's relations)
-write their rows here, in Python: through the template engine, each cell cost
-as much as a database query, and a page has a hundred and fifty of them.
+The tables of the busiest pages (the register list, an organisation's services
+and relations, a commune's offer) write their rows here, in Python: through the
+template engine, each cell cost as much as a database query, and a page has a
+hundred and fifty of them.
 """
 
 from collections.abc import Iterable
-from html import escape as escape_text
-from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
+from lib.markup import escape
 from register.models import Organisation, Service
 from register.pages import RelationRow, ThemeOffer
 from register.validators import normalise_enterprise_number
@@ -22,15 +22,7 @@ register = template.Library()
 DASH = "—"
 
 
-def _escape(text: Any) -> str:
-    """Escape like the template engine (HTML already safe is kept)."""
-    if hasattr(text, "__html__"):
-        return str(text.__html__())
-    return escape_text(str(text))
-
-
-def _muted_dash() -> str:
-    return f'<span class="muted">{DASH}</span>'
+MUTED_DASH = f'<span class="muted">{DASH}</span>'
 
 
 @register.filter
@@ -50,8 +42,8 @@ def _status_badge(organisation: Organisation) -> str:
     else:
         label = pgettext("organisation", "active")
     return (
-        f'<span class="badge badge-{_escape(organisation.status)}">'
-        f"{_escape(label)}</span>"
+        f'<span class="badge badge-{escape(organisation.status)}">'
+        f"{escape(label)}</span>"
     )
 
 
@@ -70,24 +62,24 @@ def organisation_rows(organisations: Iterable[Organisation]) -> SafeString:
     rows = []
     for organisation in organisations:
         acronym = (
-            f' <span class="muted">({_escape(organisation.acronym)})</span>'
+            f' <span class="muted">({escape(organisation.acronym)})</span>'
             if organisation.acronym
             else ""
         )
         commune = (
-            f'<a href="{_escape(organisation.commune_url)}">'  # type: ignore[attr-defined]
-            f"{_escape(organisation.commune.name)}</a>"
+            f'<a href="{escape(organisation.commune_url)}">'  # type: ignore[attr-defined]
+            f"{escape(organisation.commune.name)}</a>"
             if organisation.commune is not None
-            else _muted_dash()
+            else MUTED_DASH
         )
         rows.append(
             "<tr>"
-            f'<th scope="row"><a href="{_escape(organisation.page_url)}">'  # type: ignore[attr-defined]
-            f"{_escape(organisation.name)}</a>{acronym}</th>"
-            f"<td>{_escape(organisation.actor_type.name)}</td>"
-            f"<td>{_escape(organisation.level.name)}</td>"
+            f'<th scope="row"><a href="{escape(organisation.page_url)}">'  # type: ignore[attr-defined]
+            f"{escape(organisation.name)}</a>{acronym}</th>"
+            f"<td>{escape(organisation.actor_type.name)}</td>"
+            f"<td>{escape(organisation.level.name)}</td>"
             f"<td>{commune}</td>"
-            f"<td>{_escape(organisation.service_count)}</td>"  # type: ignore[attr-defined]
+            f"<td>{escape(organisation.service_count)}</td>"  # type: ignore[attr-defined]
             f"<td>{_status_badge(organisation)}</td>"
             "</tr>"
         )
@@ -101,30 +93,30 @@ def relation_rows(
     """The rows of an organisation's relations table: the relation read from its
     side, the other organisation, themes, frequency, formality, since when, who
     declared it, and the links to change it for those who may."""
-    subject = _escape(organisation.acronym or organisation.name)
-    yes, no = _escape(gettext("oui")), _escape(gettext("non"))
-    coordination = _escape(gettext("la coordination"))
-    edit, delete = _escape(gettext("Modifier")), _escape(gettext("Supprimer"))
+    subject = escape(organisation.acronym or organisation.name)
+    yes, no = escape(gettext("oui")), escape(gettext("non"))
+    coordination = escape(gettext("la coordination"))
+    edit, delete = escape(gettext("Modifier")), escape(gettext("Supprimer"))
     rows = []
     for row in relations:
-        label, other = _escape(row.label), _escape(row.other)
+        label, other = escape(row.label), escape(row.other)
         actions = ""
         if row.edit_url:
             hidden = f'<span class="visually-hidden"> {label} {other}</span>'
             actions = (
-                f'<a href="{_escape(row.edit_url)}">{edit}{hidden}</a> · '
-                f'<a href="{_escape(row.delete_url)}">{delete}{hidden}</a>'
+                f'<a href="{escape(row.edit_url)}">{edit}{hidden}</a> · '
+                f'<a href="{escape(row.delete_url)}">{delete}{hidden}</a>'
             )
         since = row.since.strftime("%d/%m/%Y") if row.since else DASH
         rows.append(
             "<tr>"
             f"<td>{subject} {label}</td>"
-            f'<th scope="row"><a href="{_escape(row.other_url)}">{other}</a></th>'
-            f"<td>{_escape(row.themes or DASH)}</td>"
-            f"<td>{_escape(row.frequency or DASH)}</td>"
+            f'<th scope="row"><a href="{escape(row.other_url)}">{other}</a></th>'
+            f"<td>{escape(row.themes or DASH)}</td>"
+            f"<td>{escape(row.frequency or DASH)}</td>"
             f"<td>{yes if row.formal else no}</td>"
             f"<td>{since}</td>"
-            f"<td>{_escape(row.declared_by) if row.declared_by else coordination}</td>"
+            f"<td>{escape(row.declared_by) if row.declared_by else coordination}</td>"
             f"<td>{actions}</td>"
             "</tr>"
         )
@@ -138,8 +130,8 @@ def commune_offers(offers: Iterable[ThemeOffer], list_url: str, nis: str) -> Saf
     by the commune `nis` and the theme)."""
     sections = []
     for offer in offers:
-        code, name = _escape(offer.theme.code), _escape(offer.theme.name)
-        totals = _escape(
+        code, name = escape(offer.theme.code), escape(offer.theme.name)
+        totals = escape(
             ngettext(
                 "%(counter)s service, %(organisations)s organisation(s)",
                 "%(counter)s services, %(organisations)s organisation(s)",
@@ -148,7 +140,7 @@ def commune_offers(offers: Iterable[ThemeOffer], list_url: str, nis: str) -> Saf
         ) % {"counter": offer.service_count, "organisations": offer.organisation_count}
         more = ""
         if offer.more:
-            label = _escape(
+            label = escape(
                 ngettext(
                     "Voir l'autre service (%(theme)s) dans l'état des lieux",
                     "Voir les %(counter)s autres services (%(theme)s) dans l'état "
@@ -156,7 +148,7 @@ def commune_offers(offers: Iterable[ThemeOffer], list_url: str, nis: str) -> Saf
                     offer.more,
                 )
             ) % {"counter": offer.more, "theme": name}
-            url = f"{_escape(list_url)}?commune={_escape(nis)}&amp;theme={code}"
+            url = f"{escape(list_url)}?commune={escape(nis)}&amp;theme={code}"
             more = f'\n<p><a href="{url}">{label}</a></p>'
         sections.append(
             f'<section aria-labelledby="theme-{code}">\n'
@@ -175,21 +167,21 @@ def _offer_items(services: Iterable[Service]) -> str:
     items = []
     for service in services:
         subtheme = (
-            f' <span class="muted">({_escape(service.subtheme.name)})</span>'
+            f' <span class="muted">({escape(service.subtheme.name)})</span>'
             if service.subtheme is not None
             else ""
         )
         status = (
-            f' <span class="badge">{_escape(service.get_status_display())}</span>'
+            f' <span class="badge">{escape(service.get_status_display())}</span>'
             if service.status != Service.Status.ONGOING
             else ""
         )
         items.append(
             "<li>"
-            f'<a href="{_escape(service.organisation_url)}">'  # type: ignore[attr-defined]
-            f"{_escape(service.organisation)}</a> : "
-            f'<a href="{_escape(service.page_url)}">'  # type: ignore[attr-defined]
-            f"{_escape(service.title)}</a>{subtheme}{status}"
+            f'<a href="{escape(service.organisation_url)}">'  # type: ignore[attr-defined]
+            f"{escape(service.organisation)}</a> : "
+            f'<a href="{escape(service.page_url)}">'  # type: ignore[attr-defined]
+            f"{escape(service.title)}</a>{subtheme}{status}"
             "</li>"
         )
     return "\n".join(items)
@@ -200,13 +192,13 @@ def service_rows(services: Iterable[Service]) -> SafeString:
     """The rows of an organisation's services table: title (and whether it is
     published), theme and sub-theme, target groups, number of communes served
     (`commune_count`, selectors.organisation_detail), period and status."""
-    published = f' <span class="badge">{_escape(gettext("publié"))}</span>'
+    published = f' <span class="badge">{escape(gettext("publié"))}</span>'
     rows = []
     for service in services:
-        theme = _escape(service.theme.name)
+        theme = escape(service.theme.name)
         if service.subtheme is not None:
-            theme += f" › {_escape(service.subtheme.name)}"
-        groups = ", ".join(_escape(group.name) for group in service.target_groups.all())
+            theme += f" › {escape(service.subtheme.name)}"
+        groups = ", ".join(escape(group.name) for group in service.target_groups.all())
         start, end = service.start_date, service.end_date
         period = (
             f"{start.strftime('%d/%m/%Y') if start else ''} – "
@@ -216,14 +208,14 @@ def service_rows(services: Iterable[Service]) -> SafeString:
         )
         rows.append(
             "<tr>"
-            f'<th scope="row"><a href="{_escape(service.get_absolute_url())}">'
-            f"{_escape(service.title)}</a>"
+            f'<th scope="row"><a href="{escape(service.get_absolute_url())}">'
+            f"{escape(service.title)}</a>"
             f"{published if service.published else ''}</th>"
             f"<td>{theme}</td>"
             f"<td>{groups or DASH}</td>"
-            f"<td>{_escape(service.commune_count)}</td>"  # type: ignore[attr-defined]
+            f"<td>{escape(service.commune_count)}</td>"  # type: ignore[attr-defined]
             f"<td>{period}</td>"
-            f"<td>{_escape(service.get_status_display())}</td>"
+            f"<td>{escape(service.get_status_display())}</td>"
             "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
