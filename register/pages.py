@@ -163,13 +163,15 @@ def organisation_bodies(organisation: Organisation) -> None:
         [organisation],
         Prefetch(
             "body_memberships",
-            queryset=organisation.body_memberships.model.objects.select_related(
-                "body"
-            ).order_by("body__name"),
+            queryset=organisation.body_memberships.model.objects.select_related("body")
+            .only("id", "body_id", "organisation_id", "role", "body__id", "body__name")
+            .order_by("body__name"),
         ),
         Prefetch(
             "convened_bodies",
-            queryset=organisation.convened_bodies.model.objects.order_by("name"),
+            queryset=organisation.convened_bodies.model.objects.only(
+                "id", "name"
+            ).order_by("name"),
         ),
     )
 

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 
 from lib.i18n import pick_name
+from register.area import communes_by_nis
 from register.models import (
     Assessment,
     Organisation,
@@ -353,13 +354,12 @@ def organisation_detail(pk: int) -> Organisation | None:
             "end_date",
             "status",
         )
-        .prefetch_related("target_groups")
         .annotate(commune_count=Subquery(communes_served))
         .order_by("theme__position", "title")
     )
     organisations = (
-        Organisation.objects.select_related("parent", "commune")
-        .defer("commune__boundary", "commune__search_names", "search_text")
+        Organisation.objects.select_related("parent")
+        .defer("search_text")
         .prefetch_related(
             Prefetch("services", queryset=services),
             Prefetch(
@@ -373,18 +373,31 @@ def organisation_detail(pk: int) -> Organisation | None:
         .order_by()
     )
     organisation = next(iter(organisations), None)
-    if organisation is not None:
-        # Vocabulary terms from the cache: joining their tables cost Django more
-        # to write than the database to read.
-        organisation.level = terms_by_id(InstitutionalLevel)[organisation.level_id]
-        organisation.sector = terms_by_id(Sector)[organisation.sector_id]
-        organisation.actor_type = terms_by_id(ActorType)[organisation.actor_type_id]
-        themes = terms_by_id(Theme)
-        for service in organisation.services.all():
-            service.theme = themes[service.theme_id]
-            service.subtheme = (
-                themes[service.subtheme_id] if service.subtheme_id else None
-            )
+    if organisation is None:
+        return None
+    # Vocabulary terms and communes from the reference data kept in memory:
+    # joining their tables cost Django more to write than the database to read.
+    organisation.level = terms_by_id(InstitutionalLevel)[organisation.level_id]
+    organisation.sector = terms_by_id(Sector)[organisation.sector_id]
+    organisation.actor_type = terms_by_id(ActorType)[organisation.actor_type_id]
+    if organisation.commune_id:
+        organisation.commune = communes_by_nis().get(
+            organisation.commune_id
+        ) or Commune.objects.defer("boundary").get(pk=organisation.commune_id)
+    offered = list(organisation.services.all())
+    themes, groups = terms_by_id(Theme), terms_by_id(TargetGroup)
+    served: dict[int, list[TargetGroup]] = {service.pk: [] for service in offered}
+    through = Service.target_groups.through.objects
+    for service_id, group_id in through.filter(service_id__in=list(served)).values_list(
+        "service_id", "targetgroup_id"
+    ):
+        served[service_id].append(groups[group_id])
+    for service in offered:
+        service.theme = themes[service.theme_id]
+        service.subtheme = themes[service.subtheme_id] if service.subtheme_id else None
+        service.target_group_list = sorted(  # type: ignore[attr-defined]
+            served[service.pk], key=lambda group: (group.position, group.code)
+        )
     return organisation
 
 

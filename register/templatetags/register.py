@@ -191,14 +191,18 @@ def _offer_items(services: Iterable[Service]) -> str:
 def service_rows(services: Iterable[Service]) -> SafeString:
     """The rows of an organisation's services table: title (and whether it is
     published), theme and sub-theme, target groups, number of communes served
-    (`commune_count`, selectors.organisation_detail), period and status."""
+    (`target_group_list` and `commune_count`, selectors.organisation_detail),
+    period and status."""
     published = f' <span class="badge">{escape(gettext("publié"))}</span>'
     rows = []
     for service in services:
         theme = escape(service.theme.name)
         if service.subtheme is not None:
             theme += f" › {escape(service.subtheme.name)}"
-        groups = ", ".join(escape(group.name) for group in service.target_groups.all())
+        groups = ", ".join(
+            escape(group.name)
+            for group in service.target_group_list  # type: ignore[attr-defined]
+        )
         start, end = service.start_date, service.end_date
         period = (
             f"{start.strftime('%d/%m/%Y') if start else ''} – "
