@@ -120,25 +120,29 @@ def organisation_relations(
     label and the other organisation's name; the inverse name reads an incoming
     one. Every relation is read (as plain values, to sort them), only the page's
     are completed with their themes."""
-    types = terms_by_id(RelationType)
+    # Each type's names and each frequency's label, once for all the rows.
+    types = {
+        pk: (relation_type.name, relation_type.inverse_name, relation_type.position)
+        for pk, relation_type in terms_by_id(RelationType).items()
+    }
     values = list(selectors.organisation_relations(organisation.pk))
-    frequencies = dict(Relation.Frequency.choices)
+    frequencies = {code: str(label) for code, label in Relation.Frequency.choices}
     organisation_url = reverser("register:organisation_detail")
     edit_url = reverser("register:relation_update")
     delete_url = reverser("register:relation_delete")
     rows: list[RelationRow] = []
     for row in values:
-        relation_type = types[row["type_id"]]
+        name, inverse_name, position = types[row["type_id"]]
         outgoing = row["source_id"] == organisation.pk
         other_side = "target" if outgoing else "source"
         relation = RelationRow(
             id=row["id"],
-            label=relation_type.name if outgoing else relation_type.inverse_name,
-            position=relation_type.position,
+            label=name if outgoing else inverse_name,
+            position=position,
             other=_named(row, other_side),
             other_url=organisation_url(row[f"{other_side}_id"]),
             outgoing=outgoing,
-            frequency=str(frequencies.get(row["frequency"], "")),
+            frequency=frequencies.get(row["frequency"], ""),
             formal=row["formal"],
             since=row["since"],
             declared_by=_named(row, "declared_by") if row["declared_by_id"] else "",
