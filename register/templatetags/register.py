@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
 from lib.markup import escape
+from lib.urls import reverser
 from register.models import Organisation, Service
 from register.pages import RelationRow, ThemeOffer
 from register.validators import normalise_enterprise_number
@@ -194,6 +195,7 @@ def service_rows(services: Iterable[Service]) -> SafeString:
     (`target_group_list` and `commune_count`, selectors.organisation_detail),
     period and status."""
     published = f' <span class="badge">{escape(gettext("publié"))}</span>'
+    service_url = reverser("register:service_detail")
     rows = []
     for service in services:
         theme = escape(service.theme.name)
@@ -212,7 +214,7 @@ def service_rows(services: Iterable[Service]) -> SafeString:
         )
         rows.append(
             "<tr>"
-            f'<th scope="row"><a href="{escape(service.get_absolute_url())}">'
+            f'<th scope="row"><a href="{escape(service_url(service.pk))}">'
             f"{escape(service.title)}</a>"
             f"{published if service.published else ''}</th>"
             f"<td>{theme}</td>"
