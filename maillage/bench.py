@@ -8,9 +8,9 @@ loads the reference data, seeds 20,000 organisations, 200,000 service × commune
 rows and 100,000 relations (times --scale), then requests each page with Django's
 test client logged in as a coordinator, so through the whole middleware stack.
 The baseline is a minimal page (the base layout, empty) served the same way,
-timed in a block of requests just before each page: each page's ratio is to the
-block before it (the machine's speed may drift during a run), and the minimal
-page's own figures are over all its blocks.
+timed with each page, a request of one then a request of the other: each page's
+ratio is to the minimal page's time over the same moments (the machine's speed
+may drift during a run), and the minimal page's own figures are over all pages.
 One JSON object goes to stdout, progress to stderr; the database is dropped at the
 end. A page that does not answer 200 gets its status and null timings.
 """
@@ -74,21 +74,23 @@ def _get(client: "Client", url: str) -> tuple[int, str | None]:
         return 500, f"{type(error).__name__}: {error}"
 
 
-def measure_page(
+def measure_pages(
     client: "Client",
-    url: str,
+    urls: Sequence[str],
     *,
     warmups: int,
     requests: int,
     budget: float = PAGE_BUDGET_SECONDS,
-) -> PageResult:
-    """Request the page warmups + requests times; time the last `requests`.
+) -> list[PageResult]:
+    """Request each page warmups + requests times, taking the pages in turn, and
+    time the last `requests` of each: pages timed together see the machine in
+    the same state, however its speed drifts.
 
-    The first request also counts the queries. A page that answers anything but
-    200 is not timed: its status is reported with null timings. A page slower
-    than the budget (seconds for all its requests) gets fewer warm-ups and timed
-    requests, at least MIN_TIMED, so that one slow page cannot hold the run up;
-    `timed_requests` says how many were timed.
+    The first request of a page also counts its queries. A page that answers
+    anything but 200 is not timed: its status is reported with null timings. A
+    round of pages slower than the budget (seconds for all their requests) gets
+    fewer warm-ups and timed requests, at least MIN_TIMED, so that one slow page
+    cannot hold the run up; `timed_requests` says how many were timed.
     """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -98,46 +100,56 @@ def measure_page(
     def elapsed() -> float:
         return time.perf_counter() - started
 
-    with CaptureQueriesContext(connection) as queries:
-        status, error = _get(client, url)
-    result: PageResult = {
-        "url": url,
-        "status": status,
-        "median_ms": None,
-        "p95_ms": None,
-        "queries": len(queries) if status == 200 else None,
-        "timed_requests": 0,
-    }
-    if error is not None:
-        result["error"] = error
-    if status != 200:
-        return result
+    results: list[PageResult] = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            status, error = _get(client, url)
+        result: PageResult = {
+            "url": url,
+            "status": status,
+            "median_ms": None,
+            "p95_ms": None,
+            "queries": len(queries) if status == 200 else None,
+            "timed_requests": 0,
+            "timings_ms": [],
+        }
+        if error is not None:
+            result["error"] = error
+        results.append(result)
+    timed = [result for result in results if result["status"] == 200]
     for _ in range(max(warmups - 1, 0)):
         if elapsed() > budget / 4:
             break
-        client.get(url)
+        for result in timed:
+            client.get(result["url"])
     gc.collect()
-    timings: list[float] = []
-    while len(timings) < requests and (len(timings) < MIN_TIMED or elapsed() < budget):
-        request_started = time.perf_counter()
-        status, error = _get(client, url)
-        timings.append((time.perf_counter() - request_started) * 1000)
-        if status != 200:
-            result.update(status=status, queries=None)
-            if error is not None:
-                result["error"] = error
-            return result
-    result["median_ms"] = round(statistics.median(timings), 2)
-    result["p95_ms"] = round(percentile(timings, 0.95), 2)
-    result["timed_requests"] = len(timings)
-    result["timings_ms"] = timings
-    return result
+    rounds = 0
+    while timed and rounds < requests and (rounds < MIN_TIMED or elapsed() < budget):
+        for result in list(timed):
+            request_started = time.perf_counter()
+            status, error = _get(client, result["url"])
+            result["timings_ms"].append((time.perf_counter() - request_started) * 1000)
+            if status != 200:
+                result.update(status=status, queries=None, timings_ms=[])
+                if error is not None:
+                    result["error"] = error
+                timed.remove(result)
+        rounds += 1
+    for result in results:
+        timings = result["timings_ms"]
+        if timings:
+            result["median_ms"] = round(statistics.median(timings), 2)
+            result["p95_ms"] = round(percentile(timings, 0.95), 2)
+            result["timed_requests"] = len(timings)
+        else:
+            del result["timings_ms"]
+    return results
 
 
 def with_ratios(pages: dict[str, PageResult]) -> dict[str, PageResult]:
     """Add each page's median as a multiple of the minimal page's median: the one
-    timed just before the page when there is one (`baseline_median_ms`), so that
-    a machine whose speed drifts during the run compares like with like."""
+    timed with the page when there is one (`baseline_median_ms`), so that a
+    machine whose speed drifts during the run compares like with like."""
     overall = pages.get(BASELINE, {}).get("median_ms")
     for result in pages.values():
         median = result.get("median_ms")
@@ -208,7 +220,7 @@ def bench_run(
     warmups: int,
     requests: int,
     progress: Progress,
-    measure: Callable[..., PageResult] = measure_page,
+    measure: Callable[..., list[PageResult]] = measure_pages,
     budget: float = PAGE_BUDGET_SECONDS,
 ) -> dict[str, Any]:
     """Load the reference data, seed, and time every page; return the figures.
@@ -271,29 +283,27 @@ def bench_run(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
         ROOT_URLCONF="maillage.bench_urls",
     ):
-        # The minimal page is timed again before each page: its ratio is to the
-        # minimal page's time at that moment.
+        # The minimal page is timed with each page, a request of one then a
+        # request of the other: each ratio is to the minimal page's time at the
+        # same moments.
         baselines: list[PageResult] = []
         for name, url in pages.items():
             if name == BASELINE:
                 continue
-            baseline = measure(
+            baseline, result = measure(
                 client,
-                pages[BASELINE],
+                [pages[BASELINE], url],
                 warmups=warmups,
                 requests=requests,
                 budget=budget,
             )
             baselines.append(baseline)
-            results[name] = measure(
-                client, url, warmups=warmups, requests=requests, budget=budget
-            )
-            result = results[name]
+            results[name] = result
             result["baseline_median_ms"] = baseline["median_ms"]
             progress(
                 f"{name:<24} {result['status']} median {result['median_ms']} ms, "
                 f"p95 {result['p95_ms']} ms, {result['queries']} queries "
-                f"(minimal page just before: {baseline['median_ms']} ms)"
+                f"(minimal page in turn with it: {baseline['median_ms']} ms)"
             )
         results = {BASELINE: baseline_summary(baselines), **results}
         progress(

@@ -1,5 +1,6 @@
 import json
 from io import StringIO
+from unittest import mock
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.management import CommandError, call_command
@@ -260,7 +261,7 @@ class BenchTests(TestCase):
     @override_settings(ROOT_URLCONF=__name__)
     def test_it_times_a_page_and_counts_its_queries(self):
         client = Client(raise_request_exception=False)
-        result = bench.measure_page(client, "/one-query/", warmups=1, requests=3)
+        (result,) = bench.measure_pages(client, ["/one-query/"], warmups=1, requests=3)
         self.assertEqual(result["status"], 200)
         self.assertEqual(result["queries"], 1)
         self.assertGreater(result["median_ms"], 0)
@@ -268,10 +269,31 @@ class BenchTests(TestCase):
         self.assertEqual(result["timed_requests"], 3)
 
     @override_settings(ROOT_URLCONF=__name__)
+    def test_pages_timed_together_are_requested_in_turn(self):
+        client = Client(raise_request_exception=False)
+        requested: list[str] = []
+        get = client.get
+
+        def spy(path, *args, **kwargs):
+            requested.append(path)
+            return get(path, *args, **kwargs)
+
+        with mock.patch.object(client, "get", spy):
+            first, missing, second = bench.measure_pages(
+                client,
+                ["/one-query/", "/missing/", "/one-query/?b"],
+                warmups=2,
+                requests=3,
+            )
+        self.assertEqual(requested[-6:], ["/one-query/", "/one-query/?b"] * 3)
+        self.assertEqual((first["timed_requests"], second["timed_requests"]), (3, 3))
+        self.assertEqual((missing["status"], missing["median_ms"]), (404, None))
+
+    @override_settings(ROOT_URLCONF=__name__)
     def test_a_slow_page_is_timed_fewer_times(self):
         client = Client(raise_request_exception=False)
-        result = bench.measure_page(
-            client, "/one-query/", warmups=3, requests=30, budget=0.000001
+        (result,) = bench.measure_pages(
+            client, ["/one-query/"], warmups=3, requests=30, budget=0.000001
         )
         self.assertEqual(result["timed_requests"], bench.MIN_TIMED)
         self.assertIsNotNone(result["median_ms"])
@@ -279,7 +301,9 @@ class BenchTests(TestCase):
     @override_settings(ROOT_URLCONF=__name__)
     def test_a_page_that_fails_gets_its_status_and_no_timings(self):
         client = Client(raise_request_exception=False)
-        missing_page = bench.measure_page(client, "/missing/", warmups=1, requests=3)
+        (missing_page,) = bench.measure_pages(
+            client, ["/missing/"], warmups=1, requests=3
+        )
         self.assertEqual(
             (
                 missing_page["status"],
@@ -289,7 +313,9 @@ class BenchTests(TestCase):
             (404, None, None),
         )
         with self.assertLogs("django.request", "ERROR"):
-            broken_page = bench.measure_page(client, "/broken/", warmups=1, requests=3)
+            (broken_page,) = bench.measure_pages(
+                client, ["/broken/"], warmups=1, requests=3
+            )
         self.assertEqual((broken_page["status"], broken_page["p95_ms"]), (500, None))
 
     @override_settings(ROOT_URLCONF="maillage.bench_urls")
@@ -303,16 +329,18 @@ class BenchTests(TestCase):
     def test_a_run_reports_every_figure_as_json(self):
         measured = []
 
-        def fake_measure(client, url, *, warmups, requests, budget):
-            measured.append(url)
-            median = 2.0 if url == "/_bench/minimal/" else 5.0
-            return {
-                "url": url,
-                "status": 200,
-                "median_ms": median,
-                "p95_ms": median * 2,
-                "queries": 3,
-            }
+        def fake_measure(client, urls, *, warmups, requests, budget):
+            measured.append(list(urls))
+            return [
+                {
+                    "url": url,
+                    "status": 200,
+                    "median_ms": median,
+                    "p95_ms": median * 2,
+                    "queries": 3,
+                }
+                for url, median in zip(urls, (2.0, 5.0), strict=True)
+            ]
 
         report = bench.bench_run(
             sizes=SyntheticSizes(20, 2, 30, 2, 1),
@@ -335,9 +363,10 @@ class BenchTests(TestCase):
                 "api_list_search",
             },
         )
-        # The minimal page before each of the others.
-        self.assertEqual(len(measured), 2 * (len(report["pages"]) - 1))
-        self.assertEqual(measured[0::2], ["/_bench/minimal/"] * 7)
+        # The minimal page timed in turn with each of the others.
+        self.assertEqual(len(measured), len(report["pages"]) - 1)
+        self.assertEqual([urls[0] for urls in measured], ["/_bench/minimal/"] * 7)
+        self.assertEqual(len({urls[1] for urls in measured}), 7)
         self.assertEqual(report["pages"]["register_list"]["ratio_to_minimal"], 2.5)
         self.assertEqual(
             report["counts"],
@@ -350,11 +379,12 @@ class BenchTests(TestCase):
             },
         )
         self.assertGreaterEqual(report["seeding_seconds"], 0)
+        pages = [urls[1] for urls in measured]
         self.assertIn(
             f"/registre/organisations/{report['parameters']['organisation_id']}/",
-            measured,
+            pages,
         )
-        self.assertIn("/registre/communes/62063/", measured)
+        self.assertIn("/registre/communes/62063/", pages)
         self.assertTrue(
             User.objects.filter(role=Role.COORDINATOR, email__startswith="bench.")
         )
