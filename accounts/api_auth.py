@@ -1,12 +1,15 @@
 """API authentication: a session (the browser) or a personal token (Bearer)."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from accounts.models import User
+from accounts.permissions import can
 from accounts.services import api_token_user
 
 
@@ -35,3 +38,20 @@ class SessionAuth(NinjaSessionAuth):
 
 # Deny by default: every endpoint needs one of these unless it says `auth=None`.
 API_AUTH: list[Any] = [TokenAuth(), SessionAuth()]
+
+
+def api_user(
+    request: HttpRequest, *, may: str | Callable[[User], bool] | None = None
+) -> User:
+    """Who is asking (session or token: API_AUTH let nobody else in), provided
+    they may: `may` is an action of accounts.permissions or a test of the user.
+    PermissionDenied (403) otherwise."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise PermissionDenied
+    if may is None:
+        return user
+    allowed = can(user, may) if isinstance(may, str) else may(user)
+    if not allowed:
+        raise PermissionDenied
+    return user

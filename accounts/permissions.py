@@ -64,6 +64,14 @@ def can(user: User | AnonymousUser | None, action: str) -> bool:
     return role in RULES[action]
 
 
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user (LoginRequiredMiddleware keeps anonymous visitors out)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 def require(request: HttpRequest, action: str) -> None:
     """Raise PermissionDenied unless the request's user may perform the action."""
     if not can(request.user, action):

@@ -1,26 +1,24 @@
 """Coordination bodies: the mechanisms that exist, read by every signed-in role,
 written by coordinators. Thin adapters over coordination.services."""
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from accounts.models import User
-from accounts.permissions import can
+from accounts.api_auth import api_user
 from coordination import services
 from coordination.models import BodyMember, CoordinationBody
 from coordination.selectors import body_list
-from lib.problems import problems
-from register.api import NIS_HELP, Refs
+from lib.problems import conflict_schema, problems
 from register.models import Organisation
+from register.refs import RegisterRefs
+from register.schemas import NIS_HELP
 from taxonomy.models import InstitutionalLevel, Theme
 from territory.models import Commune
 
@@ -34,13 +32,6 @@ MeetingFrequency = Literal[
 ]
 BodyStatus = Literal["existing", "proposed", "active", "dormant", "ended"]
 MemberRole = Literal["chair", "secretariat", "member", "observer"]
-
-
-def _user(request: HttpRequest, action: str) -> User:
-    user = getattr(request, "auth", None)
-    if not isinstance(user, User) or not can(user, action):
-        raise PermissionDenied
-    return user
 
 
 class MemberIn(Schema):
@@ -163,7 +154,7 @@ def body_out(body: CoordinationBody) -> BodyOut:
     return BodyOut.from_orm(_bodies().get(pk=body.pk))
 
 
-def _body_arguments(refs: Refs, data: dict[str, Any]) -> dict[str, Any]:
+def _body_arguments(refs: RegisterRefs, data: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of body_create / body_update for a request body."""
     arguments: dict[str, Any] = {}
     if data.get("convenors") is not None:
@@ -211,7 +202,7 @@ def _body_arguments(refs: Refs, data: dict[str, Any]) -> dict[str, Any]:
 def list_bodies(
     request: HttpRequest, filters: Query[BodyFiltersIn]
 ) -> QuerySet[CoordinationBody]:
-    _user(request, "internal.view")
+    api_user(request, may="internal.view")
     bodies = _bodies()
     if filters.q:
         bodies = bodies.filter(
@@ -246,7 +237,7 @@ def list_bodies(
     summary="One coordination body with its members",
 )
 def get_body(request: HttpRequest, body_id: int) -> CoordinationBody:
-    _user(request, "internal.view")
+    api_user(request, may="internal.view")
     body = _bodies().filter(pk=body_id).first()
     if body is None:
         raise Http404(f"No coordination body has the id {body_id}.")
@@ -260,8 +251,8 @@ def get_body(request: HttpRequest, body_id: int) -> CoordinationBody:
     summary="Record a coordination body (coordinators)",
 )
 def create_body(request: HttpRequest, payload: BodyIn) -> Status[BodyOut]:
-    user = _user(request, "register.manage")
-    refs = Refs(user)
+    user = api_user(request, may="register.manage")
+    refs = RegisterRefs(user)
     arguments = _body_arguments(refs, payload.model_dump())
     refs.check()
     body = services.body_create(by=user, **arguments)
@@ -275,10 +266,10 @@ def create_body(request: HttpRequest, payload: BodyIn) -> Status[BodyOut]:
     summary="Change a coordination body (coordinators)",
 )
 def update_body(request: HttpRequest, body_id: int, payload: BodyPatch) -> BodyOut:
-    user = _user(request, "register.manage")
+    user = api_user(request, may="register.manage")
     if not CoordinationBody.objects.filter(pk=body_id).exists():
         raise Http404(f"No coordination body has the id {body_id}.")
-    refs = Refs(user)
+    refs = RegisterRefs(user)
     arguments = _body_arguments(refs, payload.model_dump(exclude_unset=True))
     refs.check()
     body = services.body_update(
@@ -288,6 +279,4 @@ def update_body(request: HttpRequest, body_id: int, payload: BodyPatch) -> BodyO
 
 
 # What a 409 shows: the object as stored now (see maillage.api).
-CONFLICT_OUT: dict[type[Model], Callable[[Any], Schema]] = {
-    CoordinationBody: body_out,
-}
+conflict_schema(CoordinationBody, body_out)

@@ -10,22 +10,22 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import BodyMember, CoordinationBody
-from register.forms import (
+from lib.forms import FieldsetForm
+from register.models import Organisation
+from register.pickers import (
     AREA_SHORTCUTS,
-    FieldsetForm,
     OrganisationField,
     OrganisationMultipleField,
     add_area_fields,
     cleaned_area,
-    grouped_themes,
-    usable_terms,
 )
-from register.models import Organisation
+from taxonomy.choices import grouped_themes, usable_terms
 from taxonomy.models import InstitutionalLevel, Theme
 from territory.models import Commune
 
 
 class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
+    conflict_skip = AREA_SHORTCUTS
     convenors = OrganisationMultipleField(
         label=_("Organisations qui le convoquent"), required=False
     )

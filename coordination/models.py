@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from register.models import Organisation, Versioned
+from lib.versioning import Versioned
+from register.models import Organisation
 from taxonomy.models import InstitutionalLevel, Theme
 from territory.models import Commune
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from coordination.models import BodyMember, CoordinationBody
+from lib.versioning import VersionConflict, history_mark, history_squash
 from register.models import Organisation
-from register.services import VersionConflict, history_mark, history_squash
 from taxonomy.models import Theme
 from territory.models import Commune
 

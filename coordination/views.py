@@ -5,19 +5,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import can, permission_required
+from accounts.permissions import can, current_user, permission_required
 from coordination import selectors, services
 from coordination.forms import BaseMemberFormSet, BodyForm, member_formset
 from coordination.models import BodyMember, CoordinationBody
+from lib.forms import apply_service_errors
+from lib.views import GET_POST, edit_versioned
 from register.area import area_summary
-from register.forms import apply_service_errors, conflict_rows
-from register.services import VersionConflict
-from register.views.common import GET_POST, current_user, on_version
 
 BODIES_PER_PAGE = 50
 
@@ -113,49 +112,54 @@ def body_update(request: HttpRequest, pk: int) -> HttpResponse:
     body = CoordinationBody.objects.filter(pk=pk).first()
     if body is None:
         raise Http404
-    form = BodyForm(request.POST or None, instance=body)
     members = member_formset(request.POST or None, body=body)
-    conflict = None
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        try:
-            services.body_update(
-                body_id=body.pk,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                fields=form.body_fields(),
-                convenors=form.cleaned_data["convenors"],
-                communes=form.area(),
-                themes=form.cleaned_data["themes"],
-                members=members.members(),
-            )
-        except VersionConflict as error:
-            current = error.current
-            conflict = conflict_rows(
-                form, BodyForm(instance=current), form.submitted_values()
-            )
-            stored_members = [
-                (member.organisation, member.role)
-                for member in current.members.select_related("organisation")
-            ]
-            mine, theirs = (
-                _members_display(members.members()),
-                _members_display(stored_members),
-            )
-            if mine != theirs:
-                conflict.append(
-                    {"label": _("Membres"), "submitted": mine, "stored": theirs}
-                )
-            data = on_version(request, current.version)
-            form = BodyForm(data, instance=current)
-            members = member_formset(data, body=current)
-        except ValidationError as error:
-            _show_errors(form, members, error)
-        else:
-            messages.success(request, _("Les modifications ont été enregistrées."))
-            return redirect(body)
+
+    def write(form: BodyForm) -> None:
+        services.body_update(
+            body_id=body.pk,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            fields=form.body_fields(),
+            convenors=form.cleaned_data["convenors"],
+            communes=form.area(),
+            themes=form.cleaned_data["themes"],
+            members=members.members(),
+        )
+
+    def members_conflict(
+        form: BodyForm, current: CoordinationBody, data: QueryDict
+    ) -> list[dict[str, str]]:
+        nonlocal members
+        stored = [
+            (member.organisation, member.role)
+            for member in current.members.select_related("organisation")
+        ]
+        mine, theirs = _members_display(members.members()), _members_display(stored)
+        members = member_formset(data, body=current)
+        if mine == theirs:
+            return []
+        return [{"label": _("Membres"), "submitted": mine, "stored": theirs}]
+
+    edit = edit_versioned(
+        request,
+        BodyForm(request.POST or None, instance=body),
+        form_for=lambda data, current: BodyForm(data, instance=current),
+        write=write,
+        also_valid=members.is_valid,
+        refused=lambda form, error: _show_errors(form, members, error),
+        more_conflicts=members_conflict,
+    )
+    if edit.saved:
+        messages.success(request, _("Les modifications ont été enregistrées."))
+        return redirect(body)
     return render(
         request,
         "coordination/body_form.html",
-        {"form": form, "members": members, "body": body, "conflict": conflict},
-        status=409 if conflict is not None else 200,
+        {
+            "form": edit.form,
+            "members": members,
+            "body": body,
+            "conflict": edit.conflict,
+        },
+        status=edit.status,
     )

@@ -2,7 +2,6 @@
 
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema
@@ -10,14 +9,13 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from accounts.models import User
-from accounts.permissions import can
+from accounts.api_auth import api_user
 from exchange.exports import ExportError, export_download, export_scope
 from exchange.imports import import_file
 from exchange.views_export import download_response
 from lib.problems import problems
 from register.access import can_read_register
-from register.api import (
+from register.schemas import (
     ContactOut,
     OrganisationFiltersIn,
     OrganisationOut,
@@ -72,9 +70,7 @@ def export(request: HttpRequest, filters: Query[ExportFiltersIn]) -> HttpRespons
     organisations; their contacts (those you may see), services and relations
     come with them. The answer is streamed; `format` other than json answers a
     file (XLSX, CSV, GeoJSON) instead of the JSON document described here."""
-    user = getattr(request, "auth", None)
-    if not isinstance(user, User) or not can_read_register(user):
-        raise PermissionDenied
+    user = api_user(request, may=can_read_register)
     if filters.sheet and filters.format not in {"csv", "hxl"}:
         raise HttpError(422, "`sheet` chooses the sheet of a csv or hxl export only.")
     values = filters.model_dump(exclude={"format", "sheet"})
@@ -138,9 +134,7 @@ def import_register(
 ) -> Status[dict[str, object]]:
     """Coordinators and administrators. Answers the per-row report; 422 when the
     file cannot be read or a row is rejected (then nothing was written)."""
-    user = getattr(request, "auth", None)
-    if not isinstance(user, User) or not can(user, "register.manage"):
-        raise PermissionDenied
+    user = api_user(request, may="register.manage")
     report = import_file(
         file,  # type: ignore[arg-type]  # an UploadedFile reads like a binary file
         file_name=file.name or "",

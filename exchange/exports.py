@@ -34,8 +34,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[im
 from accounts.models import User
 from exchange.columns import SEPARATOR, Column, columns_for
 from register.access import visible_contacts
-from register.api import ContactOut, OrganisationOut, RelationOut, ServiceOut
 from register.models import Contact, Organisation, Relation, Service, ServiceCommune
+from register.schemas import ContactOut, OrganisationOut, RelationOut, ServiceOut
 from register.selectors import OrganisationFilters, organisation_list
 from territory.models import Commune
 

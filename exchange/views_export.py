@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import can, require
+from accounts.permissions import can, current_user, require
 from exchange.columns import SHEETS as TEMPLATE_SHEETS
 from exchange.exports import (
     CONTENT_TYPES,
@@ -28,7 +28,6 @@ from exchange.exports import (
 from exchange.spreadsheets import template_file
 from register.forms import OrganisationFilterForm
 from register.selectors import OrganisationFilters
-from register.views.common import current_user
 
 
 def download_response(download: Download) -> HttpResponseBase:

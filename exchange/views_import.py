@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import permission_required
+from accounts.permissions import current_user, permission_required
 from exchange.columns import SHEETS, columns_for
 from exchange.imports import (
     ImportReport,
@@ -24,7 +24,7 @@ from exchange.imports import (
     import_file,
 )
 from exchange.models import ImportBatch
-from register.views.common import GET_POST, current_user
+from lib.views import GET_POST
 
 MAX_ROWS_SHOWN = 500
 KIND_CHOICES = [

@@ -1,9 +1,13 @@
 """RFC 9457 problem details: the one error format of the API.
 
 The schemas document the error answers in the OpenAPI document; the exception
-handlers of `maillage.api` build them.
+handlers of `maillage.api` build them. Apps register here what their own errors
+answer (`problem_for`) and how a 409 shows their versioned objects
+(`conflict_schema`), without editing `maillage.api`.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -57,3 +61,43 @@ def field_errors(error: DjangoValidationError) -> list[dict[str, str]]:
         for field, messages in items
         for message in messages
     ]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What an exception answers: its status, detail and extra members."""
+
+    status: int
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_PROBLEMS: dict[type[Exception], Callable[[Any], Problem]] = {}
+_CONFLICT_SCHEMAS: dict[type[Any], Callable[[Any], Schema]] = {}
+
+
+def problem_for[E: Exception](
+    exception: type[E],
+) -> Callable[[Callable[[E], Problem]], Callable[[E], Problem]]:
+    """Register what an app's exception answers in the API (a decorator)."""
+
+    def register(build: Callable[[E], Problem]) -> Callable[[E], Problem]:
+        _PROBLEMS[exception] = build
+        return build
+
+    return register
+
+
+def registered_problems() -> dict[type[Exception], Callable[[Any], Problem]]:
+    return dict(_PROBLEMS)
+
+
+def conflict_schema(model: type[Any], serialise: Callable[[Any], Schema]) -> None:
+    """How a 409 shows an object of `model` as stored now."""
+    _CONFLICT_SCHEMAS[model] = serialise
+
+
+def conflict_current(current: Any) -> dict[str, Any] | None:
+    """The object as stored now, as its API shows it (None: no schema known)."""
+    serialise = _CONFLICT_SCHEMAS.get(type(current))
+    return serialise(current).model_dump(mode="json") if serialise else None

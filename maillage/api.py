@@ -1,6 +1,6 @@
 """The one API of the platform, under /api/v1/. Each app adds its own router."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -11,13 +11,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_auth import API_AUTH
-from coordination.api import CONFLICT_OUT as COORDINATION_CONFLICT_OUT
 from coordination.api import router as coordination_router
 from exchange.api import router as exchange_router
-from lib.problems import field_errors
-from register.api import CONFLICT_OUT as REGISTER_CONFLICT_OUT
+from lib.problems import (
+    Problem,
+    conflict_current,
+    field_errors,
+    problem_for,
+    registered_problems,
+)
+from lib.versioning import VersionConflict
 from register.api import router as register_router
-from register.services import VersionConflict
 from taxonomy.api import router as taxonomy_router
 from territory.api import router as territory_router
 
@@ -114,24 +118,32 @@ def on_refused(request: HttpRequest, error: DjangoValidationError) -> HttpRespon
     )
 
 
-CONFLICT_OUT = {**REGISTER_CONFLICT_OUT, **COORDINATION_CONFLICT_OUT}
-
-
-@api.exception_handler(VersionConflict)
-def on_conflict(request: HttpRequest, error: VersionConflict) -> HttpResponse:
+@problem_for(VersionConflict)
+def conflict_problem(error: VersionConflict) -> Problem:
     """A stale `version`: someone changed the object since the client read it."""
     current = error.current
-    serialise = CONFLICT_OUT.get(type(current))
-    return problem(
-        request,
+    return Problem(
         409,
         f"It changed since you read it: version {current.version} is current. "
         "Nothing was written: read it again (see `current`), apply your change and "
         "send it with the current version.",
-        version=current.version,
-        current=serialise(current).model_dump(mode="json") if serialise else None,
+        {"version": current.version, "current": conflict_current(current)},
     )
 
+
+def _handler(
+    build: Callable[[Any], Problem],
+) -> Callable[[HttpRequest, Any], HttpResponse]:
+    def handle(request: HttpRequest, error: Any) -> HttpResponse:
+        found = build(error)
+        return problem(request, found.status, found.detail, **found.extra)
+
+    return handle
+
+
+# The apps' own exceptions (see lib.problems.problem_for).
+for exception, build in registered_problems().items():
+    api.add_exception_handler(exception, _handler(build))
 
 api.add_router("/territory/", territory_router, tags=["territory"])
 api.add_router("/taxonomy/", taxonomy_router, tags=["taxonomy"])

@@ -1,27 +1,24 @@
 """Forms of the register's pages. They validate and shape input; they never save:
 the views hand their cleaned data to register.services."""
 
-import datetime
-import re
-from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
-from django.forms.boundfield import BoundField
-from django.urls import reverse
+from django.db.models import Q
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import (
+    DateInput,
+    FieldsetForm,
+)
 from lib.i18n import current_language
 from lib.refcache import cached_reference
 from lib.widgets import FastSelect, PreparedChoiceField, PreparedChoices
-from register.area import expand_area
 from register.models import (
     Assessment,
     Contact,
@@ -30,11 +27,19 @@ from register.models import (
     Service,
     SpokenLanguage,
 )
-from register.search import normalise, search
+from register.pickers import (
+    AREA_SHORTCUTS,
+    OrganisationField,
+    OrganisationMultipleField,
+    add_area_fields,
+    cleaned_area,
+    scope_communes,
+)
 from register.validators import (
     normalise_enterprise_number,
     validate_enterprise_number,
 )
+from taxonomy.choices import grouped_themes, usable_terms
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -44,559 +49,9 @@ from taxonomy.models import (
     Term,
     Theme,
 )
-from territory.models import Arrondissement, Commune, PostalCode, Province, Region
+from territory.models import Arrondissement, Commune, PostalCode, Province
 
 Choices = list[tuple[Any, Any]]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def usable_terms[T: Term](
-    model: type[T], current: Iterable[int | None] = ()
-) -> QuerySet[T]:
-    """The terms in use, plus those already on the object (a retired term stays)."""
-    kept = [pk for pk in current if pk is not None]
-    return model._default_manager.filter(Q(is_active=True) | Q(pk__in=kept))
-
-
-def grouped_themes(
-    themes: Iterable[Theme], *, value: str = "pk", whole_theme: bool = True
-) -> Choices:
-    """Select options grouped by main theme: the main theme itself first (when
-    `whole_theme`), then its sub-themes."""
-    themes = list(themes)
-    children: dict[int, list[Theme]] = {}
-    for theme in themes:
-        if theme.parent_id is not None:
-            children.setdefault(theme.parent_id, []).append(theme)
-    groups: Choices = []
-    for theme in themes:
-        if theme.parent_id is not None:
-            continue
-        options = [
-            (getattr(sub, value), sub.name) for sub in children.get(theme.pk, [])
-        ]
-        if whole_theme:
-            label = gettext("%(theme)s (tout le thème)") % {"theme": theme.name}
-            options.insert(0, (getattr(theme, value), label))
-        if options:
-            groups.append((theme.name, options))
-    return groups
-
-
-def apply_service_errors(
-    form: forms.BaseForm,
-    error: ValidationError,
-    renamed: Mapping[str, str] | None = None,
-) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the
-    form has it (`renamed` maps service names to form names), above the form
-    otherwise."""
-    renamed = renamed or {}
-    error_dict: dict[str, list[ValidationError]] | None = getattr(
-        error, "error_dict", None
-    )
-    if error_dict is None:
-        form.add_error(None, error)
-        return
-    for name, errors in error_dict.items():
-        field = renamed.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class FieldsetForm(forms.BaseForm):
-    """A form laid out in fieldsets: (legend, field names) pairs."""
-
-    fieldsets: Sequence[tuple[Any, Sequence[str]]] = ()
-    required_css_class = "required"
-
-    def bound_fieldsets(self) -> list[tuple[Any, list[BoundField]]]:
-        """The visible fields by fieldset (hidden ones go with form.hidden_fields)."""
-        layout = []
-        for legend, names in self.fieldsets:
-            fields = [
-                self[name]
-                for name in names
-                if name in self.fields and not self[name].is_hidden
-            ]
-            if fields:
-                layout.append((legend, fields))
-        return layout
-
-
-def scope_communes() -> QuerySet[Commune]:
-    return (
-        Commune.objects.in_scope(settings.TERRITORY_SCOPE)
-        .defer("boundary")
-        .order_by("search_names", "nis")
-    )
-
-
-AREA_SHORTCUTS = ("area_arrondissements", "area_provinces", "area_regions")
-
-
-def add_area_fields(
-    form: forms.BaseForm, name: str, label: Any, current: Iterable[Commune] = ()
-) -> None:
-    """Add a commune picker and the whole-unit shortcuts to a form."""
-    scope = settings.TERRITORY_SCOPE
-    form.fields[name] = forms.ModelMultipleChoiceField(
-        label=label,
-        queryset=scope_communes(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_(
-            "Choisissez une ou plusieurs communes (Ctrl ou Cmd pour en choisir "
-            "plusieurs), ou cochez ci-dessous des territoires entiers."
-        ),
-    )
-    if not form.is_bound:
-        form.initial.setdefault(name, [commune.pk for commune in current])
-    arrondissements = Arrondissement.objects.order_by("name_fr")
-    provinces = Province.objects.order_by("name_fr")
-    regions = Region.objects.order_by("nis")
-    if scope != "BE":
-        arrondissements = arrondissements.filter(region_id=scope)
-        provinces = provinces.filter(region_id=scope)
-        regions = regions.filter(nis=scope)
-    form.fields["area_arrondissements"] = forms.ModelMultipleChoiceField(
-        label=_("Arrondissements entiers"),
-        queryset=arrondissements,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    form.fields["area_provinces"] = forms.ModelMultipleChoiceField(
-        label=_("Provinces entières"),
-        queryset=provinces,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    form.fields["area_regions"] = forms.ModelMultipleChoiceField(
-        label=_("Régions entières"),
-        queryset=regions,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
-def cleaned_area(form: forms.BaseForm, name: str) -> list[Commune]:
-    data = form.cleaned_data
-    return expand_area(
-        communes=data.get(name) or (),
-        arrondissements=data.get("area_arrondissements") or (),
-        provinces=data.get("area_provinces") or (),
-        regions=data.get("area_regions") or (),
-    )
-
-
-# Optimistic locking: what the writer sent against what is stored now.
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == ()
-
-
-def display_value(field: forms.Field, value: Any) -> str:
-    """A field's value as a person reads it."""
-    if isinstance(field, forms.BooleanField):
-        return gettext("oui") if value else gettext("non")
-    if _is_empty(value):
-        return "—"
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        names = sorted(str(item) for item in value)
-        if len(names) > 10:
-            return gettext("%(count)s éléments : %(names)s…") % {
-                "count": len(names),
-                "names": ", ".join(names[:10]),
-            }
-        return ", ".join(names)
-    if isinstance(field, forms.ModelChoiceField):
-        return str(value)
-    if isinstance(field, forms.MultipleChoiceField):
-        labels = dict(cast(Iterable[tuple[Any, Any]], field.choices))
-        return ", ".join(str(labels.get(item, item)) for item in value)
-    if isinstance(field, forms.ChoiceField):
-        labels = dict(cast(Iterable[tuple[Any, Any]], field.choices))
-        return str(labels.get(value, labels.get(str(value), value)))
-    if isinstance(value, datetime.date):
-        return date_format(value)
-    return str(value)
-
-
-def _comparable(value: Any) -> Any:
-    if _is_empty(value):
-        return None
-    if isinstance(value, Model):
-        return value.pk
-    if isinstance(value, QuerySet | list | tuple | set):
-        return frozenset(_comparable(item) for item in value)
-    return value
-
-
-def _stored(field: forms.Field, initial: Any) -> Any:
-    """The object(s) behind an initial value (primary keys for model fields)."""
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        manager = field.queryset.model._default_manager  # type: ignore[union-attr]
-        pks = [getattr(item, "pk", item) for item in initial or []]
-        return list(manager.filter(pk__in=pks))
-    if isinstance(field, forms.ModelChoiceField):
-        manager = field.queryset.model._default_manager  # type: ignore[union-attr]
-        return (
-            manager.filter(pk=getattr(initial, "pk", initial)).first()
-            if initial
-            else None
-        )
-    return initial
-
-
-def conflict_rows(
-    submitted: forms.BaseForm,
-    stored: forms.BaseForm,
-    submitted_values: Mapping[str, Any],
-    skip: Iterable[str] = (),
-) -> list[dict[str, str]]:
-    """The fields where what was submitted differs from what is stored now.
-
-    `stored` is an unbound form of the current object: its initial values are
-    what the database holds."""
-    skipped = {"version", "reason", *AREA_SHORTCUTS, *skip}
-    rows = []
-    for name, field in submitted.fields.items():
-        if name in skipped or name not in stored.fields:
-            continue
-        mine = submitted_values.get(name)
-        theirs = _stored(field, stored.initial.get(name, stored.fields[name].initial))
-        if _comparable(mine) != _comparable(theirs):
-            rows.append(
-                {
-                    "label": str(field.label),
-                    "submitted": display_value(field, mine),
-                    "stored": display_value(field, theirs),
-                }
-            )
-    return rows
-
-
-# Picking one organisation among thousands: a text input, not a <select>.
-
-# "Nom (sigle) — n° 123" or "n° 123": the id is what counts ("nº" and "N°" too).
-_ID_SUFFIX = re.compile(r"^(?P<name>.*?)[\s—–-]*\b[nN]\s*[°º]\s*(?P<pk>\d+)$")
-SUGGESTIONS = 10
-TYPE_TO_PICK = _(
-    "Tapez au moins trois lettres du nom ou du sigle, puis choisissez dans la liste."
-)
-
-
-def organisation_reference(organisation: Organisation) -> str:
-    """How an organisation is written in a picker: "Nom (sigle) — n° 123"."""
-    return f"{organisation} — n° {organisation.pk}"
-
-
-def split_reference(text: str) -> tuple[str, int | None]:
-    """The name part and the id of what was typed in a picker (no id: None).
-
-    A bare number is an id; a number inside a name ("Article 27") is not."""
-    text = text.strip()
-    if text.isdigit():
-        return "", int(text)
-    match = _ID_SUFFIX.match(text)
-    if match is None:
-        return text, None
-    return match["name"].strip(), int(match["pk"])
-
-
-class OrganisationInput(forms.TextInput):
-    """A text input that asks the server for suggestions as one types (htmx),
-    shown by the browser from the <datalist> that follows it."""
-
-    template_name = "register/widgets/organisation_input.html"
-
-    def get_context(
-        self, name: str, value: Any, attrs: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        input_id = widget["attrs"].get("id") or f"id_{name}"
-        suggestions = f"{input_id}-suggestions"
-        widget["suggestions_id"] = suggestions
-        widget["attrs"].update(
-            {
-                "list": suggestions,
-                "autocomplete": "off",
-                "hx-get": reverse("register:organisation_suggestions")
-                + "?"
-                + urlencode({"field": name}),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{suggestions}",
-                "hx-swap": "innerHTML",
-            }
-        )
-        return context
-
-
-class OrganisationField(forms.ModelChoiceField[Organisation]):
-    """One organisation among `queryset`, written as "Nom (sigle) — n° 123", as a
-    bare id, or as a name or acronym that only one active organisation matches."""
-
-    widget = OrganisationInput
-    default_error_messages = {
-        "itself": _("Choisissez une autre organisation que celle-ci."),
-    }
-
-    def __init__(
-        self,
-        *,
-        exclude: int | None = None,
-        known: Mapping[int, Organisation] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("queryset", Organisation.objects.active())
-        kwargs.setdefault("help_text", TYPE_TO_PICK)
-        super().__init__(**kwargs)
-        self.exclude = exclude
-        # Organisations of `queryset` already read (a body's current members, say):
-        # found by id without a query.
-        self.known: Mapping[int, Organisation] = known or {}
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Organisation):
-            return organisation_reference(value)
-        if isinstance(value, int):
-            organisation = Organisation.objects.only("id", "name", "acronym").filter(
-                pk=value
-            )
-            found = organisation.first()
-            return organisation_reference(found) if found else value
-        return value
-
-    def to_python(self, value: Any) -> Organisation | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        name, pk = split_reference(text)
-        if pk is not None:
-            return self._by_id(pk, text)
-        return self._by_name(name)
-
-    def _by_id(self, pk: int, text: str) -> Organisation:
-        if pk == self.exclude:
-            raise ValidationError(self.error_messages["itself"], code="itself")
-        queryset = cast(QuerySet[Organisation], self.queryset)
-        organisation = self.known.get(pk) or queryset.filter(pk=pk).first()
-        if organisation is None:
-            raise ValidationError(
-                _("Aucune organisation active ne correspond à « %(text)s »."),
-                params={"text": text},
-                code="invalid_choice",
-            )
-        return organisation
-
-    def _by_name(self, name: str) -> Organisation:
-        candidates = self.queryset.filter(  # type: ignore[union-attr]
-            status=Organisation.Status.ACTIVE
-        )
-        if self.exclude is not None:
-            candidates = candidates.exclude(pk=self.exclude)
-        found = (
-            list(search(candidates, name).order_by("name", "id")[:6])
-            if normalise(name)
-            else []
-        )
-        if not found:
-            raise ValidationError(
-                _("Aucune organisation active ne correspond à « %(text)s »."),
-                params={"text": name},
-                code="invalid_choice",
-            )
-        if len(found) > 1:
-            # A name typed in full wins over the longer names that start with it.
-            wanted = normalise(name)
-            exact = [
-                o for o in found if wanted in (normalise(o.name), normalise(o.acronym))
-            ]
-            if not exact:
-                exact = list(candidates.filter(name__iexact=name.strip())[:2])
-            if len(exact) == 1:
-                return cast(Organisation, exact[0])
-        if len(found) > 1:
-            listed = "; ".join(
-                f"{organisation.name} — n° {organisation.pk}"
-                for organisation in found[:5]
-            )
-            raise ValidationError(
-                _(
-                    "Plusieurs organisations correspondent à « %(text)s » : "
-                    "%(candidates)s. Recopiez celle qui convient, avec son numéro."
-                ),
-                params={"text": name, "candidates": listed},
-                code="ambiguous",
-            )
-        return cast(Organisation, found[0])
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        try:
-            chosen = self.to_python(data)
-        except ValidationError:
-            return True
-        before = initial.pk if isinstance(initial, Organisation) else initial
-        return bool(before != (chosen.pk if chosen else None))
-
-
-class OrganisationInputs(forms.Widget):
-    """One OrganisationInput per organisation chosen, plus `extra` blank ones, all
-    under the same name. Without JavaScript a person types in the blanks and saves;
-    the page comes back with new blanks.
-
-    Each input is named "<field label>, organisation <n>": the first by aria-label
-    (the field's <label> points at it too), the others by a visually hidden
-    <label>, as the members' table does."""
-
-    template_name = "register/widgets/organisation_inputs.html"
-
-    def __init__(self, attrs: dict[str, Any] | None = None, *, extra: int = 2) -> None:
-        super().__init__(attrs)
-        self.extra = extra
-        # The field's label, to name each input ("Bailleurs de fonds, organisation 2").
-        self.label: Any = None
-
-    def format_value(self, value: Any) -> list[str]:
-        return _entries(value)
-
-    def use_required_attribute(self, initial: Any) -> bool:
-        # The blank inputs may stay blank.
-        return False
-
-    def get_context(
-        self, name: str, value: Any, attrs: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        first_id = widget["attrs"].get("id") or f"id_{name}"
-        single = OrganisationInput()
-        subwidgets = []
-        for index, item in enumerate([*widget["value"], *[""] * self.extra]):
-            number = index + 1
-            label = (
-                gettext("%(label)s, organisation %(number)s")
-                % {"label": self.label, "number": number}
-                if self.label
-                else gettext("Organisation %(number)s") % {"number": number}
-            )
-            # The first input keeps the field's id: its <label> points at it.
-            item_attrs = {**widget["attrs"], "id": f"{first_id}_{index}"}
-            if not index:
-                item_attrs.update({"id": first_id, "aria-label": label})
-            subwidget = single.get_context(name, item, item_attrs)["widget"]
-            subwidget["label"] = label
-            subwidgets.append(subwidget)
-        widget["subwidgets"] = subwidgets
-        return context
-
-    def value_from_datadict(
-        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
-    ) -> list[str]:
-        getlist = getattr(data, "getlist", None)
-        return _entries(getlist(name) if getlist else data.get(name))
-
-    def value_omitted_from_data(
-        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
-    ) -> bool:
-        # Like a <select multiple>: nothing sent means none chosen.
-        return False
-
-
-def _entries(value: Any) -> list[str]:
-    """The non-blank entries of a multiple picker's value, as text."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    return [str(item).strip() for item in value if str(item).strip()]
-
-
-class OrganisationMultipleField(forms.ModelMultipleChoiceField[Organisation]):
-    """Several organisations among `queryset`, one per text input, each written as
-    OrganisationField accepts it; blank inputs are ignored and repeats collapsed.
-    Cleans to a list of organisations in the order typed."""
-
-    widget = OrganisationInputs
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Organisation.objects.active())
-        if not kwargs.get("help_text"):
-            kwargs["help_text"] = format_lazy(
-                "{} {}",
-                TYPE_TO_PICK,
-                _(
-                    "Une organisation par case ; pour en ajouter d'autres, "
-                    "enregistrez : de nouvelles cases vides vous attendront."
-                ),
-            )
-        super().__init__(**kwargs)
-        if isinstance(self.widget, OrganisationInputs):
-            self.widget.label = self.label
-
-    def prepare_value(self, value: Any) -> list[str]:
-        """Organisations (or their ids) as references; typed text as typed."""
-        if value is None:
-            return []
-        items = [value] if isinstance(value, str | int | Model) else list(value)
-        ids = [item for item in items if isinstance(item, int)]
-        found = Organisation.objects.only("id", "name", "acronym").in_bulk(ids)
-        references = []
-        for item in items:
-            organisation = found.get(item, item) if isinstance(item, int) else item
-            references.append(
-                organisation_reference(organisation)
-                if isinstance(organisation, Organisation)
-                else str(organisation)
-            )
-        return references
-
-    def clean(self, value: Any) -> list[Organisation]:  # type: ignore[override]
-        organisations = self.resolve(value)
-        if self.required and not organisations:
-            raise ValidationError(self.error_messages["required"], code="required")
-        self.run_validators(organisations)
-        return organisations
-
-    def resolve(self, value: Any) -> list[Organisation]:
-        """The organisations typed, each once; one message per entry that finds
-        none or several. Those given by id are read in one query."""
-        texts = _entries(value)
-        ids = [pk for _name, pk in map(split_reference, texts) if pk is not None]
-        queryset = cast(QuerySet[Organisation], self.queryset)
-        picker = OrganisationField(
-            queryset=queryset, known=queryset.in_bulk(ids) if ids else {}
-        )
-        chosen: dict[int, Organisation] = {}
-        errors: list[ValidationError] = []
-        for text in texts:
-            try:
-                organisation = picker.to_python(text)
-            except ValidationError as error:
-                errors.extend(error.error_list)
-                continue
-            if organisation is not None:
-                chosen.setdefault(organisation.pk, organisation)
-        if errors:
-            raise ValidationError(errors)
-        return list(chosen.values())
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        if self.disabled:
-            return False
-        try:
-            chosen = {str(organisation.pk) for organisation in self.resolve(data)}
-        except ValidationError:
-            return True
-        before = {str(getattr(item, "pk", item)) for item in initial or ()}
-        return chosen != before
 
 
 # Register list
@@ -734,6 +189,7 @@ class OrganisationFilterForm(forms.Form):
 
 
 class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
+    conflict_skip = AREA_SHORTCUTS
     enterprise_number = forms.CharField(
         label=_("Numéro d'entreprise (BCE)"),
         required=False,
@@ -954,6 +410,7 @@ class ContactForm(FieldsetForm, forms.ModelForm[Contact]):
 
 
 class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
+    conflict_skip = AREA_SHORTCUTS
     languages = forms.MultipleChoiceField(
         label=_("Langues"),
         required=False,

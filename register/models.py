@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.versioning import Versioned
 from register.validators import validate_enterprise_number
 from taxonomy.models import (
     ActorType,
@@ -42,17 +43,6 @@ class SpokenLanguage(models.TextChoices):
     PORTUGUESE = "pt", _("portugais")
     PERSIAN = "fa", _("persan")
     SIGN_LANGUAGE = "sgn", _("langue des signes")
-
-
-class Versioned(models.Model):
-    """Optimistic locking: a writer sends the version it read; stale ones fail."""
-
-    version = models.PositiveIntegerField(_("version"), default=1)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

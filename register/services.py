@@ -10,10 +10,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from lib.versioning import (
+    assign,
+    check_version,
+    history_mark,
+    history_squash,
+    save_with_history,
+)
 from register.models import (
     Assessment,
     Contact,
@@ -28,48 +34,8 @@ from register.validators import normalise_enterprise_number
 from territory.models import Commune, PostalCode
 
 
-class VersionConflict(Exception):
-    """The object changed since the writer read it; `current` is what is stored now."""
-
-    def __init__(self, current: Any) -> None:
-        super().__init__(f"{type(current).__name__} {current.pk} changed meanwhile.")
-        self.current = current
-
-
-def _check_version(current: Any, expected_version: int | None) -> None:
-    if expected_version is not None and current.version != expected_version:
-        raise VersionConflict(current)
-
-
-def _assign(obj: Any, fields: Mapping[str, Any]) -> list[str]:
-    changed = []
-    for name, value in fields.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed.append(name)
-    return changed
-
-
-def history_mark(obj: Any) -> int:
-    """The newest history row of an object, to squash what one write adds after it."""
-    latest: int | None = obj.history.aggregate(latest=Max("history_id"))["latest"]
-    return latest or 0
-
-
-def history_squash(obj: Any, after: int) -> None:
-    """Keep one history row per write: each many-to-many change adds its own row."""
-    rows = obj.history.filter(history_id__gt=after)
-    newest = rows.order_by("-history_id").values_list("history_id", flat=True).first()
-    if newest is not None:
-        rows.exclude(history_id=newest).delete()
-
-
 def _save(obj: Any, *, by: User | None, reason: str = "") -> None:
-    obj._history_user = by
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
+    save_with_history(obj, by=by, reason=reason)
 
 
 # Organisations
@@ -254,9 +220,9 @@ def organisation_update(
     reason: str = "",
 ) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
-    _check_version(organisation, expected_version)
+    check_version(organisation, expected_version)
     mark = history_mark(organisation)
-    changed = _assign(
+    changed = assign(
         organisation, _clean_organisation_fields(dict(fields), organisation)
     )
     if organisation.parent_id == organisation.pk:
@@ -283,7 +249,7 @@ def _set_status(
     organisation_id: int, *, by: User, expected_version: int | None, status: str
 ) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
-    _check_version(organisation, expected_version)
+    check_version(organisation, expected_version)
     if organisation.status != status:
         organisation.status = status
         organisation.version += 1
@@ -356,7 +322,7 @@ def organisation_revert(
     mark = history_mark(organisation)
     if record is None:
         raise ValidationError(_("Cette version n'existe pas pour cette organisation."))
-    changed = _assign(
+    changed = assign(
         organisation, {name: getattr(record, name) for name in REVERTIBLE_FIELDS}
     )
     area = [row.commune for row in record.area_communes.select_related("commune")]
@@ -427,8 +393,8 @@ def contact_update(
     fields: Mapping[str, Any],
 ) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact_id)
-    _check_version(contact, expected_version)
-    if _assign(contact, fields):
+    check_version(contact, expected_version)
+    if assign(contact, fields):
         contact.version += 1
         _save(contact, by=by, reason=_("Modification"))
     return contact
@@ -526,9 +492,9 @@ def service_update(
     funders: Iterable[Organisation] | None = None,
 ) -> Service:
     service = Service.objects.select_for_update().get(pk=service_id)
-    _check_version(service, expected_version)
+    check_version(service, expected_version)
     mark = history_mark(service)
-    _assign(service, fields)
+    assign(service, fields)
     funders = None if funders is None else list(funders)
     _check_service_references(
         service, funders or [], kept=service.funders.values_list("pk", flat=True)
@@ -600,9 +566,9 @@ def relation_update(
     themes: Iterable[Any] | None = None,
 ) -> Relation:
     relation = Relation.objects.select_for_update().get(pk=relation_id)
-    _check_version(relation, expected_version)
+    check_version(relation, expected_version)
     mark = history_mark(relation)
-    _assign(relation, fields)
+    assign(relation, fields)
     _check_relation(relation)
     relation.version += 1
     _save(relation, by=by, reason=_("Modification"))

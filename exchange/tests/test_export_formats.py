@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from exchange.columns import column_keys, hxl_row
-from register.api import ContactOut, OrganisationOut, RelationOut, ServiceOut
 from register.models import Organisation, Relation, Service
+from register.schemas import ContactOut, OrganisationOut, RelationOut, ServiceOut
 from register.tests.base import RegisterTestCase
 from register.tests.factories import make_relation
 from territory.models import Commune

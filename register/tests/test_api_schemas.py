@@ -7,7 +7,7 @@ from django.test import SimpleTestCase
 from coordination import api as coordination_api
 from coordination.models import BodyMember, CoordinationBody
 from maillage.api import api
-from register import api as register_api
+from register import schemas as register_schemas
 from register.models import Assessment, Contact, Organisation, Relation, Service
 
 
@@ -19,15 +19,15 @@ def component(name: str) -> dict[str, Any]:
 class ApiDocumentTests(SimpleTestCase):
     def test_the_literal_choices_are_the_models_choices(self):
         pairs = [
-            (register_api.OrganisationStatus, Organisation.Status),
-            (register_api.ServiceStatus, Service.Status),
-            (register_api.DeliveryMode, Service.DeliveryMode),
-            (register_api.ServiceAccess, Service.Access),
-            (register_api.ServiceCost, Service.Cost),
-            (register_api.LegalBasis, Contact.LegalBasis),
-            (register_api.Frequency, Relation.Frequency),
-            (register_api.Attitude, Assessment.Attitude),
-            (register_api.Strategy, Assessment.Strategy),
+            (register_schemas.OrganisationStatus, Organisation.Status),
+            (register_schemas.ServiceStatus, Service.Status),
+            (register_schemas.DeliveryMode, Service.DeliveryMode),
+            (register_schemas.ServiceAccess, Service.Access),
+            (register_schemas.ServiceCost, Service.Cost),
+            (register_schemas.LegalBasis, Contact.LegalBasis),
+            (register_schemas.Frequency, Relation.Frequency),
+            (register_schemas.Attitude, Assessment.Attitude),
+            (register_schemas.Strategy, Assessment.Strategy),
             (coordination_api.Formality, CoordinationBody.Formality),
             (coordination_api.DecisionPower, CoordinationBody.DecisionPower),
             (coordination_api.MeetingFrequency, CoordinationBody.Frequency),

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from register import services
-from register.forms import OrganisationMultipleField, ServiceForm
+from register.forms import ServiceForm
 from register.models import Organisation, Service
+from register.pickers import OrganisationMultipleField
 from register.tests.base import RegisterTestCase
 from register.tests.factories import make_organisation
 from register.tests.test_service_pages import service_data

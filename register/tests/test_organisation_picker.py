@@ -6,8 +6,8 @@ from typing import Any
 from django.urls import reverse
 
 from register import services
-from register.forms import OrganisationField
 from register.models import Organisation, Relation
+from register.pickers import OrganisationField
 from register.tests.base import RegisterTestCase
 from register.tests.factories import make_organisation
 from register.tests.test_organisation_edit import CREATE, form_data

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from lib.testing import BaseTestCase
+from lib.versioning import VersionConflict
 from register.models import Contact, Organisation, Relation, Service
 from register.services import (
-    VersionConflict,
     contact_create,
     contact_erase,
     organisation_archive,

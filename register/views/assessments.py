@@ -9,20 +9,17 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from accounts.permissions import can, permission_required
+from accounts.permissions import can, current_user, permission_required
+from lib.forms import apply_service_errors
+from lib.views import GET_POST
 from register import services
 from register.access import (
     get_organisation_for_user,
 )
 from register.forms import (
     AssessmentForm,
-    apply_service_errors,
 )
 from register.models import Assessment
-from register.views.common import (
-    GET_POST,
-    current_user,
-)
 
 
 @require_safe

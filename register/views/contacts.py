@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.permissions import permission_required
+from accounts.permissions import current_user, permission_required
+from lib.forms import apply_service_errors
+from lib.views import GET_POST, edit_versioned
 from register import services
 from register.access import (
     get_contact_for_user,
@@ -15,14 +17,6 @@ from register.access import (
 )
 from register.forms import (
     ContactForm,
-    apply_service_errors,
-    conflict_rows,
-)
-from register.services import VersionConflict
-from register.views.common import (
-    GET_POST,
-    current_user,
-    on_version,
 )
 
 
@@ -57,40 +51,33 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     contact = get_contact_for_user(user, pk, write=True)
     organisation = contact.organisation
-    form = ContactForm(request.POST or None, instance=contact)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(
-                contact_id=contact.pk,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                fields=form.contact_fields(),
-            )
-        except VersionConflict as error:
-            current = error.current
-            conflict = conflict_rows(
-                form, ContactForm(instance=current), form.cleaned_data
-            )
-            form = ContactForm(on_version(request, current.version), instance=current)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Le contact a été enregistré."))
-            return redirect(
-                reverse("register:organisation_detail", args=[organisation.pk])
-                + "#contacts"
-            )
+    edit = edit_versioned(
+        request,
+        ContactForm(request.POST or None, instance=contact),
+        form_for=lambda data, current: ContactForm(data, instance=current),
+        write=lambda form: services.contact_update(
+            contact_id=contact.pk,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            fields=form.contact_fields(),
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("Le contact a été enregistré."))
+        return redirect(
+            reverse("register:organisation_detail", args=[organisation.pk])
+            + "#contacts"
+        )
     return render(
         request,
         "register/contact_form.html",
         {
-            "form": form,
+            "form": edit.form,
             "organisation": organisation,
             "contact": contact,
-            "conflict": conflict,
+            "conflict": edit.conflict,
         },
-        status=409 if conflict is not None else 200,
+        status=edit.status,
     )
 
 

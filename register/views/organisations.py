@@ -12,7 +12,16 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from accounts.permissions import can, permission_required
+from accounts.permissions import can, current_user, permission_required
+from lib.forms import apply_service_errors
+from lib.paging import IdsFirstPaginator
+from lib.versioning import VersionConflict
+from lib.views import (
+    GET_POST,
+    edit_versioned,
+    posted_version,
+    render_page_or_partial,
+)
 from register import pages, selectors, services
 from register.access import (
     can_create_organisation,
@@ -21,22 +30,10 @@ from register.access import (
 )
 from register.area import area_summary
 from register.forms import (
-    SUGGESTIONS,
     OrganisationFilterForm,
     OrganisationForm,
-    apply_service_errors,
-    conflict_rows,
-    organisation_reference,
-    split_reference,
 )
-from register.services import VersionConflict
-from register.views.common import (
-    GET_POST,
-    current_user,
-    on_version,
-    posted_version,
-    render_page_or_partial,
-)
+from register.pickers import SUGGESTIONS, organisation_reference, split_reference
 
 ORGANISATIONS_PER_PAGE = 25
 HISTORY_PER_PAGE = 20
@@ -52,7 +49,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     paged = selectors.organisation_pages(
         filters, pages.with_service_count(selectors.organisation_rows())
     )
-    page = selectors.IdsFirstPaginator(paged, ORGANISATIONS_PER_PAGE).get_page(
+    page = IdsFirstPaginator(paged, ORGANISATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     pages.add_links(page.object_list)
@@ -162,36 +159,27 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     organisation = get_organisation_for_user(user, pk, write=True)
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    conflict: list[dict[str, str]] | None = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                organisation_id=organisation.pk,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                fields=form.organisation_fields(),
-                area_communes=form.area(),
-                reason=form.cleaned_data["reason"],
-            )
-        except VersionConflict as error:
-            current = error.current
-            conflict = conflict_rows(
-                form, OrganisationForm(instance=current), form.submitted_values()
-            )
-            form = OrganisationForm(
-                on_version(request, current.version), instance=current
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Les modifications ont été enregistrées."))
-            return redirect("register:organisation_detail", pk=organisation.pk)
+    edit = edit_versioned(
+        request,
+        OrganisationForm(request.POST or None, instance=organisation),
+        form_for=lambda data, current: OrganisationForm(data, instance=current),
+        write=lambda form: services.organisation_update(
+            organisation_id=organisation.pk,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            fields=form.organisation_fields(),
+            area_communes=form.area(),
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("Les modifications ont été enregistrées."))
+        return redirect("register:organisation_detail", pk=organisation.pk)
     return render(
         request,
         "register/organisation_form.html",
-        {"form": form, "organisation": organisation, "conflict": conflict},
-        status=409 if conflict is not None else 200,
+        {"form": edit.form, "organisation": organisation, "conflict": edit.conflict},
+        status=edit.status,
     )
 
 

@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can, permission_required
+from accounts.permissions import can, current_user, permission_required
+from lib.forms import apply_service_errors
+from lib.views import GET_POST, edit_versioned
 from register import services
 from register.access import (
     get_organisation_for_user,
@@ -15,16 +17,8 @@ from register.access import (
 )
 from register.forms import (
     RelationForm,
-    apply_service_errors,
-    conflict_rows,
 )
 from register.models import Organisation, Relation
-from register.services import VersionConflict
-from register.views.common import (
-    GET_POST,
-    current_user,
-    on_version,
-)
 
 
 @GET_POST
@@ -76,51 +70,41 @@ def relation_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     relation = get_relation_for_user(user, pk, write=True)
     organisation = _seen_from(relation)
-    form = RelationForm(
-        request.POST or None, organisation=organisation, relation=relation
+    edit = edit_versioned(
+        request,
+        RelationForm(
+            request.POST or None, organisation=organisation, relation=relation
+        ),
+        form_for=lambda data, current: RelationForm(
+            data, organisation=organisation, relation=current
+        ),
+        write=lambda form: services.relation_update(
+            relation_id=relation.pk,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            fields=form.relation_fields(),
+            themes=form.cleaned_data["themes"],
+        ),
+        refused=lambda form, error: apply_service_errors(
+            form, error, {"target": "other", "source": "other", "type": "kind"}
+        ),
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relation_update(
-                relation_id=relation.pk,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                fields=form.relation_fields(),
-                themes=form.cleaned_data["themes"],
-            )
-        except VersionConflict as error:
-            current = error.current
-            conflict = conflict_rows(
-                form,
-                RelationForm(organisation=organisation, relation=current),
-                form.submitted_values(),
-            )
-            form = RelationForm(
-                on_version(request, current.version),
-                organisation=organisation,
-                relation=current,
-            )
-        except ValidationError as error:
-            apply_service_errors(
-                form, error, {"target": "other", "source": "other", "type": "kind"}
-            )
-        else:
-            messages.success(request, _("La relation a été enregistrée."))
-            return redirect(
-                reverse("register:organisation_detail", args=[organisation.pk])
-                + "#relations"
-            )
+    if edit.saved:
+        messages.success(request, _("La relation a été enregistrée."))
+        return redirect(
+            reverse("register:organisation_detail", args=[organisation.pk])
+            + "#relations"
+        )
     return render(
         request,
         "register/relation_form.html",
         {
-            "form": form,
+            "form": edit.form,
             "organisation": organisation,
             "relation": relation,
-            "conflict": conflict,
+            "conflict": edit.conflict,
         },
-        status=409 if conflict is not None else 200,
+        status=edit.status,
     )
 
 

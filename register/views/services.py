@@ -9,7 +9,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from accounts.permissions import permission_required
+from accounts.permissions import current_user, permission_required
+from lib.forms import apply_service_errors
+from lib.views import GET_POST, edit_versioned
 from register import pages, services
 from register.access import (
     can_edit_organisation,
@@ -19,14 +21,6 @@ from register.access import (
 from register.area import area_summary
 from register.forms import (
     ServiceForm,
-    apply_service_errors,
-    conflict_rows,
-)
-from register.services import VersionConflict
-from register.views.common import (
-    GET_POST,
-    current_user,
-    on_version,
 )
 from territory.models import Commune
 
@@ -83,40 +77,33 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def service_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     service = get_service_for_user(user, pk, write=True)
-    form = ServiceForm(request.POST or None, instance=service)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_update(
-                service_id=service.pk,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                fields=form.service_fields(),
-                communes=form.area(),
-                target_groups=form.cleaned_data["target_groups"],
-                funders=form.cleaned_data["funders"],
-            )
-        except VersionConflict as error:
-            current = error.current
-            conflict = conflict_rows(
-                form, ServiceForm(instance=current), form.submitted_values()
-            )
-            form = ServiceForm(on_version(request, current.version), instance=current)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Le service a été enregistré."))
-            return redirect("register:service_detail", pk=service.pk)
+    edit = edit_versioned(
+        request,
+        ServiceForm(request.POST or None, instance=service),
+        form_for=lambda data, current: ServiceForm(data, instance=current),
+        write=lambda form: services.service_update(
+            service_id=service.pk,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            fields=form.service_fields(),
+            communes=form.area(),
+            target_groups=form.cleaned_data["target_groups"],
+            funders=form.cleaned_data["funders"],
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("Le service a été enregistré."))
+        return redirect("register:service_detail", pk=service.pk)
     return render(
         request,
         "register/service_form.html",
         {
-            "form": form,
+            "form": edit.form,
             "organisation": service.organisation,
             "service": service,
-            "conflict": conflict,
+            "conflict": edit.conflict,
         },
-        status=409 if conflict is not None else 200,
+        status=edit.status,
     )
 
 

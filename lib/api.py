@@ -1,0 +1,110 @@
+"""Helpers shared by every app's API: request bodies' references resolved with
+one 422 for all the unknown ones, the version a writer read, and paging in two
+steps (ids first)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+from lib.paging import PagedRows
+
+
+class VersionIn(Schema):
+    version: int = Field(..., ge=1, description="The version the client read.")
+
+
+class Refs:
+    """Resolves the codes and ids a request body refers to, and gathers every
+    unknown one, so that one 422 names them all (`check`). Apps subclass it for
+    their own kinds of references."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.errors: dict[str, list[str]] = {}
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def unknown(self, field: str, value: object) -> None:
+        self.fail(
+            field,
+            _("%(field)s : valeur inconnue « %(value)s ».")
+            % {"field": field, "value": value},
+        )
+
+    def check(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+    def term[T: Model](self, model: type[T], field: str, code: str | None) -> T | None:
+        """One object of a vocabulary, by its `code`."""
+        if code is None:
+            return None
+        found = model._default_manager.filter(code=code).first()
+        if found is None:
+            self.unknown(field, code)
+        return found
+
+    def terms[T: Model](
+        self, model: type[T], field: str, codes: Iterable[str]
+    ) -> list[T]:
+        """Objects of a vocabulary by their codes, in the order given."""
+        wanted = list(dict.fromkeys(codes))
+        found = {
+            getattr(term, "code"): term  # noqa: B009 - any model with a code field
+            for term in model._default_manager.filter(code__in=wanted)
+        }
+        for code in wanted:
+            if code not in found:
+                self.unknown(field, code)
+        return [found[code] for code in wanted if code in found]
+
+    def objects[M: Model](
+        self, model: type[M], field: str, pks: Iterable[int]
+    ) -> list[M]:
+        """Objects by id, in the order given, each once (one query)."""
+        wanted = list(dict.fromkeys(pks))
+        found = model._default_manager.in_bulk(wanted)
+        for pk in wanted:
+            if pk not in found:
+                self.unknown(field, pk)
+        return [found[pk] for pk in wanted if pk in found]
+
+
+def blank_none(data: dict[str, Any], names: Iterable[str]) -> None:
+    """An explicit null on a text field means 'empty'."""
+    for name in names:
+        if name in data and data[name] is None:
+            data[name] = ""
+
+
+def not_null(refs: Refs, data: dict[str, Any], names: Iterable[str]) -> None:
+    """An explicit null on a required field is refused."""
+    for name in names:
+        if name in data and data[name] is None:
+            refs.fail(name, _("Ce champ est obligatoire."))
+
+
+class IdsFirstPagination(PageNumberPagination):
+    """Page numbers over lib.paging.PagedRows: the matching rows counted, the
+    page's ids read first, then their rows."""
+
+    def paginate_queryset(  # type: ignore[override]  # PagedRows, not a QuerySet
+        self,
+        queryset: PagedRows[Any],
+        pagination: PageNumberPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        return {
+            self.items_attribute: queryset.page(offset, page_size),
+            "count": queryset.count(),
+        }

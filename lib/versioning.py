@@ -1,0 +1,82 @@
+"""Optimistic locking and history, shared by every app whose objects people edit.
+
+A writer sends the `version` it read; a stale one raises VersionConflict instead
+of overwriting someone else's change. History is kept by django-simple-history:
+one row per write, squashed when a write also changes many-to-many relations.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a writer sends the version it read; stale ones fail."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionConflict(Exception):
+    """The object changed since the writer read it; `current` is what is stored now."""
+
+    def __init__(self, current: Any) -> None:
+        super().__init__(f"{type(current).__name__} {current.pk} changed meanwhile.")
+        self.current = current
+
+
+def check_version(current: Any, expected_version: int | None) -> None:
+    """Raise VersionConflict when the writer read another version (None: no check)."""
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current)
+
+
+def assign(obj: Any, fields: Mapping[str, Any]) -> list[str]:
+    """Set the fields that differ; the names of those changed."""
+    changed = []
+    for name, value in fields.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def history_mark(obj: Any) -> int:
+    """The newest history row of an object, to squash what one write adds after it."""
+    latest: int | None = obj.history.aggregate(latest=Max("history_id"))["latest"]
+    return latest or 0
+
+
+def history_squash(obj: Any, after: int) -> None:
+    """Keep one history row per write: each many-to-many change adds its own row."""
+    rows = obj.history.filter(history_id__gt=after)
+    newest = rows.order_by("-history_id").values_list("history_id", flat=True).first()
+    if newest is not None:
+        rows.exclude(history_id=newest).delete()
+
+
+def save_with_history(
+    obj: Any,
+    *,
+    by: Any,
+    reason: str = "",
+    update_fields: list[str] | None = None,
+) -> None:
+    """Validate and save, recording who made the change and why in history.
+
+    With `update_fields`, only those columns (and `updated_at`) are written."""
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    if update_fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=[*dict.fromkeys([*update_fields, "updated_at"])])

@@ -1,0 +1,404 @@
+"""Pickers shared by the forms of every app: organisations among thousands (a text
+input with suggestions, not a <select>) and an area of communes with whole-unit
+shortcuts."""
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from register.area import expand_area
+from register.models import Organisation
+from register.search import normalise, search
+from territory.models import Arrondissement, Commune, Province, Region
+
+
+def scope_communes() -> QuerySet[Commune]:
+    return (
+        Commune.objects.in_scope(settings.TERRITORY_SCOPE)
+        .defer("boundary")
+        .order_by("search_names", "nis")
+    )
+
+
+AREA_SHORTCUTS = ("area_arrondissements", "area_provinces", "area_regions")
+
+
+def add_area_fields(
+    form: forms.BaseForm, name: str, label: Any, current: Iterable[Commune] = ()
+) -> None:
+    """Add a commune picker and the whole-unit shortcuts to a form."""
+    scope = settings.TERRITORY_SCOPE
+    form.fields[name] = forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=scope_communes(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Choisissez une ou plusieurs communes (Ctrl ou Cmd pour en choisir "
+            "plusieurs), ou cochez ci-dessous des territoires entiers."
+        ),
+    )
+    if not form.is_bound:
+        form.initial.setdefault(name, [commune.pk for commune in current])
+    arrondissements = Arrondissement.objects.order_by("name_fr")
+    provinces = Province.objects.order_by("name_fr")
+    regions = Region.objects.order_by("nis")
+    if scope != "BE":
+        arrondissements = arrondissements.filter(region_id=scope)
+        provinces = provinces.filter(region_id=scope)
+        regions = regions.filter(nis=scope)
+    form.fields["area_arrondissements"] = forms.ModelMultipleChoiceField(
+        label=_("Arrondissements entiers"),
+        queryset=arrondissements,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    form.fields["area_provinces"] = forms.ModelMultipleChoiceField(
+        label=_("Provinces entières"),
+        queryset=provinces,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    form.fields["area_regions"] = forms.ModelMultipleChoiceField(
+        label=_("Régions entières"),
+        queryset=regions,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def cleaned_area(form: forms.BaseForm, name: str) -> list[Commune]:
+    data = form.cleaned_data
+    return expand_area(
+        communes=data.get(name) or (),
+        arrondissements=data.get("area_arrondissements") or (),
+        provinces=data.get("area_provinces") or (),
+        regions=data.get("area_regions") or (),
+    )
+
+
+# Picking one organisation among thousands: a text input, not a <select>.
+
+# "Nom (sigle) — n° 123" or "n° 123": the id is what counts ("nº" and "N°" too).
+_ID_SUFFIX = re.compile(r"^(?P<name>.*?)[\s—–-]*\b[nN]\s*[°º]\s*(?P<pk>\d+)$")
+SUGGESTIONS = 10
+TYPE_TO_PICK = _(
+    "Tapez au moins trois lettres du nom ou du sigle, puis choisissez dans la liste."
+)
+
+
+def organisation_reference(organisation: Organisation) -> str:
+    """How an organisation is written in a picker: "Nom (sigle) — n° 123"."""
+    return f"{organisation} — n° {organisation.pk}"
+
+
+def split_reference(text: str) -> tuple[str, int | None]:
+    """The name part and the id of what was typed in a picker (no id: None).
+
+    A bare number is an id; a number inside a name ("Article 27") is not."""
+    text = text.strip()
+    if text.isdigit():
+        return "", int(text)
+    match = _ID_SUFFIX.match(text)
+    if match is None:
+        return text, None
+    return match["name"].strip(), int(match["pk"])
+
+
+class OrganisationInput(forms.TextInput):
+    """A text input that asks the server for suggestions as one types (htmx),
+    shown by the browser from the <datalist> that follows it."""
+
+    template_name = "register/widgets/organisation_input.html"
+
+    def get_context(
+        self, name: str, value: Any, attrs: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        input_id = widget["attrs"].get("id") or f"id_{name}"
+        suggestions = f"{input_id}-suggestions"
+        widget["suggestions_id"] = suggestions
+        widget["attrs"].update(
+            {
+                "list": suggestions,
+                "autocomplete": "off",
+                "hx-get": reverse("register:organisation_suggestions")
+                + "?"
+                + urlencode({"field": name}),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{suggestions}",
+                "hx-swap": "innerHTML",
+            }
+        )
+        return context
+
+
+class OrganisationField(forms.ModelChoiceField[Organisation]):
+    """One organisation among `queryset`, written as "Nom (sigle) — n° 123", as a
+    bare id, or as a name or acronym that only one active organisation matches."""
+
+    widget = OrganisationInput
+    default_error_messages = {
+        "itself": _("Choisissez une autre organisation que celle-ci."),
+    }
+
+    def __init__(
+        self,
+        *,
+        exclude: int | None = None,
+        known: Mapping[int, Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("queryset", Organisation.objects.active())
+        kwargs.setdefault("help_text", TYPE_TO_PICK)
+        super().__init__(**kwargs)
+        self.exclude = exclude
+        # Organisations of `queryset` already read (a body's current members, say):
+        # found by id without a query.
+        self.known: Mapping[int, Organisation] = known or {}
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Organisation):
+            return organisation_reference(value)
+        if isinstance(value, int):
+            organisation = Organisation.objects.only("id", "name", "acronym").filter(
+                pk=value
+            )
+            found = organisation.first()
+            return organisation_reference(found) if found else value
+        return value
+
+    def to_python(self, value: Any) -> Organisation | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        name, pk = split_reference(text)
+        if pk is not None:
+            return self._by_id(pk, text)
+        return self._by_name(name)
+
+    def _by_id(self, pk: int, text: str) -> Organisation:
+        if pk == self.exclude:
+            raise ValidationError(self.error_messages["itself"], code="itself")
+        queryset = cast(QuerySet[Organisation], self.queryset)
+        organisation = self.known.get(pk) or queryset.filter(pk=pk).first()
+        if organisation is None:
+            raise ValidationError(
+                _("Aucune organisation active ne correspond à « %(text)s »."),
+                params={"text": text},
+                code="invalid_choice",
+            )
+        return organisation
+
+    def _by_name(self, name: str) -> Organisation:
+        candidates = self.queryset.filter(  # type: ignore[union-attr]
+            status=Organisation.Status.ACTIVE
+        )
+        if self.exclude is not None:
+            candidates = candidates.exclude(pk=self.exclude)
+        found = (
+            list(search(candidates, name).order_by("name", "id")[:6])
+            if normalise(name)
+            else []
+        )
+        if not found:
+            raise ValidationError(
+                _("Aucune organisation active ne correspond à « %(text)s »."),
+                params={"text": name},
+                code="invalid_choice",
+            )
+        if len(found) > 1:
+            # A name typed in full wins over the longer names that start with it.
+            wanted = normalise(name)
+            exact = [
+                o for o in found if wanted in (normalise(o.name), normalise(o.acronym))
+            ]
+            if not exact:
+                exact = list(candidates.filter(name__iexact=name.strip())[:2])
+            if len(exact) == 1:
+                return cast(Organisation, exact[0])
+        if len(found) > 1:
+            listed = "; ".join(
+                f"{organisation.name} — n° {organisation.pk}"
+                for organisation in found[:5]
+            )
+            raise ValidationError(
+                _(
+                    "Plusieurs organisations correspondent à « %(text)s » : "
+                    "%(candidates)s. Recopiez celle qui convient, avec son numéro."
+                ),
+                params={"text": name, "candidates": listed},
+                code="ambiguous",
+            )
+        return cast(Organisation, found[0])
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            chosen = self.to_python(data)
+        except ValidationError:
+            return True
+        before = initial.pk if isinstance(initial, Organisation) else initial
+        return bool(before != (chosen.pk if chosen else None))
+
+
+class OrganisationInputs(forms.Widget):
+    """One OrganisationInput per organisation chosen, plus `extra` blank ones, all
+    under the same name. Without JavaScript a person types in the blanks and saves;
+    the page comes back with new blanks.
+
+    Each input is named "<field label>, organisation <n>": the first by aria-label
+    (the field's <label> points at it too), the others by a visually hidden
+    <label>, as the members' table does."""
+
+    template_name = "register/widgets/organisation_inputs.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, extra: int = 2) -> None:
+        super().__init__(attrs)
+        self.extra = extra
+        # The field's label, to name each input ("Bailleurs de fonds, organisation 2").
+        self.label: Any = None
+
+    def format_value(self, value: Any) -> list[str]:
+        return _entries(value)
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # The blank inputs may stay blank.
+        return False
+
+    def get_context(
+        self, name: str, value: Any, attrs: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        first_id = widget["attrs"].get("id") or f"id_{name}"
+        single = OrganisationInput()
+        subwidgets = []
+        for index, item in enumerate([*widget["value"], *[""] * self.extra]):
+            number = index + 1
+            label = (
+                gettext("%(label)s, organisation %(number)s")
+                % {"label": self.label, "number": number}
+                if self.label
+                else gettext("Organisation %(number)s") % {"number": number}
+            )
+            # The first input keeps the field's id: its <label> points at it.
+            item_attrs = {**widget["attrs"], "id": f"{first_id}_{index}"}
+            if not index:
+                item_attrs.update({"id": first_id, "aria-label": label})
+            subwidget = single.get_context(name, item, item_attrs)["widget"]
+            subwidget["label"] = label
+            subwidgets.append(subwidget)
+        widget["subwidgets"] = subwidgets
+        return context
+
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> list[str]:
+        getlist = getattr(data, "getlist", None)
+        return _entries(getlist(name) if getlist else data.get(name))
+
+    def value_omitted_from_data(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> bool:
+        # Like a <select multiple>: nothing sent means none chosen.
+        return False
+
+
+def _entries(value: Any) -> list[str]:
+    """The non-blank entries of a multiple picker's value, as text."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    return [str(item).strip() for item in value if str(item).strip()]
+
+
+class OrganisationMultipleField(forms.ModelMultipleChoiceField[Organisation]):
+    """Several organisations among `queryset`, one per text input, each written as
+    OrganisationField accepts it; blank inputs are ignored and repeats collapsed.
+    Cleans to a list of organisations in the order typed."""
+
+    widget = OrganisationInputs
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Organisation.objects.active())
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = format_lazy(
+                "{} {}",
+                TYPE_TO_PICK,
+                _(
+                    "Une organisation par case ; pour en ajouter d'autres, "
+                    "enregistrez : de nouvelles cases vides vous attendront."
+                ),
+            )
+        super().__init__(**kwargs)
+        if isinstance(self.widget, OrganisationInputs):
+            self.widget.label = self.label
+
+    def prepare_value(self, value: Any) -> list[str]:
+        """Organisations (or their ids) as references; typed text as typed."""
+        if value is None:
+            return []
+        items = [value] if isinstance(value, str | int | Model) else list(value)
+        ids = [item for item in items if isinstance(item, int)]
+        found = Organisation.objects.only("id", "name", "acronym").in_bulk(ids)
+        references = []
+        for item in items:
+            organisation = found.get(item, item) if isinstance(item, int) else item
+            references.append(
+                organisation_reference(organisation)
+                if isinstance(organisation, Organisation)
+                else str(organisation)
+            )
+        return references
+
+    def clean(self, value: Any) -> list[Organisation]:  # type: ignore[override]
+        organisations = self.resolve(value)
+        if self.required and not organisations:
+            raise ValidationError(self.error_messages["required"], code="required")
+        self.run_validators(organisations)
+        return organisations
+
+    def resolve(self, value: Any) -> list[Organisation]:
+        """The organisations typed, each once; one message per entry that finds
+        none or several. Those given by id are read in one query."""
+        texts = _entries(value)
+        ids = [pk for _name, pk in map(split_reference, texts) if pk is not None]
+        queryset = cast(QuerySet[Organisation], self.queryset)
+        picker = OrganisationField(
+            queryset=queryset, known=queryset.in_bulk(ids) if ids else {}
+        )
+        chosen: dict[int, Organisation] = {}
+        errors: list[ValidationError] = []
+        for text in texts:
+            try:
+                organisation = picker.to_python(text)
+            except ValidationError as error:
+                errors.extend(error.error_list)
+                continue
+            if organisation is not None:
+                chosen.setdefault(organisation.pk, organisation)
+        if errors:
+            raise ValidationError(errors)
+        return list(chosen.values())
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        try:
+            chosen = {str(organisation.pk) for organisation in self.resolve(data)}
+        except ValidationError:
+            return True
+        before = {str(getattr(item, "pk", item)) for item in initial or ()}
+        return chosen != before
