@@ -2,7 +2,7 @@
 
 `make bench` seeds "Wallonia × 10" and calls `export_figures`; on its own,
 
-    SQLITE_PATH=/tmp/x.sqlite3 .venv/bin/python -m exchange.bench_export
+    SQLITE_PATH=/tmp/x.sqlite3 .venv/bin/python -m bench.exports
 
 measures the register already in that database (one JSON object on stdout).
 Each format runs `manage.py export_register` in a child process, as an operator
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from exchange.bench_memory import run_command
+from bench.memory import run_command
 
 MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
 # format → extra arguments: every sheet (CSV: zipped), contacts included.
