@@ -1,11 +1,13 @@
-"""Writing XLSX workbooks, for every app that hands out a spreadsheet.
+"""Spreadsheets for every app: writing XLSX workbooks, reading uploaded XLSX and
+CSV files.
 
-A small API over XlsxWriter in its constant-memory mode: each row goes to a
-temporary file as it is written, so a sheet of any length takes the memory of
-one row. Cells are typed from their Python values (numbers, booleans, dates and
-datetimes, text), and text is made safe for a spreadsheet: a leading `=`, `+`,
-`-`, `@`, tab or carriage return gets an apostrophe (so that the cell is shown,
-not run as a formula) and the control characters XML cannot hold are dropped.
+Writing is a small API over XlsxWriter in its constant-memory mode: each row goes
+to a temporary file as it is written, so a sheet of any length takes the memory
+of one row. Cells are typed from their Python values (numbers, booleans, dates
+and datetimes, text), and text is made safe for a spreadsheet: a leading `=`,
+`+`, `-`, `@`, tab or carriage return gets an apostrophe (so that the cell is
+shown, not run as a formula) and the control characters XML cannot hold are
+dropped.
 
     with XlsxWriter(path) as workbook:
         sheet = workbook.add_sheet("services", header=keys, widths=(12, 30))
@@ -15,15 +17,31 @@ not run as a formula) and the control characters XML cannot hold are dropped.
 
 XlsxWriter (BSD-2-Clause) writes several times faster than openpyxl's
 write-only mode; see the README's "Exporting the register".
+
+Reading takes an uploaded file, XLSX (python-calamine) or CSV in any common
+encoding and delimiter, row by row. Every refusal is a `ReadError` with a
+French message (translated) said before anything is read: wrong extension or
+content, a zip bomb, a file over `IMPORT_MAX_BYTES`, bytes that are not in the
+file's encoding, an empty file. Cells come out as text: numbers without a
+useless ".0", dates as YYYY-MM-DD.
 """
 
+import csv
 import datetime
+import io
 import re
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any, BinaryIO, Self
 
+from charset_normalizer import from_bytes
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -161,3 +179,252 @@ class XlsxWriter:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+# Reading uploaded files
+
+CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
+XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
+# An XLSX is a zip of XML that compresses ten to thirty times; a bomb, thousands.
+MAX_COMPRESSION_RATIO = 200
+MAX_UNCOMPRESSED_FACTOR = 40
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+SNIFF_BYTES = 64 * 1024
+
+type Row = tuple[int, list[str]]
+
+
+class ReadError(Exception):
+    """The file cannot be read: `message` says why, in the user's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    """One sheet of a workbook, or the one table of a CSV file: (line, cells)."""
+
+    name: str
+    rows: Iterator[Row]
+
+
+def max_bytes() -> int:
+    return int(settings.IMPORT_MAX_BYTES)
+
+
+def read_tables(stream: BinaryIO, file_name: str) -> list[Table]:
+    """The tables of an uploaded file; raises ReadError when it cannot be read."""
+    extension = Path(file_name).suffix.lower()
+    if extension not in CSV_EXTENSIONS | XLSX_EXTENSIONS:
+        raise ReadError(
+            _(
+                "Le fichier « %(name)s » n'est ni un classeur XLSX ni un fichier "
+                "CSV : enregistrez-le dans l'un de ces formats."
+            )
+            % {"name": file_name}
+        )
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise ReadError(_("Le fichier est vide."))
+    if size > max_bytes():
+        raise ReadError(
+            _(
+                "Le fichier pèse %(size)s Mo, au-delà de la limite de %(limit)s Mo : "
+                "découpez-le en plusieurs fichiers."
+            )
+            % {"size": round(size / 1e6, 1), "limit": round(max_bytes() / 1e6, 1)}
+        )
+    if extension in XLSX_EXTENSIONS:
+        return _read_xlsx(stream)
+    return [Table(name=Path(file_name).stem, rows=_read_csv(stream.read()))]
+
+
+# XLSX
+
+
+def _check_zip(stream: BinaryIO) -> None:
+    not_a_workbook = ReadError(
+        _(
+            "Ce fichier n'est pas un classeur XLSX valide : ouvrez-le dans votre "
+            "tableur et enregistrez-le au format Excel (.xlsx)."
+        )
+    )
+    if not zipfile.is_zipfile(stream):
+        raise not_a_workbook
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_workbook from None
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names:
+        raise not_a_workbook
+    total = sum(member.file_size for member in members)
+    stream.seek(0, io.SEEK_END)
+    compressed_total = max(stream.tell(), 1)
+    stream.seek(0)
+    too_dense = any(
+        member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        and member.file_size > 1_000_000
+        for member in members
+    )
+    if too_dense or total > MAX_UNCOMPRESSED_FACTOR * max(
+        max_bytes(), compressed_total
+    ):
+        raise ReadError(
+            _(
+                "Ce classeur se décompresse en un volume anormal (%(size)s Mo) : "
+                "il est refusé par sécurité."
+            )
+            % {"size": round(total / 1e6)}
+        )
+
+
+def _cell_as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(stream: BinaryIO) -> list[Table]:
+    _check_zip(stream)
+    try:
+        workbook = CalamineWorkbook.from_filelike(stream)
+    except Exception:  # calamine raises its own error types for broken workbooks
+        raise ReadError(
+            _(
+                "Ce fichier n'est pas un classeur XLSX valide : ouvrez-le dans votre "
+                "tableur et enregistrez-le au format Excel (.xlsx)."
+            )
+        ) from None
+    tables = [
+        Table(name=name, rows=_xlsx_rows(workbook, name))
+        for name in workbook.sheet_names
+    ]
+    if not tables:
+        raise ReadError(_("Le fichier est vide."))
+    return tables
+
+
+def _xlsx_rows(workbook: CalamineWorkbook, name: str) -> Iterator[Row]:
+    sheet = workbook.get_sheet_by_name(name)
+    # calamine's rows start at the first used cell; keep the file's line numbers.
+    first = sheet.start[0] + 1 if sheet.start else 1
+    for offset, cells in enumerate(sheet.iter_rows()):
+        texts = [_cell_as_text(cell) for cell in cells]
+        if any(texts):
+            yield first + offset, texts
+
+
+# CSV
+
+
+def _not_text() -> ReadError:
+    return ReadError(
+        _(
+            "Ce fichier n'est pas un fichier CSV (texte) : enregistrez votre tableau "
+            "au format CSV ou XLSX."
+        )
+    )
+
+
+def _line_of(data: bytes, position: int, encoding: str) -> int:
+    return data[:position].decode(encoding, errors="ignore").count("\n") + 1
+
+
+def decode(data: bytes) -> str:
+    """The text of a CSV file, whatever its encoding; ReadError names the first
+    line whose bytes do not belong to it."""
+    if data.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x7fELF")):
+        raise _not_text()
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = ""
+    if not encoding:
+        if b"\x00" in data[:SNIFF_BYTES]:
+            # UTF-16 without a byte order mark, or a binary file.
+            guess = from_bytes(data[:SNIFF_BYTES]).best()
+            if guess is None or not guess.encoding.startswith("utf_16"):
+                raise _not_text()
+            encoding = guess.encoding
+        else:
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                if UTF8_MULTIBYTE.search(data[: error.start]) or UTF8_MULTIBYTE.search(
+                    data[error.end :]
+                ):
+                    raise ReadError(
+                        _(
+                            "Le fichier mélange plusieurs encodages : la ligne "
+                            "%(line)s n'est pas en UTF-8 comme le reste. "
+                            "Enregistrez-le à nouveau en UTF-8."
+                        )
+                        % {"line": _line_of(data, error.start, "utf-8")}
+                    ) from None
+            guess = from_bytes(data[:SNIFF_BYTES]).best()
+            encoding = "cp1252"
+            if guess is not None and guess.encoding not in ("ascii", "utf_8"):
+                encoding = guess.encoding
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            _(
+                "La ligne %(line)s contient des caractères qui ne sont pas dans "
+                "l'encodage du fichier (%(encoding)s). Enregistrez-le en UTF-8."
+            )
+            % {"line": _line_of(data, error.start, encoding), "encoding": encoding}
+        ) from None
+    if "\x00" in text:
+        raise _not_text()
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text[:SNIFF_BYTES].splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        return max(",;\t", key=first.count)
+
+
+def _read_csv(data: bytes) -> Iterator[Row]:
+    text = decode(data)
+    if not text.strip():
+        raise ReadError(_("Le fichier est vide."))
+    delimiter = sniff_delimiter(text)
+    return _csv_rows(text, delimiter)
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            texts = [cell.strip() for cell in cells]
+            if any(texts):
+                yield reader.line_num, texts
+    except csv.Error as error:
+        raise ReadError(
+            _("La ligne %(line)s n'est pas du CSV valide (%(error)s).")
+            % {"line": reader.line_num, "error": error}
+        ) from None
