@@ -38,6 +38,7 @@ RUNS: dict[str, tuple[str, ...]] = {
 BASELINES = ("bare_read", "openpyxl_write_only")
 # The full register in XLSX must write at least this many rows per second.
 XLSX_TARGET_ROWS_PER_SECOND = 10_000
+TARGET_ROWS = 200_000
 COUNTS = re.compile(r"(\d+) (\w+)")
 ROWS = re.compile(r"^MAILLAGE_ROWS=(\d+)$", re.MULTILINE)
 
@@ -121,7 +122,13 @@ def export_figures(progress: Progress) -> dict[str, Any]:
         other = baselines[name].get("rows_per_second")
         xlsx[f"to_{name}"] = round(speed / other, 2) if speed and other else None
     xlsx["target_rows_per_second"] = XLSX_TARGET_ROWS_PER_SECOND
-    xlsx["meets_target"] = bool(speed and speed >= XLSX_TARGET_ROWS_PER_SECOND)
+    # The target is for the full register: in a small one, the command's
+    # start-up weighs too much for its rows per second to say anything.
+    xlsx["meets_target"] = (
+        speed >= XLSX_TARGET_ROWS_PER_SECOND
+        if speed and xlsx["rows"] >= TARGET_ROWS
+        else None
+    )
     return figures
 
 
