@@ -61,7 +61,10 @@ def neutralise(text: str) -> str:
 
 def cell_text(text: str) -> str:
     """Neutralised, without the control characters XML (so XLSX) cannot hold."""
-    return neutralise(ILLEGAL_CHARACTERS.sub("", text))
+    if not text.isprintable():
+        # Rare (line breaks, control characters): the pattern only then.
+        text = ILLEGAL_CHARACTERS.sub("", text)
+    return neutralise(text)
 
 
 class Sheet:
