@@ -67,7 +67,7 @@ format: setup ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: setup ## Time the register pages at "Wallonia × 10" in a throwaway database (JSON; BENCH_SCALE=0.1 for a quick run)
+bench: setup ## Time the pages, exports and import at "Wallonia × 10" in a throwaway database (JSON; BENCH_SCALE=0.1 for a quick run)
 	@$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(BENCH_ARGS)
 
 openapi: setup ## Regenerate the committed OpenAPI snapshot
