@@ -67,8 +67,8 @@ format: setup ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: setup ## Time the register pages at "Wallonia × 10" in a throwaway database (JSON; BENCH_SCALE=0.1 for a quick run)
-	@$(PY) -m maillage.bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(BENCH_ARGS)
+bench: setup ## Time the pages, exports and import at "Wallonia × 10" in a throwaway database (JSON; BENCH_SCALE=0.1 for a quick run)
+	@$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(BENCH_ARGS)
 
 openapi: setup ## Regenerate the committed OpenAPI snapshot
 	$(MANAGE) export_openapi_schema --api maillage.api.api --indent 2 --sorted --output openapi.json

@@ -24,15 +24,10 @@ from typing import IO, Any, Literal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
 
 from accounts.models import User
 from exchange.columns import SEPARATOR, Column, columns_for
+from lib.spreadsheets import XlsxWriter, neutralise
 from register.access import visible_contacts
 from register.models import Contact, Organisation, Relation, Service, ServiceCommune
 from register.schemas import ContactOut, OrganisationOut, RelationOut, ServiceOut
@@ -411,23 +406,6 @@ API_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Values a spreadsheet would run
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet would take for a formula gets a leading apostrophe."""
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
-def xml_text(text: str) -> str:
-    """Neutralised, without the control characters XML (so XLSX) cannot hold."""
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
-
-
 # JSON
 
 
@@ -657,48 +635,19 @@ def csv_chunks(table: Table, *, hxl: bool = False) -> Iterator[str]:
         yield line.text
 
 
-def xlsx_value(value: Any) -> Any:
-    """A value as an XLSX cell: numbers, dates and booleans typed, lists joined,
-    text neutralised; datetimes in local time (Excel has no time zones)."""
-    kind = type(value)
-    if kind is str:
-        # An empty cell is left out: openpyxl would still write an element.
-        return xml_text(value) if value else None
-    if value is None or kind in (bool, int, float, datetime.date):
-        return value
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return xml_text(str(value))
-
-
-def _header(sheet: WriteOnlyWorksheet, values: Sequence[str], bold: bool) -> list[Any]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if bold:
-            cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
 def write_xlsx(output: IO[bytes] | str, tables: Iterable[Table]) -> dict[str, int]:
-    """An XLSX workbook, one sheet per table, written in openpyxl's write-only mode
-    (rows go to disk as they come): frozen header, autofilter, typed cells.
+    """An XLSX workbook, one sheet per table (`lib.spreadsheets`: rows go to disk
+    as they come): frozen header, autofilter, typed cells, text neutralised.
     Returns the number of rows written per sheet."""
-    workbook = Workbook(write_only=True)
     counts: dict[str, int] = {}
-    for table in tables:
-        sheet = workbook.create_sheet(table.name)
-        sheet.freeze_panes = "A2"
-        last = get_column_letter(max(len(table.keys), 1))
-        sheet.append(_header(sheet, table.keys, bold=True))
-        for record in table.records:
-            sheet.append([xlsx_value(value) for value in table.values(record)])
-            table.count += 1
-        # The autofilter is written after the rows, so it may span them.
-        sheet.auto_filter.ref = f"A1:{last}{table.count + 1}"
-        counts[table.name] = table.count
-    workbook.save(output)
+    with XlsxWriter(output) as workbook:
+        for table in tables:
+            sheet = workbook.add_sheet(table.name, header=table.keys)
+            for record in table.records:
+                sheet.write_row(table.values(record))
+                table.count += 1
+            sheet.autofilter()
+            counts[table.name] = table.count
     return counts
 
 

@@ -1,7 +1,7 @@
 """The register import: read a file, say what each row would do, apply it all or
 nothing, and undo a whole batch.
 
-`import_file` reads the tables (exchange/readers.py), maps their columns
+`import_file` reads the tables (lib/spreadsheets.py), maps their columns
 (exchange/mapping.py), resolves every row against vocabularies, communes and
 organisations loaded once per file (`Lookups`), and validates it with the
 models' own field validators and the register's rules (the same messages as
@@ -30,7 +30,7 @@ from accounts.models import User
 from exchange.columns import Column, Kind, columns_for
 from exchange.mapping import ColumnMapping, guess_sheet, map_columns
 from exchange.models import ImportBatch
-from exchange.readers import ReadError, Row, Table, read_tables
+from lib.spreadsheets import ReadError, Row, Table, read_tables
 from register.models import (
     Contact,
     Organisation,

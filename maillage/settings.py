@@ -232,7 +232,7 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
-# The largest spreadsheet the register import accepts (exchange/readers.py).
+# The largest spreadsheet the register import accepts (lib/spreadsheets.py).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1000 * 1000, minimum=1)
 
 # Security. Everything below is on whatever DEBUG says, except what needs HTTPS.

@@ -7,8 +7,8 @@ from django.test import SimpleTestCase, override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exchange.readers import ReadError, read_tables
 from exchange.tests.base import csv_bytes, xlsx_bytes
+from lib.spreadsheets import ReadError, read_tables
 
 ROWS = [["nom", "commune"], ["Église de Liège", "Liège"], ["Ça va", "Namur"]]
 

@@ -48,10 +48,19 @@ class Measured:
 
 def run_command(args: Sequence[str], env: Mapping[str, str] | None = None) -> Measured:
     """`manage.py ARGS` in a child process: exit code, seconds, its own peak RSS."""
+    return run_script(MANAGE, args, env)
+
+
+def run_script(
+    script: Path, args: Sequence[str], env: Mapping[str, str] | None = None
+) -> Measured:
+    """`python SCRIPT ARGS` in a child process, from the project's folder: exit
+    code, seconds, its own peak RSS."""
     started = time.perf_counter()
-    result = subprocess.run(  # noqa: S603 - our own interpreter and command
-        [sys.executable, "-c", WRAPPER, str(MANAGE), *args],
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", WRAPPER, str(script), *args],
         env=dict(env) if env is not None else None,
+        cwd=MANAGE.parent,
         capture_output=True,
         text=True,
         check=False,

@@ -1,5 +1,5 @@
 """Import speed and memory at "the template filled with 10,000 organisations and
-100,000 services", for `make bench` (see maillage/bench.py).
+100,000 services", for `make bench` (see bench/run.py).
 
 `import_figures(progress)` runs in a migrated database with the reference data
 (it loads it when missing). It builds the file as CSV and XLSX (openpyxl
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from exchange.bench_memory import run_command
+from bench.memory import run_command
 
 ORGANISATIONS = 10_000
 SERVICES = 100_000
@@ -225,7 +225,7 @@ def _apply_rolled_back(path: Path) -> tuple[float, Any]:
 
 def _child_peak(path: Path, user_email: str) -> tuple[float, float | None, int]:
     """Apply the file in a child process: its seconds, its own peak RSS in MB
-    (exchange.bench_memory), its exit code."""
+    (bench.memory), its exit code."""
     env = {**os.environ, "IMPORT_MAX_BYTES": str(200 * 1000 * 1000)}
     measured = run_command(["import_register", str(path), "--user", user_email], env)
     return measured.seconds, measured.peak_mb, measured.returncode

@@ -1,0 +1,203 @@
+"""`make bench`: the figures of "Wallonia × 10", in a throwaway database.
+
+    .venv/bin/python -m bench [--scale 0.1] [--requests 30] [--warmups 3]
+                              [--no-exchange]
+
+It creates a new database (a SQLite file in a temporary folder; with a PostgreSQL
+DATABASE_URL, a database `maillage_bench_<pid>` on the same server), migrates it,
+times the register's pages over the seeded register (`bench.pages`), then the
+exports (`bench.exports`) and the import (`bench.imports`) over the same data.
+One JSON object goes to stdout, progress to stderr; the database is dropped at
+the end.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.pages import MIN_TIMED, PAGE_BUDGET_SECONDS, Progress, bench_run
+
+if TYPE_CHECKING:
+    from register.synthetic import SyntheticSizes
+
+FULL_SCALE = {
+    "organisations": 20_000,
+    "services_per_org": 5,
+    "relations": 100_000,
+    "communes_per_service": 2,
+}
+
+
+@contextmanager
+def throwaway_database(progress: Progress) -> Iterator[str]:
+    """Point the settings at a new, empty database; remove it afterwards.
+
+    Must run before Django is set up: it works through the environment variables
+    that the settings read (DATABASE_URL, SQLITE_PATH).
+    """
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if urlsplit(url).scheme in ("postgres", "postgresql", "pgsql"):
+        with _postgresql_database(url, progress) as name:
+            yield name
+        return
+    with tempfile.TemporaryDirectory(prefix="maillage-bench-") as folder:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = os.path.join(folder, "bench.sqlite3")
+        progress(f"Throwaway SQLite database in {folder}")
+        try:
+            yield "SQLite file in a temporary folder"
+        finally:
+            _close_connections()
+
+
+@contextmanager
+def _postgresql_database(url: str, progress: Progress) -> Iterator[str]:
+    import psycopg
+    from psycopg import sql
+
+    name = f"maillage_bench_{os.getpid()}"
+    parts = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    progress(f"Throwaway PostgreSQL database {name}")
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield name
+    finally:
+        _close_connections()
+        os.environ["DATABASE_URL"] = url
+        with psycopg.connect(url, autocommit=True) as server:
+            server.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)
+                )
+            )
+        progress(f"Dropped {name}")
+
+
+def _close_connections() -> None:
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def _sizes(args: argparse.Namespace) -> "SyntheticSizes":
+    from register.synthetic import SyntheticSizes, sizes_scaled
+
+    base = SyntheticSizes(
+        organisations=(
+            FULL_SCALE["organisations"]
+            if args.organisations is None
+            else args.organisations
+        ),
+        services_per_org=args.services_per_org,
+        relations=(
+            FULL_SCALE["relations"] if args.relations is None else args.relations
+        ),
+        communes_per_service=args.communes_per_service,
+        seed=args.seed,
+    )
+    return sizes_scaled(base, args.scale)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=float(os.environ.get("BENCH_SCALE") or 1),
+        help="Multiply the organisations and relations (default 1: Wallonia × 10).",
+    )
+    parser.add_argument("--organisations", type=int, default=None)
+    parser.add_argument(
+        "--services-per-org", type=int, default=FULL_SCALE["services_per_org"]
+    )
+    parser.add_argument("--relations", type=int, default=None)
+    parser.add_argument(
+        "--communes-per-service", type=int, default=FULL_SCALE["communes_per_service"]
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=30, help="Timed requests.")
+    parser.add_argument("--warmups", type=int, default=3, help="Untimed requests.")
+    parser.add_argument(
+        "--page-budget",
+        type=float,
+        default=PAGE_BUDGET_SECONDS,
+        help="Seconds one page may take in all before it is timed fewer times "
+        f"(at least {MIN_TIMED}).",
+    )
+    parser.add_argument(
+        "--no-exchange",
+        dest="exchange",
+        action="store_false",
+        help="Leave out the import and export figures.",
+    )
+    args = parser.parse_args(argv)
+    if args.scale <= 0 or args.page_budget <= 0:
+        parser.error("--scale and --page-budget must be above 0.")
+    if args.requests < 1 or args.warmups < 1:
+        parser.error("--requests and --warmups must be at least 1.")
+    return args
+
+
+def exchange_run(scale: float, progress: Progress) -> dict[str, Any]:
+    """Export throughput over the seeded register, then import throughput of the
+    template filled with 10,000 organisations and 100,000 services (times the
+    scale) against a bare bulk_create of the same rows, and peak memory."""
+    from bench.exports import export_figures
+    from bench.imports import ORGANISATIONS, SERVICES, import_figures
+
+    return {
+        "export": export_figures(progress),
+        "import": import_figures(
+            progress,
+            organisations=max(round(ORGANISATIONS * scale), 1),
+            services=max(round(SERVICES * scale), 1),
+        ),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        sys.stderr.write(f"[{time.perf_counter() - started:7.1f} s] {message}\n")
+        sys.stderr.flush()
+
+    with throwaway_database(progress) as database:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        sizes = _sizes(args)
+        migrate_started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        migrate_seconds = round(time.perf_counter() - migrate_started, 2)
+        progress(f"Migrated in {migrate_seconds} s")
+        report = bench_run(
+            sizes=sizes,
+            warmups=args.warmups,
+            requests=args.requests,
+            progress=progress,
+            budget=args.page_budget,
+        )
+        report["database"]["name"] = database
+        report["timings_seconds"]["migrate"] = migrate_seconds
+        if args.exchange:
+            report["exchange"] = exchange_run(args.scale, progress)
+    report["scale"] = args.scale
+    report["total_seconds"] = round(time.perf_counter() - started, 1)
+    sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return 0
