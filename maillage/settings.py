@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "simple_history",
+    "django_tasks_db",
     "lib",
     "accounts",
     "territory",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "register",
     "coordination",
     "exchange",
+    "jobs",
     "maillage",
 ]
 
@@ -133,6 +135,30 @@ else:
     }
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (django.tasks): queued in the database by django-tasks-db and
+# run by `manage.py run_worker`, so that nothing but the database is needed.
+# "immediate" runs each task in the process that enqueues it (tests, or a site
+# without a worker).
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ["database", "immediate"])
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_BACKEND == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A worker writes that it is alive this often; a task still running on a worker
+# not heard of for WORKER_LOST_SECONDS is taken as lost (see jobs.services).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+WORKER_LOST_SECONDS = env_int("WORKER_LOST_SECONDS", 120, minimum=2)
+if WORKER_LOST_SECONDS <= WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "WORKER_LOST_SECONDS must be longer than WORKER_HEARTBEAT_SECONDS."
+    )
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
