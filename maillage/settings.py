@@ -260,6 +260,11 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # The largest spreadsheet the register import accepts (exchange/readers.py).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1000 * 1000, minimum=1)
+# Exports of more rows than this are written by the worker, with their progress
+# shown, then downloaded; smaller ones are sent at once (exchange.export_jobs).
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000, minimum=0)
+# A background export's file is removed this long after it was asked for.
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24, minimum=1)
 
 # Security. Everything below is on whatever DEBUG says, except what needs HTTPS.
 SECURE_CSP = {
