@@ -187,15 +187,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class ServeTests(WorkerTestCase):
     def test_it_serves_and_runs_a_worker_until_ctrl_c(self):
         port = free_port()
+        # Started as a shell starts a background job: SIGINT ignored. The
+        # reloading server runs in a child process of its own.
         process = subprocess.Popen(  # noqa: S603 - our own manage.py
-            [sys.executable, MANAGE, "serve", f"127.0.0.1:{port}", "--no-reload"],
+            [sys.executable, MANAGE, "serve", f"127.0.0.1:{port}"],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=ignore_sigint,
         )
         self.addCleanup(process.kill)
         task_id = self.enqueue("write_trace", self.folder, "servi")

@@ -49,10 +49,7 @@ class Command(BaseCommand):
             *(["--noreload"] if no_reload else []),
         ]
         worker = [*manage, "run_worker", "--no-startup-delay"]
-        children = [
-            subprocess.Popen(command, process_group=0)  # noqa: S603 - our own manage.py
-            for command in (server, worker)
-        ]
+        children: list[subprocess.Popen[bytes]] = []
 
         signalled = False
 
@@ -68,8 +65,17 @@ class Command(BaseCommand):
             signalled = True
             signal_children(signum)
 
+        # Handled here before the children start, so that they start with the
+        # default handlers even when this process was started with SIGINT
+        # ignored (as a shell does for a background job).
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, forward)
+        children.extend(
+            subprocess.Popen(command, process_group=0)  # noqa: S603 - our own manage.py
+            for command in (server, worker)
+        )
+        if signalled:  # stopped while the children were starting
+            signal_children(signal.SIGTERM)
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.2)
