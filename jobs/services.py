@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 # An idempotent task lost with this many workers is failed instead of requeued.
 MAX_LOST_ATTEMPTS = 3
 LOST_ERROR = "jobs.services.WorkerLost"
+# A dead worker's heartbeat is deleted after this long.
+FORGET_AFTER = datetime.timedelta(days=1)
 # The worker ids this process runs (run_worker adds its own).
 OWN_WORKERS: set[str] = set()
 
@@ -94,6 +96,8 @@ def tasks_recover(*, now: datetime.datetime | None = None) -> Recovery:
     now = now or timezone.now()
     lost_before = now - datetime.timedelta(seconds=settings.WORKER_LOST_SECONDS)
     recovery = Recovery()
+    # Workers that died long ago (their tasks were settled then) are forgotten.
+    WorkerBeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()
     running = list(DBTaskResult.objects.running())
     if not running:
         return recovery

@@ -112,3 +112,13 @@ class RecoveryTests(TestCase):
 def status_text(task: DBTaskResult[Any, Any]) -> str:
     task.refresh_from_db()
     return task.traceback
+
+
+class ForgetTests(TestCase):
+    def test_it_forgets_workers_dead_for_a_day(self):
+        beat("long-gone", seen=NOW - datetime.timedelta(days=1, seconds=1))
+        beat("recent", seen=NOW - datetime.timedelta(hours=23))
+        tasks_recover(now=NOW)
+        self.assertEqual(
+            list(WorkerBeat.objects.values_list("worker_id", flat=True)), ["recent"]
+        )
