@@ -2,6 +2,7 @@
 import templates. Thin adapters over `exchange.exports` and
 `exchange.spreadsheets`."""
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -68,6 +69,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
             "csv_sheets": CSV_SHEETS,
             "template_sheets": TEMPLATE_SHEETS,
             "personal_data": can(current_user(request), "personal_data.view"),
+            "background_rows": settings.EXPORT_BACKGROUND_ROWS,
         },
         status=status,
     )

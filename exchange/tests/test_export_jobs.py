@@ -114,6 +114,16 @@ class ExportJobPageTests(ExportJobTestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, expected[name], (name, url))
 
+    def test_the_export_page_offers_a_background_export(self):
+        self.login(self.observer)
+        page = self.client.get(EXPORT)
+        self.assertContains(page, "format=xlsx&amp;background=1")
+        self.assertContains(page, "Un export de plus de 5000 lignes")
+        # A format link may lead to a background export's page: a browser must
+        # follow it, not save it as a file.
+        self.assertNotContains(page, 'format=xlsx" download')
+        self.assertNotContains(page, 'sheet=services" download')
+
     def test_an_unknown_or_malformed_job_is_not_found(self):
         self.login(self.coordinator)
         for pk in ("00000000-0000-0000-0000-000000000000", "nonsense"):
