@@ -36,13 +36,16 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 setup: $(VENV)/.synced node_modules/.package-lock.json $(MO_FILES) ## Install dependencies and compile translations
 
+# The address `make run` serves on, which the demo's sign-in hint names.
+SITE_ROOT ?= http://$(HOST):$(PORT)
+
 demo: setup ## Create the database with reference and demo data
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_reference
-	$(MANAGE) seed_demo
+	SITE_ROOT=$(SITE_ROOT) $(MANAGE) seed_demo
 
-run: demo ## Set everything up and serve the demo on http://127.0.0.1:8000
-	DEMO_NOTICE=true $(MANAGE) runserver $(HOST):$(PORT)
+run: demo ## Set everything up; serve the demo on http://127.0.0.1:8000 (PORT=) with a task worker
+	DEMO_NOTICE=true SITE_ROOT=$(SITE_ROOT) $(MANAGE) serve $(HOST):$(PORT)
 
 browser: ## Install Chromium for the browser tests when missing (Debian, as root)
 	@scripts/ensure-chromium

@@ -79,6 +79,11 @@ def pytest_configure(config: Any) -> None:
 
     # Hashing the personas' passwords at full strength would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run as they are enqueued (on commit), in the test's process; the tests
+    # of the worker start a real one on the database queue.
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
 
 
 def pytest_report_header(config: Any) -> str:

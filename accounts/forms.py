@@ -1,7 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from accounts.services import password_reset_email_queue
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -35,3 +40,24 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Pour le reconnaître, par exemple « Script d'import du CPAS »."),
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose e-mail is queued for the worker (with retries)
+    instead of sent during the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        password_reset_email_queue(
+            user=context["user"],
+            domain=context["domain"],
+            protocol=context["protocol"],
+            language=get_language(),
+        )

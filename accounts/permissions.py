@@ -35,6 +35,8 @@ RULES: dict[str, frozenset[Role]] = {
     "personal_data.view": frozenset({ADMIN, COORDINATOR}),
     # Read stakeholder assessments (judgements about organisations).
     "assessment.view": frozenset({ADMIN, COORDINATOR, OBSERVER}),
+    # See the background tasks (e-mails, exports) and their errors.
+    "tasks.view": frozenset({ADMIN, COORDINATOR}),
     # Focal points edit what belongs to the organisations they are members of.
     "register.edit_own": frozenset({FOCAL_POINT}),
 }

@@ -1,10 +1,12 @@
 import hashlib
 import secrets
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, Role, User
+from accounts.tasks import send_password_reset_email
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 - printed by `make run`, demo only
 DEMO_ACCOUNTS = (
@@ -68,3 +70,19 @@ def api_token_user(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def password_reset_email_queue(
+    *, user: User, domain: str, protocol: str, language: str
+) -> None:
+    """Queue the password-reset e-mail of `user`, once the current transaction
+    commits; the worker builds and sends it (see accounts.tasks)."""
+    transaction.on_commit(
+        partial(
+            send_password_reset_email.enqueue,
+            user_id=user.pk,
+            domain=domain,
+            protocol=protocol,
+            language=language,
+        )
+    )

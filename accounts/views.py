@@ -10,7 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiTokenForm, EmailAuthenticationForm, ProfileForm
+from accounts.forms import (
+    ApiTokenForm,
+    EmailAuthenticationForm,
+    ProfileForm,
+    QueuedPasswordResetForm,
+)
 from accounts.models import User
 from accounts.services import api_token_create, api_token_revoke
 
@@ -43,6 +48,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
 

@@ -1,17 +1,31 @@
 """The data exchange API: imports and exports of the register."""
 
+import datetime
 from typing import Literal
 
-from django.http import HttpRequest
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
-from exchange.exports import ExportError, export_download, export_scope
+from exchange.export_jobs import (
+    export_job_create,
+    export_job_expires_at,
+    get_export_job_for_user,
+)
+from exchange.exports import (
+    CONTENT_TYPES,
+    ExportError,
+    export_download,
+    export_scope,
+)
 from exchange.imports import import_file
+from exchange.models import ExportJob
 from exchange.views_export import download_response
 from lib.problems import problems
 from register.access import can_read_register
@@ -84,6 +98,107 @@ def export(request: HttpRequest, filters: Query[ExportFiltersIn]) -> HttpRespons
     except ExportError as error:
         raise HttpError(409, str(error)) from error
     return download_response(download)
+
+
+# Background exports (see exchange.export_jobs)
+
+
+class ExportJobOut(Schema):
+    id: str
+    status: Literal["queued", "running", "done", "failed", "expired"]
+    format: str
+    sheet: str
+    rows_written: int = Field(..., description="Rows written so far.")
+    rows_total: int = Field(..., description="Rows the export will hold.")
+    error: str = Field(..., description="Why it failed.")
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    expires_at: datetime.datetime = Field(..., description="When the file is removed.")
+    status_url: str
+    download_url: str | None = Field(..., description="Once done, the file.")
+
+
+def _job_out(request: HttpRequest, job: ExportJob) -> dict[str, object]:
+    status_url = reverse("api:exchange_export_job", kwargs={"job_id": job.pk})
+    file_url = reverse("api:exchange_export_job_file", kwargs={"job_id": job.pk})
+    return {
+        "id": str(job.pk),
+        "status": job.status,
+        "format": job.format,
+        "sheet": job.sheet,
+        "rows_written": job.rows_written,
+        "rows_total": job.rows_total,
+        "error": job.error,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "expires_at": export_job_expires_at(job),
+        "status_url": request.build_absolute_uri(status_url),
+        "download_url": request.build_absolute_uri(file_url)
+        if job.status == ExportJob.Status.DONE
+        else None,
+    }
+
+
+@router.post(
+    "/exports",
+    response={202: ExportJobOut, **problems(401, 403, 422)},
+    operation_id="exchange_export_job_create",
+    summary="Export the organisations matching the filters in the background",
+)
+def export_job_create_endpoint(
+    request: HttpRequest, filters: Query[ExportFiltersIn]
+) -> Status[dict[str, object]]:
+    """The same filters and formats as `exchange_export`; answers 202 with the
+    job: follow `status_url` until `status` is `done`, then fetch
+    `download_url`. The file is kept EXPORT_RETENTION_HOURS."""
+    user = api_user(request, may=can_read_register)
+    if filters.sheet and filters.format not in {"csv", "hxl"}:
+        raise HttpError(422, "`sheet` chooses the sheet of a csv or hxl export only.")
+    values = filters.model_dump(exclude={"format", "sheet"})
+    if values["commune"]:
+        values["commune"] = (
+            commune_successor_nis(values["commune"]) or values["commune"]
+        )
+    job = export_job_create(
+        user=user,
+        fmt=filters.format,
+        sheet=filters.sheet,
+        filters=OrganisationFilters(**values),
+    )
+    return Status(202, _job_out(request, job))
+
+
+@router.get(
+    "/exports/{job_id}",
+    response={200: ExportJobOut, **problems(401, 403, 404)},
+    operation_id="exchange_export_job",
+    url_name="exchange_export_job",
+    summary="A background export: its state and progress",
+)
+def export_job_endpoint(request: HttpRequest, job_id: str) -> dict[str, object]:
+    """Yours, or anyone's for coordinators and administrators; 404 otherwise."""
+    job = get_export_job_for_user(api_user(request, may=can_read_register), job_id)
+    return _job_out(request, job)
+
+
+@router.get(
+    "/exports/{job_id}/file",
+    response={200: bytes, **problems(401, 403, 404)},
+    operation_id="exchange_export_job_file",
+    url_name="exchange_export_job_file",
+    summary="The file of a finished background export",
+)
+def export_job_file_endpoint(request: HttpRequest, job_id: str) -> HttpResponseBase:
+    """404 until the export is done, and once it has expired."""
+    job = get_export_job_for_user(api_user(request, may=can_read_register), job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404("This export has no file (yet, or any more).")
+    return FileResponse(
+        default_storage.open(job.file, "rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"),
+    )
 
 
 # Imports (see exchange.imports)

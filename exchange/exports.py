@@ -80,6 +80,8 @@ class ExportScope:
     contacts: QuerySet[Contact] | None
     description: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    # Told, now and then, how many more records were read (background exports).
+    progress: Callable[[int], None] | None = None
 
     def organisation_ids(self) -> QuerySet[Organisation, Any] | None:
         if self.organisations is None:
@@ -397,6 +399,62 @@ RECORDS: dict[str, Callable[[ExportScope], Iterator[Record]]] = {
     FOUR_W: four_w_records,
 }
 
+# Records read between two reports of progress.
+PROGRESS_ROWS = 500
+
+
+def records(sheet: str, scope: ExportScope) -> Iterator[Record]:
+    """A sheet's records, reporting to `scope.progress` when it is set."""
+    rows = RECORDS[sheet](scope)
+    if scope.progress is None:
+        return rows
+    return _reported(rows, scope.progress)
+
+
+def _reported(
+    rows: Iterator[Record], progress: Callable[[int], None]
+) -> Iterator[Record]:
+    count = 0
+    for count, row in enumerate(rows, 1):
+        yield row
+        if count % PROGRESS_ROWS == 0:
+            progress(PROGRESS_ROWS)
+    if count % PROGRESS_ROWS:
+        progress(count % PROGRESS_ROWS)
+
+
+def export_row_total(fmt: str, scope: ExportScope, *, sheet: str = "") -> int:
+    """How many rows an export writes (the 4W: service × commune rows, at least
+    one per service; GeoJSON: the mapped communes), in a few COUNT queries."""
+    if fmt == "geojson":
+        return Commune.objects.filter(
+            Q(boundary__isnull=False)
+            | Q(latitude__isnull=False, longitude__isnull=False)
+        ).count()
+    if fmt in DEFAULT_SHEETS:
+        return _sheet_total(sheet or DEFAULT_SHEETS[fmt], scope)
+    return sum(_sheet_total(name, scope) for name in SHEETS)
+
+
+def _sheet_total(sheet: str, scope: ExportScope) -> int:
+    if sheet == "organisations":
+        return _in_scope(Organisation.objects.all(), scope, "pk").count()
+    if sheet == "contacts":
+        if scope.contacts is None:
+            return 0
+        return _in_scope(scope.contacts, scope, "organisation_id").count()
+    if sheet == "relations":
+        relations = Relation.objects.all()
+        return _in_scope(relations, scope, "source_id", "target_id").count()
+    services = _in_scope(Service.objects.all(), scope, "organisation_id").count()
+    if sheet == "services":
+        return services
+    served = _in_scope(
+        ServiceCommune.objects.all(), scope, "service__organisation_id"
+    ).count()
+    return max(served, services)
+
+
 # The fields of the JSON dump: the register API's, in its order.
 API_FIELDS: dict[str, tuple[str, ...]] = {
     "organisations": tuple(OrganisationOut.model_fields),
@@ -424,7 +482,7 @@ def json_chunks(scope: ExportScope) -> Iterator[str]:
         yield ("{" if index == 0 else "],") + json.dumps(sheet) + ":["
         buffer: list[str] = []
         first = True
-        for record in RECORDS[sheet](scope):
+        for record in records(sheet, scope):
             text = encode({name: record[name] for name in names})
             buffer.append(text if first else "," + text)
             first = False
@@ -566,7 +624,7 @@ def table(sheet: str, scope: ExportScope) -> "Table":
         name=sheet,
         keys=tuple(column.key for column in columns),
         hashtags=tuple(column.hxl for column in columns),
-        records=RECORDS[sheet](scope),
+        records=records(sheet, scope),
         values=_row_values(columns, sources),
     )
 

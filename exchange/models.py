@@ -1,5 +1,7 @@
 """What an import wrote, so that it can be listed and undone as a whole."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +54,59 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ExportJob(models.Model):
+    """An export written by the worker, then downloaded by the person who asked
+    for it (or a coordinator) until it expires (EXPORT_RETENTION_HOURS).
+
+    The id is random, and the file lies under MEDIA_ROOT at a path named after
+    it, but it is only ever sent by a view that checks who asks."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("en attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("prêt")
+        FAILED = "failed", _("échec")
+        EXPIRED = "expired", _("expiré")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("demandé par"),
+    )
+    format = models.CharField(_("format"), max_length=10)
+    sheet = models.CharField(_("feuille"), max_length=20, blank=True)
+    filters = models.JSONField(_("filtres"), default=dict, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_written = models.PositiveIntegerField(_("lignes écrites"), default=0)
+    rows_total = models.PositiveIntegerField(_("lignes en tout"), default=0)
+    file = models.CharField(_("fichier"), max_length=255, blank=True)
+    filename = models.CharField(_("nom du fichier"), max_length=255, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export en arrière-plan")
+        verbose_name_plural = _("exports en arrière-plan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_written * 100 // self.rows_total)

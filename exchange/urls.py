@@ -7,6 +7,12 @@ app_name = "exchange"
 urlpatterns: list[URLPattern | URLResolver] = [
     # Exports
     path("exporter/", views_export.export, name="export"),
+    path("exports/<str:pk>/", views_export.export_job, name="export_job"),
+    path(
+        "exports/<str:pk>/fichier/",
+        views_export.export_job_file,
+        name="export_job_file",
+    ),
     path("modeles/<slug:sheet>.xlsx", views_export.template, name="template"),
     # Imports
     path("importer/", views_import.import_upload, name="import_upload"),

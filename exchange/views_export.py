@@ -2,6 +2,8 @@
 import templates. Thin adapters over `exchange.exports` and
 `exchange.spreadsheets`."""
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
@@ -10,12 +12,18 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can, current_user, require
 from exchange.columns import SHEETS as TEMPLATE_SHEETS
+from exchange.export_jobs import (
+    export_is_large,
+    export_job_create,
+    export_job_expires_at,
+    get_export_job_for_user,
+)
 from exchange.exports import (
     CONTENT_TYPES,
     CSV_SHEETS,
@@ -26,6 +34,7 @@ from exchange.exports import (
     export_scope,
 )
 from exchange.spreadsheets import template_file
+from lib.views import render_page_or_partial
 from register.forms import OrganisationFilterForm
 from register.selectors import OrganisationFilters
 
@@ -60,6 +69,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
             "csv_sheets": CSV_SHEETS,
             "template_sheets": TEMPLATE_SHEETS,
             "personal_data": can(current_user(request), "personal_data.view"),
+            "background_rows": settings.EXPORT_BACKGROUND_ROWS,
         },
         status=status,
     )
@@ -85,9 +95,14 @@ def export(request: HttpRequest) -> HttpResponseBase:
         return _page(request, error=message, status=400)
     form = OrganisationFilterForm(request.GET)
     form.is_valid()
-    scope = export_scope(
-        filters=OrganisationFilters(**form.filters()), user=current_user(request)
-    )
+    filters = OrganisationFilters(**form.filters())
+    user = current_user(request)
+    if request.GET.get("background") or export_is_large(
+        fmt, filters=filters, user=user
+    ):
+        job = export_job_create(user=user, fmt=fmt, sheet=sheet, filters=filters)
+        return redirect("exchange:export_job", pk=job.pk)
+    scope = export_scope(filters=filters, user=user)
     try:
         download = export_download(fmt, scope, sheet=sheet)
     except ExportError:
@@ -111,4 +126,33 @@ def template(request: HttpRequest, sheet: str) -> HttpResponseBase:
         as_attachment=True,
         filename=f"maillage-modele-{sheet}.xlsx",
         content_type=CONTENT_TYPES["xlsx"],
+    )
+
+
+@require_safe
+def export_job(request: HttpRequest, pk: str) -> HttpResponse:
+    """A background export's progress (the fragment alone for htmx polling), then
+    its download link."""
+    require(request, "internal.view")
+    job = get_export_job_for_user(current_user(request), pk)
+    return render_page_or_partial(
+        request,
+        "exchange/export_job.html",
+        "progress",
+        {"job": job, "expires_at": export_job_expires_at(job)},
+    )
+
+
+@require_safe
+def export_job_file(request: HttpRequest, pk: str) -> HttpResponseBase:
+    """A finished background export's file, to whoever may see the job."""
+    require(request, "internal.view")
+    job = get_export_job_for_user(current_user(request), pk)
+    if job.status != job.Status.DONE or not job.file:
+        raise Http404("This export has no file (yet, or any more).")
+    return FileResponse(
+        default_storage.open(job.file, "rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"),
     )

@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(
             (reverse("exchange:import_upload"), "/echanges/importer/", _("Importer"))
         )
+    if can(request.user, "tasks.view"):
+        items.append((reverse("jobs:task_list"), "/taches/", _("Tâches")))
     current = request.path
     return {
         "demo_notice": settings.DEMO_NOTICE,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("registre/", include("register.urls")),
     path("coordination/", include("coordination.urls")),
     path("echanges/", include("exchange.urls")),
+    path("taches/", include("jobs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", _public_api_urls()),
 ]

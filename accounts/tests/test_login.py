@@ -83,9 +83,10 @@ class PasswordTests(BaseTestCase):
         self.assertTrue(self.coordinator.check_password("a-new-long-passphrase-42"))
 
     def test_it_resets_a_forgotten_password_by_email(self):
-        response = self.client.post(
-            "/comptes/mot-de-passe/oubli/", {"email": self.observer.email}
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                "/comptes/mot-de-passe/oubli/", {"email": self.observer.email}
+            )
         self.assertRedirects(response, "/comptes/mot-de-passe/oubli/envoye/")
         self.assertEqual(len(mail.outbox), 1)
         link = re.search(r"http://testserver(/\S+)", str(mail.outbox[0].body))

@@ -20,6 +20,7 @@ EXPECTED = {
     "register.manage": {"admin", "coordinator"},
     "personal_data.view": {"admin", "coordinator"},
     "assessment.view": {"admin", "coordinator", "observer"},
+    "tasks.view": {"admin", "coordinator"},
     "register.edit_own": {"focal_point_a", "focal_point_b"},
 }
 

@@ -48,3 +48,38 @@ def test_a_focal_point_exports_the_filtered_list(page, register_data):  # noqa: 
         "Exporter l'état des lieux"
     )
     assert_accessible(page)
+
+
+def test_a_coordinator_follows_a_background_export_then_downloads_it(
+    page,
+    register_data,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    from accounts.models import User
+    from exchange.models import ExportJob
+
+    coordinator = User.objects.get(email="claire.coord@example.org")
+    running = ExportJob.objects.create(
+        user=coordinator,
+        format="xlsx",
+        status="running",
+        rows_written=40,
+        rows_total=80,
+    )
+    sign_in(page, "claire.coord@example.org")
+    page.goto(f"/echanges/exports/{running.pk}/")
+    expect(page.get_by_role("status")).to_contain_text("40 lignes écrites sur 80")
+    assert_accessible(page)
+
+    page.goto("/echanges/exporter/")
+    page.get_by_role("link", name="Préparer le classeur XLSX en arrière-plan").click()
+    page.wait_for_url(re.compile(r".*/echanges/exports/[0-9a-f-]+/$"))
+    # Tests run tasks at once: the export is ready when the page shows.
+    link = page.get_by_role("link", name=re.compile(r"^Télécharger maillage-registre-"))
+    expect(link).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        link.click()
+    assert download_info.value.suggested_filename.endswith(".xlsx")

@@ -1,0 +1,162 @@
+"""Exports written by the worker: asked for, followed, downloaded, then removed.
+
+An export of more than EXPORT_BACKGROUND_ROWS rows (the whole register of any
+real platform) would hold a request for minutes: it becomes an ExportJob, which
+the worker writes to the default storage under `exports/`, counting the rows it
+has written so that the person can watch, and which is removed
+EXPORT_RETENTION_HOURS after it was asked for.
+"""
+
+import dataclasses
+import datetime
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import can
+from exchange.exports import (
+    DEFAULT_SHEETS,
+    EXTENSIONS,
+    ExportError,
+    _filename,
+    export_row_total,
+    export_scope,
+    export_to_path,
+)
+from exchange.models import ExportJob
+from register.selectors import OrganisationFilters
+
+FOLDER = "exports"
+
+
+def export_is_large(fmt: str, *, filters: OrganisationFilters, user: User) -> bool:
+    """Whether an export would write more than EXPORT_BACKGROUND_ROWS rows."""
+    scope = export_scope(filters=filters, user=user)
+    return export_row_total(fmt, scope) > settings.EXPORT_BACKGROUND_ROWS
+
+
+@transaction.atomic
+def export_job_create(
+    *, user: User, fmt: str, sheet: str = "", filters: OrganisationFilters
+) -> ExportJob:
+    """Ask for an export in the background; the worker starts it once this
+    transaction commits. Expired exports are removed on the way."""
+    from exchange.tasks import run_export  # the task module imports this one
+
+    export_jobs_purge(now=timezone.now())
+    if fmt in DEFAULT_SHEETS:
+        sheet = sheet or DEFAULT_SHEETS[fmt]
+    job = ExportJob.objects.create(
+        user=user, format=fmt, sheet=sheet, filters=dataclasses.asdict(filters)
+    )
+    transaction.on_commit(lambda: run_export.enqueue(job_id=str(job.pk)))
+    return job
+
+
+def _progress(job_id: uuid.UUID) -> Any:
+    def report(rows: int) -> None:
+        ExportJob.objects.filter(pk=job_id).update(
+            rows_written=F("rows_written") + rows
+        )
+
+    return report
+
+
+def export_job_run(*, job_id: str) -> int:
+    """Write the export of a job into the storage and mark it done (or failed
+    with the reason). Not one transaction: its progress must be seen while it
+    runs. Run again, it starts over."""
+    now = timezone.now()
+    export_jobs_purge(now=now)
+    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None or job.status in {ExportJob.Status.DONE, ExportJob.Status.EXPIRED}:
+        return 0
+    scope = export_scope(filters=OrganisationFilters(**job.filters), user=job.user)
+    job.status = ExportJob.Status.RUNNING
+    job.rows_written = 0
+    job.rows_total = export_row_total(job.format, scope, sheet=job.sheet)
+    job.error = ""
+    job.save(update_fields=["status", "rows_written", "rows_total", "error"])
+    stem = f"{job.sheet}-hxl" if job.format == "hxl" else job.sheet or "registre"
+    if job.format == "geojson":
+        stem = "communes"
+    filename = _filename(stem, EXTENSIONS.get(job.format, job.format))
+    scope = dataclasses.replace(scope, progress=_progress(job.pk))
+    try:
+        with tempfile.TemporaryDirectory(prefix="maillage-export-") as folder:
+            path = Path(folder) / filename
+            export_to_path(job.format, scope, str(path), sheet=job.sheet)
+            with path.open("rb") as written:
+                name = default_storage.save(
+                    f"{FOLDER}/{job.pk.hex}/{filename}", File(written)
+                )
+    except ExportError as error:
+        _fail(job, str(error))
+        return 0
+    except Exception as error:
+        _fail(job, f"{type(error).__name__}: {error}")
+        raise
+    job.refresh_from_db(fields=["rows_written"])
+    job.status = ExportJob.Status.DONE
+    job.file = name
+    job.filename = filename
+    job.rows_total = max(job.rows_total, job.rows_written)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "file", "filename", "rows_total", "finished_at"])
+    return job.rows_written
+
+
+def _fail(job: ExportJob, message: str) -> None:
+    job.status = ExportJob.Status.FAILED
+    job.error = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+
+
+def export_job_expires_at(job: ExportJob) -> datetime.datetime:
+    return job.created_at + datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+
+
+def export_jobs_purge(*, now: datetime.datetime) -> int:
+    """Remove the files of the exports asked for more than EXPORT_RETENTION_HOURS
+    ago and mark them expired. Returns how many expired."""
+    before = now - datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+    expired = ExportJob.objects.filter(created_at__lt=before).exclude(
+        status=ExportJob.Status.EXPIRED
+    )
+    count = 0
+    for job in expired:
+        if job.file:
+            default_storage.delete(job.file)
+        job.status = ExportJob.Status.EXPIRED
+        job.file = ""
+        job.save(update_fields=["status", "file"])
+        count += 1
+    return count
+
+
+def get_export_job_for_user(user: User, job_id: str) -> ExportJob:
+    """The export job, to the person who asked for it and to coordinators and
+    administrators; anyone else, an unknown or malformed id: 404."""
+    try:
+        pk = uuid.UUID(str(job_id))
+    except ValueError:
+        raise Http404("No such export.") from None
+    job = ExportJob.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such export.")
+    if job.user_id == user.pk:
+        return job
+    if can(user, "register.manage"):
+        return job
+    raise Http404("No such export.")
