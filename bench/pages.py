@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.test import Client
 
-    from register.synthetic import SyntheticSizes
+    from demo.synthetic import SyntheticSizes
 
 BASELINE = "minimal"
 THEME = "income-social-assistance"
@@ -230,8 +230,8 @@ def bench_run(
     from django.test import Client, override_settings
 
     from accounts.models import Role, User
+    from demo.synthetic import synthetic_build
     from register.models import Organisation, Relation, Service, ServiceCommune
-    from register.synthetic import synthetic_build
     from taxonomy.models import Theme
     from territory.models import Commune
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.pages import MIN_TIMED, PAGE_BUDGET_SECONDS, Progress, bench_run
 
 if TYPE_CHECKING:
-    from register.synthetic import SyntheticSizes
+    from demo.synthetic import SyntheticSizes
 
 FULL_SCALE = {
     "organisations": 20_000,
@@ -90,7 +90,7 @@ def _close_connections() -> None:
 
 
 def _sizes(args: argparse.Namespace) -> "SyntheticSizes":
-    from register.synthetic import SyntheticSizes, sizes_scaled
+    from demo.synthetic import SyntheticSizes, sizes_scaled
 
     base = SyntheticSizes(
         organisations=(

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "coordination",
     "exchange",
     "jobs",
+    "demo",
     "maillage",
 ]
 

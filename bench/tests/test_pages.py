@@ -12,7 +12,7 @@ from django.urls import path
 
 from accounts.models import Role, User
 from bench import pages as bench
-from register.synthetic import SyntheticSizes
+from demo.synthetic import SyntheticSizes
 
 
 @login_not_required

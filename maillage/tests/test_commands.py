@@ -7,7 +7,7 @@ from accounts.models import User
 
 
 class SeedDemoTests(TestCase):
-    # The demo itself is tested in register/tests/test_seed_demo.py.
+    # The demo itself is tested in demo/tests/test_seed_demo.py.
     @override_settings(DEBUG=False)
     def test_it_refuses_to_create_known_passwords_in_production(self):
         with self.assertRaisesMessage(CommandError, "DEBUG is off"):

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from register.synthetic import (
+from demo.synthetic import (
     BATCH_SIZE,
     SyntheticDataError,
     SyntheticSizes,

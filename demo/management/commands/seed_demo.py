@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import DEMO_PASSWORD, demo_accounts_create
-from register.demo import (
+from demo.ecosystem import (
     DemoSummary,
     ReferenceDataMissing,
     demo_ecosystem_create,
