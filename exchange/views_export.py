@@ -35,7 +35,7 @@ from exchange.exports import (
 )
 from exchange.spreadsheets import template_file
 from lib.views import render_page_or_partial
-from register.forms import OrganisationFilterForm
+from register.filters import OrganisationFilterForm
 from register.selectors import OrganisationFilters
 
 

@@ -22,7 +22,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.query import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -158,26 +157,6 @@ def organisation_relations(
     for relation in shown:
         relation.themes = ", ".join(themes.get(relation.id, []))
     return page
-
-
-def organisation_bodies(organisation: Organisation) -> None:
-    """Prefetch the coordination bodies the organisation sits on or convenes
-    (reverse relations: the register does not import coordination)."""
-    prefetch_related_objects(
-        [organisation],
-        Prefetch(
-            "body_memberships",
-            queryset=organisation.body_memberships.model.objects.select_related("body")
-            .only("id", "body_id", "organisation_id", "role", "body__id", "body__name")
-            .order_by("body__name"),
-        ),
-        Prefetch(
-            "convened_bodies",
-            queryset=organisation.convened_bodies.model.objects.only(
-                "id", "name"
-            ).order_by("name"),
-        ),
-    )
 
 
 def service_detail(pk: int) -> Service | None:

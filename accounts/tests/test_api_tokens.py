@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.services import api_token_create, token_digest
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 
 PROFILE = reverse("accounts:profile")
 CREATE = reverse("accounts:api_token_create")

@@ -8,8 +8,8 @@ from django.core import mail
 from django.tasks.signals import task_enqueued
 
 from accounts.tasks import EMAIL_ATTEMPTS, send_password_reset_email
+from accounts.testing import BaseTestCase
 from lib.jobs import RetryScheduled
-from lib.testing import BaseTestCase
 
 RESET = "/comptes/mot-de-passe/oubli/"
 

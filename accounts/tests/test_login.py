@@ -3,7 +3,7 @@ import re
 from django.core import mail
 
 from accounts.models import Role, User
-from lib.testing import PASSWORD, BaseTestCase
+from accounts.testing import PASSWORD, BaseTestCase
 
 LOGIN = "/comptes/connexion/"
 

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from accounts.permissions import RULES, can, permission_required
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 
 # The whole table, written out: a change to RULES must change this test too.
 EXPECTED = {

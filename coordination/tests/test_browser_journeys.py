@@ -9,8 +9,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Role, User
+from accounts.testing import PASSWORD
 from coordination.models import CoordinationBody
-from lib.testing import PASSWORD
 from register.tests.factories import make_organisation
 from register.tests.test_browser_journeys import assert_accessible, sign_in
 from taxonomy.models import InstitutionalLevel

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
+from accounts.testing import PASSWORD
 from conftest import serious_accessibility_violations
 from exchange.tests.base import csv_bytes
-from lib.testing import PASSWORD
 from register.models import Organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 
 URL = "/taches/"
 

@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import Role, User
+from accounts.testing import PASSWORD
 from conftest import serious_accessibility_violations
-from lib.testing import PASSWORD
 from territory.services import territory_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

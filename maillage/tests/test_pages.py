@@ -1,4 +1,4 @@
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 
 
 class ShellPageTests(BaseTestCase):

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 
 # A sample value for each path parameter of the project's URLs.
 SAMPLES = {

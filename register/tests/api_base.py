@@ -16,8 +16,8 @@ from django.db import transaction
 from django.test.client import Client
 
 from accounts.models import ApiToken, User
+from accounts.testing import BaseTestCase
 from coordination.models import BodyMember, CoordinationBody
-from lib.testing import BaseTestCase
 from register import services
 from register.models import (
     Assessment,

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from django.core.management import call_command
 
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 from register import services
 from register.models import Contact, Organisation, Service
 from register.tests.factories import make_contact, make_organisation, make_service

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Role, User
+from accounts.testing import PASSWORD
 from conftest import serious_accessibility_violations
-from lib.testing import PASSWORD
 from register import services
 from register.models import Organisation, Service
 from register.tests.factories import make_contact, make_organisation, make_service

@@ -6,7 +6,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 from lib.versioning import VersionConflict
 from register.models import Contact, Organisation, Relation, Service
 from register.services import (

@@ -29,11 +29,10 @@ from register.access import (
     get_organisation_for_user,
 )
 from register.area import area_summary
-from register.forms import (
-    OrganisationFilterForm,
-    OrganisationForm,
-)
+from register.filters import OrganisationFilterForm
+from register.forms import OrganisationForm
 from register.pickers import SUGGESTIONS, organisation_reference, split_reference
+from register.sections import organisation_sections
 
 ORGANISATIONS_PER_PAGE = 25
 HISTORY_PER_PAGE = 20
@@ -107,7 +106,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relations",
             {"organisation": organisation, "relations": relations},
         )
-    pages.organisation_bodies(organisation)
     can_view_assessments = can(user, "assessment.view")
     return render(
         request,
@@ -125,6 +123,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_assessments": can_view_assessments,
             "can_edit": can_edit_organisation(user, organisation.pk),
             "can_manage": can(user, "register.manage"),
+            "sections": organisation_sections(user, organisation),
         },
     )
 

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core import checks
 from django.urls import reverse
 
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 from taxonomy.models import ActorType, Theme
 from taxonomy.services import vocabularies_load
 

@@ -1,4 +1,4 @@
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 from taxonomy.models import Competence, TargetGroup, Theme
 from taxonomy.services import vocabularies_load
 from taxonomy.tests.factories import vocabularies_grow

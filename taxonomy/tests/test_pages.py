@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 from taxonomy.models import ActorType, Competence, Theme
 from taxonomy.selectors import VOCABULARIES
 from taxonomy.services import vocabularies_load

@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from django.test import TestCase
 
-from lib.testing import BaseTestCase
+from accounts.testing import BaseTestCase
 from territory.services import territory_load
 
 
