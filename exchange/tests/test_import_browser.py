@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.models import Role, User
 from accounts.testing import PASSWORD
@@ -61,15 +62,15 @@ def test_a_coordinator_checks_then_imports_a_csv(page: Any, tmp_path: Path) -> N
     page.get_by_label("Fichier XLSX ou CSV").set_input_files(str(path))
     page.get_by_label("Données").select_option("organisations")
     page.get_by_role("button", name="Vérifier").click()
-    assert page.get_by_text("Le fichier est valide").is_visible()
-    assert page.get_by_role("table", name="Lignes du fichier").is_visible()
+    expect(page.get_by_text("Le fichier est valide")).to_be_visible()
+    expect(page.get_by_role("table", name="Lignes du fichier")).to_be_visible()
     assert_accessible(page)
     assert not Organisation.objects.filter(name="Maison d'accueil de Dinant").exists()
 
     page.get_by_label("Fichier XLSX ou CSV").set_input_files(str(path))
     page.get_by_role("button", name="Importer", exact=True).click()
     page.wait_for_url("**/echanges/importer/lots/")
-    assert page.get_by_text("Import appliqué").is_visible()
+    expect(page.get_by_text("Import appliqué")).to_be_visible()
     assert_accessible(page)
 
     organisation = Organisation.objects.get(name="Maison d'accueil de Dinant")

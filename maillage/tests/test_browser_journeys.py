@@ -1,6 +1,7 @@
 """A person signs in and browses to a commune, in a real Chromium, with axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role, User
 from accounts.testing import PASSWORD
@@ -27,7 +28,7 @@ def test_a_coordinator_signs_in_and_browses_to_a_commune(page):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Territoire"

@@ -96,14 +96,14 @@ def test_a_focal_point_updates_their_organisation_and_adds_a_service(
     page.get_by_label("Numéro d'entreprise (BCE)").fill("0412.345.615")
     page.get_by_role("button", name="Enregistrer").click()
     # A wrong checksum is refused on the field, and nothing is saved.
-    assert page.get_by_text("chiffres de contrôle").first.is_visible()
+    expect(page.get_by_text("chiffres de contrôle").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Numéro d'entreprise (BCE)").fill("0412.345.614")
     page.get_by_role("group", name="Langues parlées").get_by_label("ukrainien").check()
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(f"**{a.get_absolute_url()}")
-    assert page.get_by_text("Les modifications ont été enregistrées.").is_visible()
-    assert page.get_by_text("0412.345.614").is_visible()
+    expect(page.get_by_text("Les modifications ont été enregistrées.")).to_be_visible()
+    expect(page.get_by_text("0412.345.614")).to_be_visible()
     assert_accessible(page)
     a.refresh_from_db()
     assert a.phone == "+32 4 220 60 00"
@@ -126,7 +126,7 @@ def test_a_focal_point_updates_their_organisation_and_adds_a_service(
     page.get_by_label("Début").fill("2026-06-01")
     page.get_by_label("Fin").fill("2026-01-01")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("précède la date de début").first.is_visible()
+    expect(page.get_by_text("précède la date de début").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Fin").fill("2026-12-31")
     page.get_by_role("button", name="Enregistrer").click()
@@ -134,7 +134,7 @@ def test_a_focal_point_updates_their_organisation_and_adds_a_service(
         page.get_by_role("heading", level=1).inner_text()
         == "Permanence d'accueil des familles"
     )
-    assert page.get_by_text("2 communes").is_visible()
+    expect(page.get_by_text("2 communes")).to_be_visible()
     assert_accessible(page)
     service = Service.objects.get(title="Permanence d'accueil des familles")
     assert service.organisation == a
@@ -154,7 +154,7 @@ def test_a_coordinator_searches_filters_archives_restores_and_reads_the_history(
     page.get_by_label("Rechercher").fill("Liege")
     page.get_by_role("button", name="Filtrer").click()
     page.wait_for_url("**q=Liege**")
-    assert results.get_by_role("link", name="CPAS de Liège").is_visible()
+    expect(results.get_by_role("link", name="CPAS de Liège")).to_be_visible()
     assert (
         results.get_by_role(
             "link", name="Croix-Rouge, maison d'accueil de Namur"
@@ -191,21 +191,21 @@ def test_a_coordinator_searches_filters_archives_restores_and_reads_the_history(
     page.get_by_role("link", name="Archiver").click()
     assert_accessible(page)
     page.get_by_role("button", name="Archiver l'organisation").click()
-    assert page.get_by_text("L'organisation a été archivée.").is_visible()
+    expect(page.get_by_text("L'organisation a été archivée.")).to_be_visible()
     b.refresh_from_db()
     assert b.status == Organisation.Status.ARCHIVED
     assert_accessible(page)
     page.get_by_role("link", name="Restaurer").click()
     page.get_by_role("button", name="Restaurer l'organisation").click()
-    assert page.get_by_text("L'organisation a été restaurée.").is_visible()
+    expect(page.get_by_text("L'organisation a été restaurée.")).to_be_visible()
     b.refresh_from_db()
     assert b.status == Organisation.Status.ACTIVE
 
     page.get_by_role("link", name="Historique").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Historique de")
-    assert page.get_by_text("claire.coord@example.org — Archivage").is_visible()
-    assert page.get_by_text("claire.coord@example.org — Restauration").is_visible()
-    assert page.get_by_role("row", name="Statut archivée active").is_visible()
+    expect(page.get_by_text("claire.coord@example.org — Archivage")).to_be_visible()
+    expect(page.get_by_text("claire.coord@example.org — Restauration")).to_be_visible()
+    expect(page.get_by_role("row", name="Statut archivée active")).to_be_visible()
     assert_accessible(page)
 
 
@@ -213,8 +213,8 @@ def test_a_focal_point_of_a_cannot_see_b_private_contacts(page, register_data):
     sign_in(page, "fanny.focal@example.org")
     b = register_data["b"]
     page.goto(b.get_absolute_url())
-    assert page.get_by_text("Béatrice Partagée").is_visible()
-    assert page.get_by_text("1 contact non partagé avec vous.").is_visible()
+    expect(page.get_by_text("Béatrice Partagée")).to_be_visible()
+    expect(page.get_by_text("1 contact non partagé avec vous.")).to_be_visible()
     assert "Bernard" not in page.content()
     assert "bernard.confidentiel@example.org" not in page.content()
     # Neither buttons nor a guessed URL lead to it.

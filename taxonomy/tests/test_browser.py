@@ -1,6 +1,7 @@
 """An observer reads the vocabularies and the competence matrix in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role, User
 from accounts.testing import PASSWORD
@@ -32,7 +33,7 @@ def test_an_observer_reads_the_themes_and_the_competence_matrix(page):
     assert_accessible(page)
 
     page.get_by_role("link", name="Thèmes et sous-thèmes").click()
-    assert page.get_by_role("cell", name="Житло та розміщення").is_visible()
+    expect(page.get_by_role("cell", name="Житло та розміщення")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Vocabulaires").last.click()
