@@ -5,7 +5,8 @@ of overwriting someone else's change. History is kept by django-simple-history:
 one row per write, squashed when a write also changes many-to-many relations.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
@@ -39,10 +40,19 @@ def check_version(current: Any, expected_version: int | None) -> None:
 
 
 def assign(obj: Any, fields: Mapping[str, Any]) -> list[str]:
-    """Set the fields that differ; the names of those changed."""
+    """Set the fields that differ; the names of those changed.
+
+    A foreign key is compared by id: reading the object it points to would cost
+    a query."""
     changed = []
     for name, value in fields.items():
-        if getattr(obj, name) != value:
+        field = obj._meta.get_field(name)
+        if field.many_to_one:
+            before = getattr(obj, field.attname)
+            after = value.pk if isinstance(value, models.Model) else value
+        else:
+            before, after = getattr(obj, name), value
+        if before != after:
             setattr(obj, name, value)
             changed.append(name)
     return changed
@@ -62,21 +72,47 @@ def history_squash(obj: Any, after: int) -> None:
         rows.exclude(history_id=newest).delete()
 
 
+@contextmanager
+def history_paused(obj: Any) -> Iterator[None]:
+    """Change an object's many-to-many relations without a history row each:
+    the save that follows records them all in its own row."""
+    obj.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del obj.skip_history_when_saving
+
+
 def save_with_history(
     obj: Any,
     *,
     by: Any,
     reason: str = "",
-    update_fields: list[str] | None = None,
+    update_fields: Iterable[str] | None = None,
+    validate_constraints: bool = True,
 ) -> None:
     """Validate and save, recording who made the change and why in history.
 
-    With `update_fields`, only those columns (and `updated_at`) are written."""
+    With `update_fields` (the fields a write changed), only those are validated
+    (the others were when they were written), foreign keys excepted (they are
+    objects the caller read: checking each again costs a query), and only their
+    columns, with `version` and `updated_at`, written. `validate_constraints`
+    False leaves the model's constraints to the database, for a service that
+    checks them itself with its own messages."""
     obj._history_user = by
     if reason:
         obj._change_reason = reason
-    obj.full_clean()
     if update_fields is None:
+        obj.full_clean()
         obj.save()
-    else:
-        obj.save(update_fields=[*dict.fromkeys([*update_fields, "updated_at"])])
+        return
+    changed = set(update_fields)
+    obj.full_clean(
+        exclude=[
+            field.name
+            for field in obj._meta.fields
+            if field.name not in changed or field.many_to_one
+        ],
+        validate_constraints=validate_constraints,
+    )
+    obj.save(update_fields=[*dict.fromkeys([*changed, "version", "updated_at"])])

@@ -17,6 +17,7 @@ from lib.versioning import (
     assign,
     check_version,
     history_mark,
+    history_paused,
     history_squash,
     save_with_history,
 )
@@ -177,8 +178,17 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
         )
         if text != organisation.search_text:
             Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
-    for service in Service.objects.filter(organisation_id__in=ids).select_related(
-        "organisation"
+    changed = []
+    for service in (
+        Service.objects.filter(organisation_id__in=ids)
+        .select_related("organisation")
+        .only(
+            "title",
+            "description",
+            "search_text",
+            "organisation__name",
+            "organisation__acronym",
+        )
     ):
         text = search_text(
             [
@@ -189,7 +199,10 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
             ]
         )
         if text != service.search_text:
-            Service.objects.filter(pk=service.pk).update(search_text=text)
+            service.search_text = text
+            changed.append(service)
+    # One statement for them all, however many services the organisations run.
+    Service.objects.bulk_update(changed, ["search_text"], batch_size=500)
 
 
 @transaction.atomic
@@ -221,7 +234,6 @@ def organisation_update(
 ) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     check_version(organisation, expected_version)
-    mark = history_mark(organisation)
     changed = assign(
         organisation, _clean_organisation_fields(dict(fields), organisation)
     )
@@ -229,20 +241,48 @@ def organisation_update(
         raise ValidationError(
             {"parent": _("Une organisation ne peut pas être sa propre parente.")}
         )
-    _check_no_parent_cycle(organisation)
+    if "parent" in changed:
+        _check_no_parent_cycle(organisation)
     area = None if area_communes is None else list(area_communes)
     new_area = None if area is None else {commune.pk for commune in area}
-    old_area = set(organisation.area_communes.values_list("pk", flat=True))
-    if changed or (new_area is not None and new_area != old_area):
+    old_area = (
+        None
+        if new_area is None
+        else set(organisation.area_communes.values_list("pk", flat=True))
+    )
+    if changed or new_area != old_area:
         organisation.version += 1
-        _check_enterprise_number_free(organisation)
-        _save(organisation, by=by, reason=reason or _("Modification"))
-        if area is not None and new_area != old_area:
-            organisation.area_communes.set(area)
-        history_squash(organisation, mark)
-        organisation_reindex(organisation_ids=[organisation.pk])
-        organisation.refresh_from_db()
+        if "enterprise_number" in changed:
+            _check_enterprise_number_free(organisation)
+        if new_area is not None and old_area is not None and new_area != old_area:
+            _set_area(organisation, old=old_area, new=new_area)
+        # The service checked the constraints (own parent, enterprise number).
+        save_with_history(
+            organisation,
+            by=by,
+            reason=reason or _("Modification"),
+            update_fields=changed,
+            validate_constraints=False,
+        )
+        names = {"name", "name_fr", "name_nl", "name_de", "acronym"}
+        if names & set(changed):
+            # The stored search text changes; the returned object keeps the old.
+            organisation_reindex(organisation_ids=[organisation.pk])
     return organisation
+
+
+def _set_area(organisation: Organisation, *, old: set[str], new: set[str]) -> None:
+    """Write the area's difference in two statements, without a history row of
+    its own: the organisation's save that follows records the area."""
+    through = Organisation.area_communes.through
+    with history_paused(organisation):
+        if old - new:
+            through.objects.filter(
+                organisation=organisation, commune_id__in=old - new
+            ).delete()
+        through.objects.bulk_create(
+            [through(organisation=organisation, commune_id=nis) for nis in new - old]
+        )
 
 
 def _set_status(
