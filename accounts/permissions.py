@@ -33,13 +33,18 @@ RULES: dict[str, frozenset[Role]] = {
     "register.manage": frozenset({ADMIN, COORDINATOR}),
     # See contact persons who were not shared, export personal data.
     "personal_data.view": frozenset({ADMIN, COORDINATOR}),
-    # Read stakeholder assessments (judgements about organisations).
-    "assessment.view": frozenset({ADMIN, COORDINATOR, OBSERVER}),
     # See the background tasks (e-mails, exports) and their errors.
     "tasks.view": frozenset({ADMIN, COORDINATOR}),
-    # Focal points edit what belongs to the organisations they are members of.
-    "register.edit_own": frozenset({FOCAL_POINT}),
 }
+
+
+def add_rules(rules: dict[str, frozenset[Role]]) -> None:
+    """An app's own actions, declared in its access.py (read when it loads)."""
+    for action, roles in rules.items():
+        if RULES.get(action, roles) != roles:
+            raise ValueError(f"Action {action!r} is already declared otherwise.")
+        RULES[action] = roles
+
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from accounts.api_auth import api_user
 from coordination import services
+from coordination.access import get_body_for_user
 from coordination.models import BodyMember, CoordinationBody
 from coordination.selectors import body_list
 from lib.problems import conflict_schema, problems
@@ -130,6 +131,10 @@ class BodyFiltersIn(Schema):
     )
 
 
+def _bodies_to_check() -> QuerySet[CoordinationBody]:
+    return CoordinationBody.objects.only("id")
+
+
 def _bodies() -> QuerySet[CoordinationBody]:
     return (
         body_list()
@@ -237,11 +242,7 @@ def list_bodies(
     summary="One coordination body with its members",
 )
 def get_body(request: HttpRequest, body_id: int) -> CoordinationBody:
-    api_user(request, may="internal.view")
-    body = _bodies().filter(pk=body_id).first()
-    if body is None:
-        raise Http404(f"No coordination body has the id {body_id}.")
-    return body
+    return get_body_for_user(api_user(request), body_id, queryset=_bodies())
 
 
 @router.post(
@@ -266,9 +267,8 @@ def create_body(request: HttpRequest, payload: BodyIn) -> Status[BodyOut]:
     summary="Change a coordination body (coordinators)",
 )
 def update_body(request: HttpRequest, body_id: int, payload: BodyPatch) -> BodyOut:
-    user = api_user(request, may="register.manage")
-    if not CoordinationBody.objects.filter(pk=body_id).exists():
-        raise Http404(f"No coordination body has the id {body_id}.")
+    user = api_user(request)
+    get_body_for_user(user, body_id, write=True, queryset=_bodies_to_check())
     refs = RegisterRefs(user)
     arguments = _body_arguments(refs, payload.model_dump(exclude_unset=True))
     refs.check()

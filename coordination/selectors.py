@@ -12,20 +12,16 @@ def body_list() -> QuerySet[CoordinationBody]:
     )
 
 
-def body_detail(pk: int) -> CoordinationBody | None:
-    return (
-        CoordinationBody.objects.select_related("level")
-        .prefetch_related(
-            "convenors",
-            "themes",
-            "communes",
-            Prefetch(
-                "members",
-                queryset=BodyMember.objects.select_related("organisation").order_by(
-                    "role", "organisation__name"
-                ),
+def body_detail_rows() -> QuerySet[CoordinationBody]:
+    """Bodies with what their page shows."""
+    return CoordinationBody.objects.select_related("level").prefetch_related(
+        "convenors",
+        "themes",
+        "communes",
+        Prefetch(
+            "members",
+            queryset=BodyMember.objects.select_related("organisation").order_by(
+                "role", "organisation__name"
             ),
-        )
-        .filter(pk=pk)
-        .first()
+        ),
     )

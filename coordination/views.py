@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can, current_user, permission_required
 from coordination import selectors, services
+from coordination.access import get_body_for_user
 from coordination.forms import BaseMemberFormSet, BodyForm, member_formset
 from coordination.models import BodyMember, CoordinationBody
 from lib.forms import apply_service_errors
@@ -37,9 +38,9 @@ def body_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @permission_required("internal.view")
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    body = selectors.body_detail(pk)
-    if body is None:
-        raise Http404
+    body = get_body_for_user(
+        current_user(request), pk, queryset=selectors.body_detail_rows()
+    )
     return render(
         request,
         "coordination/body_detail.html",
@@ -109,9 +110,7 @@ def _show_errors(
 @permission_required("register.manage")
 def body_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    body = CoordinationBody.objects.filter(pk=pk).first()
-    if body is None:
-        raise Http404
+    body = get_body_for_user(user, pk, write=True)
     members = member_formset(request.POST or None, body=body)
 
     def write(form: BodyForm) -> None:

@@ -16,8 +16,27 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from accounts.permissions import can
-from register.models import Contact, Organisation, Relation, Service
+from accounts.permissions import (
+    ADMIN,
+    COORDINATOR,
+    FOCAL_POINT,
+    OBSERVER,
+    add_rules,
+    can,
+)
+from register.models import Assessment, Contact, Organisation, Relation, Service
+
+add_rules(
+    {
+        # Read stakeholder assessments (judgements about organisations).
+        "assessment.view": frozenset({ADMIN, COORDINATOR, OBSERVER}),
+        # Focal points edit what belongs to the organisations they are members of.
+        "register.edit_own": frozenset({FOCAL_POINT}),
+        # Archiving takes an actor out of the register, restoring brings it back:
+        # coordinators decide it, also through a former version.
+        "organisation.archive": frozenset({ADMIN, COORDINATOR}),
+    }
+)
 
 
 def member_organisation_ids(user: User) -> set[int]:
@@ -132,3 +151,18 @@ def get_relation_for_user(user: User, pk: int, *, write: bool = False) -> Relati
     if write and not can_edit_relation(user, relation):
         raise PermissionDenied
     return relation
+
+
+def can_archive_organisation(user: User) -> bool:
+    """Whether the user may archive or restore organisations (the one place)."""
+    return can(user, "organisation.archive")
+
+
+def get_assessment_for_user(user: User, pk: int) -> Assessment:
+    """An assessment, for those who may read judgements about organisations."""
+    if not can(user, "assessment.view"):
+        raise PermissionDenied
+    assessment = Assessment.objects.select_related("author").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404(f"No assessment has the id {pk}.")
+    return assessment

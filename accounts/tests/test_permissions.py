@@ -3,10 +3,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from accounts.permissions import RULES, can, permission_required
+from accounts.models import Role
+from accounts.permissions import RULES, add_rules, can, permission_required
 from accounts.testing import BaseTestCase
 
-# The whole table, written out: a change to RULES must change this test too.
+# The whole table, written out, with the actions the apps add (their access.py):
+# a change to RULES must change this test too.
 EXPECTED = {
     "internal.view": {
         "admin",
@@ -22,6 +24,7 @@ EXPECTED = {
     "assessment.view": {"admin", "coordinator", "observer"},
     "tasks.view": {"admin", "coordinator"},
     "register.edit_own": {"focal_point_a", "focal_point_b"},
+    "organisation.archive": {"admin", "coordinator"},
 }
 
 
@@ -39,6 +42,13 @@ class PermissionTests(BaseTestCase):
             self.assertFalse(can(AnonymousUser(), action))
             self.assertFalse(can(None, action))
             self.assertFalse(can(self.coordinator, action))
+
+    def test_an_app_cannot_declare_an_action_again_otherwise(self):
+        with self.assertRaises(ValueError):
+            add_rules({"register.manage": frozenset({Role.OBSERVER})})
+        self.assertEqual(
+            RULES["register.manage"], frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
+        )
 
     def test_it_refuses_an_unknown_action(self):
         with self.assertRaises(ValueError):

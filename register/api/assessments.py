@@ -1,7 +1,7 @@
 """Stakeholder assessments of organisations (influence, interest, attitude)."""
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
@@ -10,6 +10,7 @@ from ninja.responses import Status
 from accounts.api_auth import api_user
 from lib.problems import problems
 from register import services
+from register.access import get_assessment_for_user
 from register.models import (
     Assessment,
 )
@@ -49,13 +50,7 @@ def list_assessments(
     summary="One stakeholder assessment",
 )
 def get_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
-    api_user(request, may="assessment.view")
-    assessment = (
-        Assessment.objects.select_related("author").filter(pk=assessment_id).first()
-    )
-    if assessment is None:
-        raise Http404(f"No assessment has the id {assessment_id}.")
-    return assessment
+    return get_assessment_for_user(api_user(request), assessment_id)
 
 
 @router.post(

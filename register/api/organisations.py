@@ -11,12 +11,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
-from accounts.permissions import can
 from lib.api import IdsFirstPagination, VersionIn, blank_none, not_null
 from lib.paging import PagedRows
 from lib.problems import problems
 from register import services
 from register.access import (
+    can_archive_organisation,
     can_create_organisation,
     can_read_register,
     get_organisation_for_user,
@@ -238,8 +238,7 @@ def _set_status(
 ) -> OrganisationOut:
     user = api_user(request)
     organisation = get_organisation_for_user(user, organisation_id, write=True)
-    # Archiving takes an actor out of the register: coordinators decide it.
-    if not can(user, "register.manage"):
+    if not can_archive_organisation(user):
         raise PermissionDenied
     organisation = change(
         organisation_id=organisation.pk, by=user, expected_version=version

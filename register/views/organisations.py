@@ -24,6 +24,7 @@ from lib.views import (
 )
 from register import pages, selectors, services
 from register.access import (
+    can_archive_organisation,
     can_create_organisation,
     can_edit_organisation,
     get_organisation_for_user,
@@ -187,7 +188,7 @@ def _organisation_status_change(
 ) -> HttpResponse:
     user = current_user(request)
     organisation = get_organisation_for_user(user, pk, write=True)
-    if not can(user, "register.manage"):
+    if not can_archive_organisation(user):
         raise PermissionDenied
     if request.method == "POST":
         change = (
@@ -272,8 +273,7 @@ def organisation_revert(request: HttpRequest, pk: int, history_id: int) -> HttpR
     record = organisation.history.filter(history_id=history_id).first()
     if record is None:
         raise Http404
-    # Archiving and restoring belong to coordinators, also through a former version.
-    if record.status != organisation.status and not can(user, "register.manage"):
+    if record.status != organisation.status and not can_archive_organisation(user):
         raise PermissionDenied
     services.organisation_revert(
         organisation_id=organisation.pk, history_id=history_id, by=user
