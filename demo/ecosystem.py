@@ -14,7 +14,7 @@ created, through the models' normal save() so that history records it.
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,15 +23,15 @@ from django.db.models import Q
 
 from accounts.models import Role, User
 from accounts.services import DEMO_PASSWORD
+from coordination import services as coordination_services
 from coordination.models import BodyMember, CoordinationBody
+from register import services as register_services
 from register.models import (
     Assessment,
     Contact,
-    Membership,
     Organisation,
     Relation,
     Service,
-    ServiceCommune,
 )
 from register.search import search_text
 from taxonomy.models import (
@@ -1988,31 +1988,11 @@ def _ascii(text: str) -> str:
     return search_text([text]).replace(" ", "-")
 
 
-def organisation_search_text(
-    organisation: Organisation, services: Iterable[Service]
-) -> str:
-    return search_text(
-        [
-            organisation.name,
-            organisation.name_fr,
-            organisation.name_nl,
-            organisation.name_de,
-            organisation.acronym,
-            *(part for s in services for part in (s.title, s.description)),
-        ]
-    )
-
-
-def service_search_text(service: Service, organisation: Organisation) -> str:
-    return search_text(
-        [service.title, service.description, organisation.name, organisation.acronym]
-    )
-
-
 class _Builder:
     def __init__(self, *, coordinator: User, history_user: User | None) -> None:
         self.coordinator = coordinator
-        self.history_user = history_user
+        # Who the history names as the author of the demo's data.
+        self.by = history_user or coordinator
         self.summary = DemoSummary()
         self.orgs: dict[str, Organisation] = {}
         self.levels = {t.code: t for t in InstitutionalLevel.objects.all()}
@@ -2030,11 +2010,6 @@ class _Builder:
             "code", "commune_id"
         ):
             self.postal_codes[nis] = code  # the lowest code wins
-
-    def _save(self, obj: Any) -> None:
-        if self.history_user is not None:
-            obj._history_user = self.history_user
-        obj.save()
 
     def communes_for(self, tokens: Sequence[str]) -> list[Commune]:
         if "BE" in tokens:
@@ -2066,32 +2041,30 @@ class _Builder:
         if existing is not None:
             return existing
         seat = self.communes.get(spec.seat)
-        org = Organisation(
-            name=spec.name,
-            name_fr=spec.name_fr,
-            name_nl=spec.name_nl,
-            name_de=spec.name_de,
-            acronym=spec.acronym,
-            enterprise_number=spec.enterprise_number,
-            level=self.levels[spec.level],
-            sector=self.sectors[spec.sector],
-            actor_type=self.actor_types[spec.actor_type],
-            parent=self.orgs[spec.parent] if spec.parent else None,
-            postal_code=self.postal_codes.get(spec.seat, "") if seat else "",
-            commune=seat,
-            website=spec.website,
-            email=spec.email,
-            phone=spec.phone,
-            languages=list(spec.languages),
-            description=spec.description,
-            published=spec.published,
-            search_text=search_text(
-                [spec.name, spec.name_fr, spec.name_nl, spec.name_de, spec.acronym]
-            ),
+        org = register_services.organisation_create(
+            by=self.by,
+            fields={
+                "name": spec.name,
+                "name_fr": spec.name_fr,
+                "name_nl": spec.name_nl,
+                "name_de": spec.name_de,
+                "acronym": spec.acronym,
+                "enterprise_number": spec.enterprise_number,
+                "level": self.levels[spec.level],
+                "sector": self.sectors[spec.sector],
+                "actor_type": self.actor_types[spec.actor_type],
+                "parent": self.orgs[spec.parent] if spec.parent else None,
+                "postal_code": self.postal_codes.get(spec.seat, "") if seat else "",
+                "commune": seat,
+                "website": spec.website,
+                "email": spec.email,
+                "phone": spec.phone,
+                "languages": list(spec.languages),
+                "description": spec.description,
+                "published": spec.published,
+            },
+            area_communes=self.communes_for(spec.area),
         )
-        org.full_clean()
-        self._save(org)
-        org.area_communes.set(self.communes_for(spec.area))
         self.summary.created["organisations"] += 1
         return org
 
@@ -2101,53 +2074,39 @@ class _Builder:
         org = self.orgs[spec.org]
         if Service.objects.filter(organisation=org, title=spec.title).exists():
             return
-        service = Service(
-            organisation=org,
-            theme=self.themes[spec.theme],
-            subtheme=self.themes[spec.subtheme],
-            title=spec.title,
-            description=spec.description,
-            eligibility=spec.eligibility,
-            delivery_mode=spec.delivery_mode,
-            languages=list(spec.languages),
-            capacity=spec.capacity,
-            capacity_unit=spec.capacity_unit,
-            cost=spec.cost,
-            access=spec.access,
-            referral_how=spec.referral_how,
-            opening_hours=spec.opening_hours,
-            start_date=spec.start,
-            end_date=spec.end,
-            status=spec.status,
-            published=spec.published,
-        )
-        service.search_text = service_search_text(service, org)
-        service.full_clean()
-        self._save(service)
-        service.target_groups.set([self.target_groups[c] for c in spec.target_groups])
-        service.funders.set([self.orgs[key] for key in spec.funders])
         if spec.communes == ("seat",):
             communes = [org.commune] if org.commune else []
         elif spec.communes == ("area",):
             communes = list(org.area_communes.order_by("nis"))
         else:
             communes = self.communes_for(spec.communes)
-        ServiceCommune.objects.bulk_create(
-            ServiceCommune(service=service, commune=commune) for commune in communes
+        register_services.service_create(
+            by=self.by,
+            fields={
+                "organisation": org,
+                "theme": self.themes[spec.theme],
+                "subtheme": self.themes[spec.subtheme],
+                "title": spec.title,
+                "description": spec.description,
+                "eligibility": spec.eligibility,
+                "delivery_mode": spec.delivery_mode,
+                "languages": list(spec.languages),
+                "capacity": spec.capacity,
+                "capacity_unit": spec.capacity_unit,
+                "cost": spec.cost,
+                "access": spec.access,
+                "referral_how": spec.referral_how,
+                "opening_hours": spec.opening_hours,
+                "start_date": spec.start,
+                "end_date": spec.end,
+                "status": spec.status,
+                "published": spec.published,
+            },
+            communes=communes,
+            target_groups=[self.target_groups[c] for c in spec.target_groups],
+            funders=[self.orgs[key] for key in spec.funders],
         )
         self.summary.created["services"] += 1
-
-    def refresh_search_text(self) -> None:
-        """Organisations are found by the titles and descriptions of their services."""
-        services: dict[int, list[Service]] = {}
-        for service in Service.objects.filter(organisation__in=self.orgs.values()).only(
-            "organisation_id", "title", "description"
-        ):
-            services.setdefault(service.organisation_id, []).append(service)
-        for org in self.orgs.values():
-            text = organisation_search_text(org, services.get(org.pk, []))
-            if org.search_text != text:
-                Organisation.objects.filter(pk=org.pk).update(search_text=text)
 
     # Relations, bodies, assessments, people ---------------------------
 
@@ -2159,61 +2118,68 @@ class _Builder:
         ).exists():
             return
         declared_by = {"source": source, "target": target}.get(spec.declared_by)
-        relation = Relation(
-            source=source,
-            target=target,
-            type=relation_type,
-            frequency=spec.frequency,
-            formal=spec.formal,
-            since=spec.since,
-            declared_by=declared_by,
-            source_note=SURVEY,
-            note=spec.note,
+        register_services.relation_create(
+            by=self.by,
+            fields={
+                "source": source,
+                "target": target,
+                "type": relation_type,
+                "frequency": spec.frequency,
+                "formal": spec.formal,
+                "since": spec.since,
+                "declared_by": declared_by,
+                "source_note": SURVEY,
+                "note": spec.note,
+            },
+            themes=[self.themes[code] for code in spec.themes],
         )
-        self._save(relation)
-        relation.themes.set([self.themes[code] for code in spec.themes])
         self.summary.created["relations"] += 1
 
     def body(self, spec: BodySpec) -> None:
         if CoordinationBody.objects.filter(name=spec.name).exists():
             return
-        body = CoordinationBody(
-            name=spec.name,
-            acronym=spec.acronym,
-            level=self.levels[spec.level],
-            mandate=spec.mandate,
-            formality=spec.formality,
-            decision_power=spec.decision_power,
-            frequency=spec.frequency,
-            status=spec.status,
-            description=BODY_NOTE,
-        )
-        self._save(body)
-        body.convenors.set([self.orgs[key] for key in spec.convenors])
-        body.themes.set([self.themes[code] for code in spec.themes])
-        body.communes.set(self.communes_for(spec.area))
-        BodyMember.objects.bulk_create(
-            BodyMember(body=body, organisation=self.orgs[key], role=role)
-            for key, role in spec.members
+        coordination_services.body_create(
+            by=self.by,
+            fields={
+                "name": spec.name,
+                "acronym": spec.acronym,
+                "level": self.levels[spec.level],
+                "mandate": spec.mandate,
+                "formality": spec.formality,
+                "decision_power": spec.decision_power,
+                "frequency": spec.frequency,
+                "status": spec.status,
+                "description": BODY_NOTE,
+            },
+            convenors=[self.orgs[key] for key in spec.convenors],
+            themes=[self.themes[code] for code in spec.themes],
+            communes=self.communes_for(spec.area),
+            members=[(self.orgs[key], role) for key, role in spec.members],
         )
         self.summary.created["coordination bodies"] += 1
 
     def assessment(self, spec: tuple[str, str, int, int, str, int, str]) -> None:
         key, assessed_on, influence, interest, attitude, capacity, strategy = spec
-        _, created = Assessment.objects.get_or_create(
-            organisation=self.orgs[key],
-            assessed_on=datetime.date.fromisoformat(assessed_on),
-            defaults={
+        organisation = self.orgs[key]
+        date = datetime.date.fromisoformat(assessed_on)
+        if Assessment.objects.filter(
+            organisation=organisation, assessed_on=date
+        ).exists():
+            return
+        register_services.assessment_create(
+            by=self.coordinator,
+            fields={
+                "organisation": organisation,
+                "assessed_on": date,
                 "influence": influence,
                 "interest": interest,
                 "attitude": attitude,
                 "capacity": capacity,
                 "strategy": strategy,
-                "author": self.coordinator,
                 "note": ASSESSMENT_NOTE,
             },
         )
-        self.summary.created["assessments"] += created
+        self.summary.created["assessments"] += 1
 
     def contacts(self) -> None:
         focal_orgs = {key for _, _, key in FOCAL_POINTS}
@@ -2249,17 +2215,19 @@ class _Builder:
         if Contact.objects.filter(organisation=org, email=email).exists():
             return
         consent = fields["legal_basis"] == Contact.LegalBasis.CONSENT
-        contact = Contact(
-            organisation=org,
-            name=name,
-            email=email,
-            consent_date=D(2025, 10, 1) + datetime.timedelta(days=index)
-            if consent
-            else None,
-            last_verified=D(2026, 3, 2) + datetime.timedelta(days=3 * index),
-            **fields,
+        register_services.contact_create(
+            by=self.by,
+            fields={
+                "organisation": org,
+                "name": name,
+                "email": email,
+                "consent_date": D(2025, 10, 1) + datetime.timedelta(days=index)
+                if consent
+                else None,
+                "last_verified": D(2026, 3, 2) + datetime.timedelta(days=3 * index),
+                **fields,
+            },
         )
-        self._save(contact)
         self.summary.created["contacts"] += 1
 
     def focal_points(self) -> None:
@@ -2271,7 +2239,7 @@ class _Builder:
                 user = User.objects.create_user(
                     email, DEMO_PASSWORD, full_name=full_name, role=Role.FOCAL_POINT
                 )
-            Membership.objects.get_or_create(user=user, organisation=org)
+            register_services.membership_add(user=user, organisation=org)
             self.contact(
                 key,
                 name=full_name,
@@ -2323,7 +2291,6 @@ def demo_ecosystem_create(
         builder.orgs[spec.key] = builder.organisation(spec)
     for service_spec in service_specs():
         builder.service(service_spec)
-    builder.refresh_search_text()
     for relation_spec in relation_specs():
         builder.relation(relation_spec)
     for body_spec in BODIES:
