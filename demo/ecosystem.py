@@ -23,8 +23,9 @@ from django.db.models import Q
 
 from accounts.models import Role, User
 from accounts.services import DEMO_PASSWORD
-from coordination import services as coordination_services
-from coordination.models import BodyMember, CoordinationBody
+from coordination.models import CoordinationBody
+from demo.coordination import BODIES, coordination_part
+from demo.keys import BRUSSELS, CRI_KEYS, GOVERNORS, WALLONIA, WALLONIA_DE, WALLONIA_FR
 from register import services as register_services
 from register.models import (
     Assessment,
@@ -49,10 +50,6 @@ D = datetime.date
 # Area tokens: "BE" (every commune loaded), or a region, province, arrondissement
 # or commune NIS code, optionally ":fr" / ":de" for its communes of that language
 # area. Codes that are not loaded (Brussels, by default) simply add nothing.
-WALLONIA = "03000"
-WALLONIA_FR = "03000:fr"
-WALLONIA_DE = "03000:de"
-BRUSSELS = "04000"
 
 ALL_LANGUAGES = ("fr", "nl", "de", "en")
 # The start date of services that do not say otherwise.
@@ -125,22 +122,6 @@ class RelationSpec:
     since: datetime.date
     declared_by: str = "source"  # "source", "target" or ""
     note: str = ""
-
-
-@dataclass(frozen=True)
-class BodySpec:
-    name: str
-    acronym: str
-    convenors: tuple[str, ...]
-    level: str
-    area: tuple[str, ...]
-    themes: tuple[str, ...]
-    mandate: str
-    formality: str
-    decision_power: str
-    frequency: str
-    status: str
-    members: tuple[tuple[str, str], ...]  # (organisation key, role)
 
 
 # --------------------------------------------------------------------------
@@ -1554,8 +1535,6 @@ def service_specs() -> list[ServiceSpec]:
 # Relations, bodies, assessments (all invented for the demonstration)
 # --------------------------------------------------------------------------
 
-CRI_KEYS = ("cribw", "cric", "ceraic", "cimb", "cai", "cripel", "crvi", "crilux")
-GOVERNORS = ("gov-bw", "gov-hainaut", "gov-liege", "gov-lux", "gov-namur")
 R = Relation.Frequency
 SURVEY = "Réunion de cadrage (exemple fictif)"
 
@@ -1739,172 +1718,6 @@ def relation_specs() -> list[RelationSpec]:
     ]
     return specs
 
-
-B = CoordinationBody
-CHAIR = BodyMember.Role.CHAIR
-SECRETARIAT = BodyMember.Role.SECRETARIAT
-MEMBER = BodyMember.Role.MEMBER
-OBSERVER = BodyMember.Role.OBSERVER
-BODY_NOTE = "Organe d'exemple : sa composition, son mandat et son rythme sont fictifs."
-
-BODIES: tuple[BodySpec, ...] = (
-    BodySpec(
-        "Task force Ukraine — Wallonie",
-        "TFU",
-        ("spw-ias",),
-        "regional",
-        (WALLONIA,),
-        (
-            "data-coordination",
-            "housing",
-            "income-social-assistance",
-            "employment-training",
-            "language-learning",
-            "education-childcare",
-            "health",
-            "information-orientation",
-        ),
-        "Coordonner l'action régionale d'accueil et d'intégration des personnes "
-        "déplacées d'Ukraine ; suivre les besoins et les réponses par territoire.",
-        B.Formality.FORMAL,
-        B.DecisionPower.ADVISES,
-        B.Frequency.MONTHLY,
-        B.Status.ACTIVE,
-        (
-            ("spw-ias", CHAIR),
-            ("oim", SECRETARIAT),
-            ("forem", MEMBER),
-            ("aviq", MEMBER),
-            ("one", MEMBER),
-            ("fwb", MEMBER),
-            ("discri", MEMBER),
-            ("uvcw", MEMBER),
-            ("croix-rouge", MEMBER),
-            ("fedasil", OBSERVER),
-            ("unhcr", OBSERVER),
-            ("iweps", OBSERVER),
-        ),
-    ),
-    BodySpec(
-        "Plateforme provinciale d'accueil — Liège",
-        "",
-        ("gov-liege",),
-        "provincial",
-        ("60000",),
-        ("housing", "information-orientation", "data-coordination"),
-        "Échanger sur l'hébergement et l'orientation des personnes dans la province.",
-        B.Formality.SEMI_FORMAL,
-        B.DecisionPower.EXCHANGES,
-        B.Frequency.MONTHLY,
-        B.Status.ACTIVE,
-        (
-            ("gov-liege", CHAIR),
-            ("cripel", SECRETARIAT),
-            ("ville-liege", MEMBER),
-            ("cpas-liege", MEMBER),
-            ("ville-verviers", MEMBER),
-            ("cpas-verviers", MEMBER),
-            ("crvi", MEMBER),
-            ("croix-rouge", MEMBER),
-            ("ua-liege", MEMBER),
-            ("surya", MEMBER),
-            ("mdg", OBSERVER),
-        ),
-    ),
-    BodySpec(
-        "Comité de concertation CPAS — Hainaut",
-        "",
-        ("uvcw",),
-        "supra-local",
-        ("50000",),
-        ("income-social-assistance", "housing"),
-        "Harmoniser les pratiques des CPAS du Hainaut pour l'aide aux bénéficiaires "
-        "de la protection temporaire.",
-        B.Formality.SEMI_FORMAL,
-        B.DecisionPower.EXCHANGES,
-        B.Frequency.QUARTERLY,
-        B.Status.EXISTING,
-        (
-            ("cpas-charleroi", CHAIR),
-            ("uvcw", SECRETARIAT),
-            ("cpas-mons", MEMBER),
-            ("cpas-tournai", MEMBER),
-            ("cpas-la-louviere", MEMBER),
-            ("spp-is", OBSERVER),
-        ),
-    ),
-    BodySpec(
-        "Plateforme locale Ukraine — Namur",
-        "",
-        ("ville-namur", "cpas-namur"),
-        "municipal",
-        ("92094",),
-        (
-            "information-orientation",
-            "social-cohesion",
-            "basic-needs",
-            "language-learning",
-        ),
-        "Réunir les acteurs namurois autour des familles arrivées d'Ukraine.",
-        B.Formality.INFORMAL,
-        B.DecisionPower.EXCHANGES,
-        B.Frequency.MONTHLY,
-        B.Status.ACTIVE,
-        (
-            ("ville-namur", CHAIR),
-            ("cpas-namur", SECRETARIAT),
-            ("cai", MEMBER),
-            ("ua-namur", MEMBER),
-            ("forem", MEMBER),
-            ("one", MEMBER),
-            ("croix-rouge", MEMBER),
-        ),
-    ),
-    BodySpec(
-        "Groupe de travail Santé mentale et soutien psychosocial",
-        "",
-        ("aviq",),
-        "regional",
-        (WALLONIA_FR,),
-        ("mental-health", "health"),
-        "Partager l'offre de soutien psychosocial et repérer les manques.",
-        B.Formality.INFORMAL,
-        B.DecisionPower.ADVISES,
-        B.Frequency.QUARTERLY,
-        B.Status.DORMANT,
-        (
-            ("aviq", CHAIR),
-            ("mdm", MEMBER),
-            ("croix-rouge", MEMBER),
-            ("cripel", MEMBER),
-            ("ua-liege", MEMBER),
-            ("one", OBSERVER),
-        ),
-    ),
-    BodySpec(
-        "Cellule de concertation fédérale Ukraine",
-        "",
-        ("nccn",),
-        "federal",
-        ("BE",),
-        ("legal-status", "housing", "data-coordination"),
-        "Coordonner les autorités fédérales et les gouverneurs pendant la phase "
-        "d'urgence.",
-        B.Formality.FORMAL,
-        B.DecisionPower.DECIDES,
-        B.Frequency.WEEKLY,
-        B.Status.ENDED,
-        (
-            ("nccn", CHAIR),
-            ("fedasil", MEMBER),
-            ("oe", MEMBER),
-            ("spp-is", MEMBER),
-            ("spf-ss", MEMBER),
-            *((key, MEMBER) for key in GOVERNORS),
-            ("statbel", OBSERVER),
-        ),
-    ),
-)
 
 ASSESSMENT_NOTE = "Évaluation d'exemple, fictive."
 # (organisation, date, influence, interest, attitude, capacity, strategy)
@@ -2135,29 +1948,6 @@ class _Builder:
         )
         self.summary.created["relations"] += 1
 
-    def body(self, spec: BodySpec) -> None:
-        if CoordinationBody.objects.filter(name=spec.name).exists():
-            return
-        coordination_services.body_create(
-            by=self.by,
-            fields={
-                "name": spec.name,
-                "acronym": spec.acronym,
-                "level": self.levels[spec.level],
-                "mandate": spec.mandate,
-                "formality": spec.formality,
-                "decision_power": spec.decision_power,
-                "frequency": spec.frequency,
-                "status": spec.status,
-                "description": BODY_NOTE,
-            },
-            convenors=[self.orgs[key] for key in spec.convenors],
-            themes=[self.themes[code] for code in spec.themes],
-            communes=self.communes_for(spec.area),
-            members=[(self.orgs[key], role) for key, role in spec.members],
-        )
-        self.summary.created["coordination bodies"] += 1
-
     def assessment(self, spec: tuple[str, str, int, int, str, int, str]) -> None:
         key, assessed_on, influence, interest, attitude, capacity, strategy = spec
         organisation = self.orgs[key]
@@ -2271,6 +2061,9 @@ def reference_data_missing() -> str | None:
     return None
 
 
+PARTS = (coordination_part,)
+
+
 @transaction.atomic
 def demo_ecosystem_create(
     *, coordinator: User, history_user: User | None = None
@@ -2293,8 +2086,9 @@ def demo_ecosystem_create(
         builder.service(service_spec)
     for relation_spec in relation_specs():
         builder.relation(relation_spec)
-    for body_spec in BODIES:
-        builder.body(body_spec)
+    # Each app above the register adds its part.
+    for part in PARTS:
+        part(builder)
     for assessment_spec in ASSESSMENTS:
         builder.assessment(assessment_spec)
     builder.contacts()
