@@ -180,6 +180,18 @@ class WorkerTests(WorkerTestCase):
         self.assertEqual(process.wait(timeout=30), 0)
         self.assertEqual(self.beats(), 0)
 
+    def test_a_stop_as_soon_as_it_has_beaten_still_ends_cleanly(self):
+        # The first beat comes before the worker's loop takes over the signals.
+        process = self.worker("--interval", "0.1")
+        self.addCleanup(process.kill)
+        deadline = time.monotonic() + 30
+        while not self.beats():
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.001)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+        self.assertEqual(self.beats(), 0)
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -3,6 +3,7 @@ alive and settles the tasks of dead workers (see jobs.services)."""
 
 import logging
 import os
+import signal
 import threading
 from argparse import ArgumentParser
 from typing import Any
@@ -50,8 +51,13 @@ class Heartbeat(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
-        self.join(timeout=5)
+        if self.is_alive():
+            self.join(timeout=5)
         worker_stop(worker_id=self.worker_id)
+
+
+def _stop_before_start(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 class Command(db_worker.Command):
@@ -76,9 +82,13 @@ class Command(db_worker.Command):
         worker_id = options["worker_id"]
         OWN_WORKERS.add(worker_id)
         heartbeat = Heartbeat(worker_id)
-        heartbeat.beat()
-        heartbeat.start()
+        # Until the worker's loop installs its own handlers, a stop request ends
+        # the process cleanly: no task has been taken yet.
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, _stop_before_start)
         try:
+            heartbeat.beat()
+            heartbeat.start()
             super().handle(*args, **options)
         finally:
             heartbeat.stop()
