@@ -14,7 +14,7 @@ created, through the models' normal save() so that history records it.
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from register.models import (
     Service,
     ServiceCommune,
 )
-from register.search import search_text
+from register.search import organisation_search_text, search_text, service_search_text
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -1988,27 +1988,6 @@ def _ascii(text: str) -> str:
     return search_text([text]).replace(" ", "-")
 
 
-def organisation_search_text(
-    organisation: Organisation, services: Iterable[Service]
-) -> str:
-    return search_text(
-        [
-            organisation.name,
-            organisation.name_fr,
-            organisation.name_nl,
-            organisation.name_de,
-            organisation.acronym,
-            *(part for s in services for part in (s.title, s.description)),
-        ]
-    )
-
-
-def service_search_text(service: Service, organisation: Organisation) -> str:
-    return search_text(
-        [service.title, service.description, organisation.name, organisation.acronym]
-    )
-
-
 class _Builder:
     def __init__(self, *, coordinator: User, history_user: User | None) -> None:
         self.coordinator = coordinator
@@ -2085,10 +2064,8 @@ class _Builder:
             languages=list(spec.languages),
             description=spec.description,
             published=spec.published,
-            search_text=search_text(
-                [spec.name, spec.name_fr, spec.name_nl, spec.name_de, spec.acronym]
-            ),
         )
+        org.search_text = organisation_search_text(org, [])
         org.full_clean()
         self._save(org)
         org.area_communes.set(self.communes_for(spec.area))
@@ -2145,7 +2122,14 @@ class _Builder:
         ):
             services.setdefault(service.organisation_id, []).append(service)
         for org in self.orgs.values():
-            text = organisation_search_text(org, services.get(org.pk, []))
+            text = organisation_search_text(
+                org,
+                [
+                    part
+                    for s in services.get(org.pk, [])
+                    for part in (s.title, s.description)
+                ],
+            )
             if org.search_text != text:
                 Organisation.objects.filter(pk=org.pk).update(search_text=text)
 

@@ -38,7 +38,11 @@ from register.models import (
     Service,
     SpokenLanguage,
 )
-from register.search import normalise, search_text
+from register.search import (
+    normalise,
+    organisation_search_text,
+    service_search_text,
+)
 from register.services import organisation_reindex
 from register.validators import normalise_enterprise_number, validate_enterprise_number
 from taxonomy.models import InstitutionalLevel, Sector, Theme
@@ -1399,10 +1403,7 @@ class Importer:
         for plan in self.plans.get(Organisation, []):
             if plan.new:
                 org = plan.obj
-                org.search_text = search_text(
-                    [org.name, org.name_fr, org.name_nl, org.name_de, org.acronym]
-                    + texts[id(org)]
-                )
+                org.search_text = organisation_search_text(org, texts[id(org)])
                 fresh.append(org)
         return fresh
 
@@ -1477,8 +1478,8 @@ def _search_texts(model: type[models.Model], plans: list[Plan]) -> None:
         for plan in plans:
             service = plan.obj
             name, acronym = names.get(service.organisation_id, ("", ""))
-            service.search_text = search_text(
-                [service.title, service.description, name, acronym]
+            service.search_text = service_search_text(
+                service, Organisation(name=name, acronym=acronym)
             )
 
 

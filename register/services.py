@@ -30,7 +30,7 @@ from register.models import (
     Service,
     ServiceCommune,
 )
-from register.search import search_text
+from register.search import organisation_search_text, service_search_text
 from register.validators import normalise_enterprise_number
 from territory.models import Commune, PostalCode
 
@@ -166,16 +166,7 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
     for organisation in Organisation.objects.filter(pk__in=ids).only(
         "name", "name_fr", "name_nl", "name_de", "acronym", "search_text"
     ):
-        text = search_text(
-            [
-                organisation.name,
-                organisation.name_fr,
-                organisation.name_nl,
-                organisation.name_de,
-                organisation.acronym,
-                *services[organisation.pk],
-            ]
-        )
+        text = organisation_search_text(organisation, services[organisation.pk])
         if text != organisation.search_text:
             Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
     changed = []
@@ -190,14 +181,7 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
             "organisation__acronym",
         )
     ):
-        text = search_text(
-            [
-                service.title,
-                service.description,
-                service.organisation.name,
-                service.organisation.acronym,
-            ]
-        )
+        text = service_search_text(service, service.organisation)
         if text != service.search_text:
             service.search_text = text
             changed.append(service)
