@@ -14,7 +14,7 @@ history row per object carrying the import's change reason, and records an
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
@@ -38,6 +38,7 @@ from register.models import (
     Service,
     SpokenLanguage,
 )
+from register.rules import check_dates, check_subtheme
 from register.search import (
     normalise,
     organisation_search_text,
@@ -999,19 +1000,21 @@ class Importer:
     def _service_checks(
         self, obj: Service, plan_funders: list[Any], kept: set[Any]
     ) -> list[str]:
-        errors = []
-        if (
-            obj.subtheme_id is not None
-            and self.lookups.theme_parent.get(obj.subtheme_id) != obj.theme_id
-        ):
-            errors.append(
-                f"{_('sous-thème')} : "
-                + _("Ce sous-thème n'appartient pas au thème choisi.")
-            )
-        if obj.start_date and obj.end_date and obj.end_date < obj.start_date:
-            errors.append(
-                f"{_('fin')} : " + _("La date de fin précède la date de début.")
-            )
+        labels = {"subtheme": _("sous-thème"), "end_date": _("fin")}
+        subtheme = obj.subtheme_id
+        parent = None if subtheme is None else self.lookups.theme_parent.get(subtheme)
+        errors = _rule_errors(
+            labels,
+            lambda: check_subtheme(
+                theme_id=obj.theme_id,
+                subtheme_id=subtheme,
+                subtheme_parent_id=parent,
+            ),
+        )
+        errors += _rule_errors(
+            labels,
+            lambda: check_dates(start_date=obj.start_date, end_date=obj.end_date),
+        )
         errors += [
             f"{_('bailleurs de fonds')} : "
             + _(
@@ -1481,6 +1484,20 @@ def _search_texts(model: type[models.Model], plans: list[Plan]) -> None:
             service.search_text = service_search_text(
                 service, Organisation(name=name, acronym=acronym)
             )
+
+
+def _rule_errors(labels: dict[str, str], check: Callable[[], None]) -> list[str]:
+    """The per-row messages of a broken register rule, each prefixed by the label
+    of its column (`labels`, by field name)."""
+    try:
+        check()
+    except ValidationError as error:
+        return [
+            f"{labels.get(name, name)} : {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 @dataclass

@@ -30,6 +30,7 @@ from register.models import (
     Service,
     ServiceCommune,
 )
+from register.rules import check_dates, check_subtheme
 from register.search import organisation_search_text, service_search_text
 from register.validators import normalise_enterprise_number
 from territory.models import Commune, PostalCode
@@ -446,18 +447,14 @@ def _check_service_references(
     for funder in funders:
         if funder.pk not in already:
             _check_active(funder, "funders")
-    if service.subtheme is not None and service.subtheme.parent_id != service.theme_id:
-        raise ValidationError(
-            {"subtheme": _("Ce sous-thème n'appartient pas au thème choisi.")}
-        )
-    if (
-        service.start_date is not None
-        and service.end_date is not None
-        and service.end_date < service.start_date
-    ):
-        raise ValidationError(
-            {"end_date": _("La date de fin précède la date de début.")}
-        )
+    check_subtheme(
+        theme_id=service.theme_id,
+        subtheme_id=service.subtheme_id,
+        subtheme_parent_id=(
+            service.subtheme.parent_id if service.subtheme is not None else None
+        ),
+    )
+    check_dates(start_date=service.start_date, end_date=service.end_date)
 
 
 def _set_service_relations(
