@@ -38,7 +38,12 @@ from register.models import (
     Service,
     SpokenLanguage,
 )
-from register.rules import check_dates, check_subtheme
+from register.rules import (
+    check_active,
+    check_dates,
+    check_parent_active,
+    check_subtheme,
+)
 from register.search import (
     normalise,
     organisation_search_text,
@@ -797,14 +802,12 @@ class Importer:
     def _archived_check(self, ref: Any, label: str) -> None:
         if ref is not None and self.lookups.is_archived(ref):
             raise RowError(
-                [
-                    f"{label} : "
-                    + _(
-                        "%(organisation)s est archivée : restaurez-la avant d'y "
-                        "rattacher quelque chose."
-                    )
-                    % {"organisation": self.lookups.org_name(ref)}
-                ]
+                _rule_errors(
+                    {"organisation": label},
+                    check_active,
+                    organisation=self.lookups.org_name(ref),
+                    archived=True,
+                )
             )
 
     @staticmethod
@@ -953,9 +956,12 @@ class Importer:
                     errors.append(
                         _("Une organisation ne peut pas être sa propre parente.")
                     )
-                elif lookups.is_archived(parent) and obj.parent_id != parent:
-                    errors.append(
-                        _("L'organisation parente est archivée : restaurez-la d'abord.")
+                else:
+                    errors += _rule_errors(
+                        {},
+                        check_parent_active,
+                        archived=lookups.is_archived(parent),
+                        kept=obj.parent_id == parent,
                     )
             if parent is None:
                 if obj.parent_id is not None:
@@ -1005,28 +1011,28 @@ class Importer:
         parent = None if subtheme is None else self.lookups.theme_parent.get(subtheme)
         errors = _rule_errors(
             labels,
-            lambda: check_subtheme(
-                theme_id=obj.theme_id,
-                subtheme_id=subtheme,
-                subtheme_parent_id=parent,
-            ),
+            check_subtheme,
+            theme_id=obj.theme_id,
+            subtheme_id=subtheme,
+            subtheme_parent_id=parent,
         )
         errors += _rule_errors(
             labels,
-            lambda: check_dates(start_date=obj.start_date, end_date=obj.end_date),
+            check_dates,
+            start_date=obj.start_date,
+            end_date=obj.end_date,
         )
-        errors += [
-            f"{_('bailleurs de fonds')} : "
-            + _(
-                "%(organisation)s est archivée : restaurez-la avant d'y "
-                "rattacher quelque chose."
-            )
-            % {"organisation": self.lookups.org_name(funder)}
-            for funder in plan_funders
+        labels["funders"] = _("bailleurs de fonds")
+        for funder in plan_funders:
             # An organisation the file creates (unsaved: not hashable) is new.
-            if (isinstance(funder, Organisation) or funder not in kept)
-            and self.lookups.is_archived(funder)
-        ]
+            if isinstance(funder, Organisation) or funder not in kept:
+                errors += _rule_errors(
+                    labels,
+                    check_active,
+                    organisation=self.lookups.org_name(funder),
+                    archived=self.lookups.is_archived(funder),
+                    field="funders",
+                )
         return errors
 
     def _service(
@@ -1486,14 +1492,16 @@ def _search_texts(model: type[models.Model], plans: list[Plan]) -> None:
             )
 
 
-def _rule_errors(labels: dict[str, str], check: Callable[[], None]) -> list[str]:
+def _rule_errors(
+    labels: dict[str, str], check: Callable[..., None], **arguments: Any
+) -> list[str]:
     """The per-row messages of a broken register rule, each prefixed by the label
-    of its column (`labels`, by field name)."""
+    of its column when `labels` has one for the field."""
     try:
-        check()
+        check(**arguments)
     except ValidationError as error:
         return [
-            f"{labels.get(name, name)} : {message}"
+            f"{labels[name]} : {message}" if name in labels else message
             for name, messages in error.message_dict.items()
             for message in messages
         ]

@@ -28,3 +28,29 @@ def check_dates(
         raise ValidationError(
             {"end_date": _("La date de fin précède la date de début.")}
         )
+
+
+def check_active(
+    *, organisation: object, archived: bool, field: str = "organisation"
+) -> None:
+    """Refuse to attach something to an archived organisation (named by
+    `organisation`, as shown in the message), under the form field `field`."""
+    if archived:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(organisation)s est archivée : restaurez-la avant d'y rattacher "
+                    "quelque chose."
+                )
+                % {"organisation": organisation}
+            }
+        )
+
+
+def check_parent_active(*, archived: bool, kept: bool) -> None:
+    """Refuse to choose an archived parent; a parent archived later (`kept`: the
+    organisation already has it) does not block other edits."""
+    if archived and not kept:
+        raise ValidationError(
+            {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
+        )

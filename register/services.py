@@ -30,7 +30,12 @@ from register.models import (
     Service,
     ServiceCommune,
 )
-from register.rules import check_dates, check_subtheme
+from register.rules import (
+    check_active,
+    check_dates,
+    check_parent_active,
+    check_subtheme,
+)
 from register.search import organisation_search_text, service_search_text
 from register.validators import normalise_enterprise_number
 from territory.models import Commune, PostalCode
@@ -100,10 +105,8 @@ def _clean_organisation_fields(
     parent = fields.get("parent")
     # A parent archived later does not block other edits; choosing one does.
     kept = current is not None and parent is not None and current.parent_id == parent.pk
-    if parent is not None and parent.is_archived and not kept:
-        raise ValidationError(
-            {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
-        )
+    if parent is not None:
+        check_parent_active(archived=parent.is_archived, kept=kept)
     return fields
 
 
@@ -389,16 +392,9 @@ def membership_remove(*, user: User, organisation: Organisation) -> None:
 
 
 def _check_active(organisation: Organisation, field: str = "organisation") -> None:
-    if organisation.is_archived:
-        raise ValidationError(
-            {
-                field: _(
-                    "%(organisation)s est archivée : restaurez-la avant d'y rattacher "
-                    "quelque chose."
-                )
-                % {"organisation": organisation}
-            }
-        )
+    check_active(
+        organisation=organisation, archived=organisation.is_archived, field=field
+    )
 
 
 @transaction.atomic
