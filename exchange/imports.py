@@ -42,6 +42,7 @@ from register.rules import (
     check_active,
     check_dates,
     check_parent_active,
+    check_postal_code,
     check_subtheme,
 )
 from register.search import (
@@ -923,29 +924,14 @@ class Importer:
             commune = values.get("commune", obj.commune_id)
             postal = obj.postal_code
             if postal:
-                found = lookups.postal.get(postal, [])
-                if not found:
-                    errors.append(
-                        _("Le code postal %(code)s n'existe pas.") % {"code": postal}
+                try:
+                    commune = check_postal_code(
+                        postal_code=postal,
+                        commune=commune,
+                        candidates=lookups.postal.get(postal, []),
                     )
-                elif commune is not None and commune not in found:
-                    errors.append(
-                        _(
-                            "La commune %(commune)s ne correspond pas au code postal "
-                            "%(code)s."
-                        )
-                        % {"commune": commune, "code": postal}
-                    )
-                elif commune is None and len(found) > 1:
-                    errors.append(
-                        _(
-                            "Le code postal %(code)s dessert plusieurs communes : "
-                            "précisez-la."
-                        )
-                        % {"code": postal}
-                    )
-                elif commune is None:
-                    commune = found[0]
+                except ValidationError as error:
+                    errors += [m for ms in error.message_dict.values() for m in ms]
             if new or obj.commune_id != commune:
                 obj.commune_id = commune
                 changed.add("commune_id")

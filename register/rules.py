@@ -2,6 +2,7 @@
 importer. Each raises `ValidationError({field: message})` when a rule is broken."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -54,3 +55,40 @@ def check_parent_active(*, archived: bool, kept: bool) -> None:
         raise ValidationError(
             {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
         )
+
+
+def check_postal_code[C](
+    *, postal_code: str, commune: C | None, candidates: Sequence[C]
+) -> C:
+    """The commune of a postal code among its `candidates` (the communes it
+    serves): the one given must be one of them; with none given, there must be
+    only one."""
+    if not candidates:
+        raise ValidationError(
+            {
+                "postal_code": _("Le code postal %(code)s n'existe pas.")
+                % {"code": postal_code}
+            }
+        )
+    if commune is not None:
+        if commune not in candidates:
+            raise ValidationError(
+                {
+                    "commune": _(
+                        "La commune %(commune)s ne correspond pas au code postal "
+                        "%(code)s."
+                    )
+                    % {"commune": commune, "code": postal_code}
+                }
+            )
+        return commune
+    if len(candidates) > 1:
+        raise ValidationError(
+            {
+                "commune": _(
+                    "Le code postal %(code)s dessert plusieurs communes : précisez-la."
+                )
+                % {"code": postal_code}
+            }
+        )
+    return candidates[0]

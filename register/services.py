@@ -34,6 +34,7 @@ from register.rules import (
     check_active,
     check_dates,
     check_parent_active,
+    check_postal_code,
     check_subtheme,
 )
 from register.search import organisation_search_text, service_search_text
@@ -55,35 +56,9 @@ def postal_code_commune(postal_code: str, commune: Commune | None = None) -> Com
             pk__in=PostalCode.objects.filter(code=postal_code).values("commune_id")
         )
     )
-    if not candidates:
-        raise ValidationError(
-            {
-                "postal_code": _("Le code postal %(code)s n'existe pas.")
-                % {"code": postal_code}
-            }
-        )
-    if commune is not None:
-        if commune not in candidates:
-            raise ValidationError(
-                {
-                    "commune": _(
-                        "La commune %(commune)s ne correspond pas au code postal "
-                        "%(code)s."
-                    )
-                    % {"commune": commune, "code": postal_code}
-                }
-            )
-        return commune
-    if len(candidates) > 1:
-        raise ValidationError(
-            {
-                "commune": _(
-                    "Le code postal %(code)s dessert plusieurs communes : précisez-la."
-                )
-                % {"code": postal_code}
-            }
-        )
-    return candidates[0]
+    return check_postal_code(
+        postal_code=postal_code, commune=commune, candidates=candidates
+    )
 
 
 def _clean_organisation_fields(
