@@ -13,14 +13,18 @@ import functools
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 from django.db import models, transaction
 
 from register.models import Organisation, Relation, Service, ServiceCommune
-from register.search import normalise
+from register.search import (
+    normalise,
+    organisation_search_parts,
+    service_search_parts,
+)
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -412,7 +416,7 @@ def _normalised(part: str) -> str:
     return normalise(part)
 
 
-def _search_text(parts: list[str]) -> str:
+def _search_text(parts: Iterable[str | None]) -> str:
     """search_text(parts), faster: the same titles come back thousands of times
     (words never span two parts, so normalising part by part gives the same)."""
     return " ".join(text for part in parts if part and (text := _normalised(part)))
@@ -680,16 +684,15 @@ class _Builder:
                         description=ORGANISATION_NOTE,
                         status="archived" if rng.random() < 0.03 else "active",
                         published=rng.random() < 0.6,
-                        search_text=_search_text(
-                            [
-                                name,
-                                acronym,
-                                *(
-                                    part
-                                    for s in services
-                                    for part in (s["title"], s["description"])
-                                ),
-                            ]
+                    )
+                )
+                orgs[-1].search_text = _search_text(
+                    organisation_search_parts(
+                        orgs[-1],
+                        (
+                            part
+                            for s in services
+                            for part in (s["title"], s["description"])
                         ),
                     )
                 )
@@ -731,15 +734,9 @@ class _Builder:
                     for k, v in plan.items()
                     if k not in ("communes", "target_groups")
                 }
-                services.append(
-                    Service(
-                        organisation_id=org.pk,
-                        search_text=_search_text(
-                            [plan["title"], plan["description"], org.name, org.acronym]
-                        ),
-                        **fields,
-                    )
-                )
+                service = Service(organisation_id=org.pk, **fields)
+                service.search_text = _search_text(service_search_parts(service, org))
+                services.append(service)
                 planned.append(plan)
         Service.objects.bulk_create(services, batch_size=self.batch_size)
         self.counts.services += len(services)

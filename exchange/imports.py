@@ -14,7 +14,7 @@ history row per object carrying the import's change reason, and records an
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
@@ -38,7 +38,18 @@ from register.models import (
     Service,
     SpokenLanguage,
 )
-from register.search import normalise, search_text
+from register.rules import (
+    check_active,
+    check_dates,
+    check_parent_active,
+    check_postal_code,
+    check_subtheme,
+)
+from register.search import (
+    normalise,
+    organisation_search_text,
+    service_search_text,
+)
 from register.services import organisation_reindex
 from register.validators import normalise_enterprise_number, validate_enterprise_number
 from taxonomy.models import InstitutionalLevel, Sector, Theme
@@ -792,14 +803,12 @@ class Importer:
     def _archived_check(self, ref: Any, label: str) -> None:
         if ref is not None and self.lookups.is_archived(ref):
             raise RowError(
-                [
-                    f"{label} : "
-                    + _(
-                        "%(organisation)s est archivée : restaurez-la avant d'y "
-                        "rattacher quelque chose."
-                    )
-                    % {"organisation": self.lookups.org_name(ref)}
-                ]
+                _rule_errors(
+                    {"organisation": label},
+                    check_active,
+                    organisation=self.lookups.org_name(ref),
+                    archived=True,
+                )
             )
 
     @staticmethod
@@ -915,29 +924,14 @@ class Importer:
             commune = values.get("commune", obj.commune_id)
             postal = obj.postal_code
             if postal:
-                found = lookups.postal.get(postal, [])
-                if not found:
-                    errors.append(
-                        _("Le code postal %(code)s n'existe pas.") % {"code": postal}
+                try:
+                    commune = check_postal_code(
+                        postal_code=postal,
+                        commune=commune,
+                        candidates=lookups.postal.get(postal, []),
                     )
-                elif commune is not None and commune not in found:
-                    errors.append(
-                        _(
-                            "La commune %(commune)s ne correspond pas au code postal "
-                            "%(code)s."
-                        )
-                        % {"commune": commune, "code": postal}
-                    )
-                elif commune is None and len(found) > 1:
-                    errors.append(
-                        _(
-                            "Le code postal %(code)s dessert plusieurs communes : "
-                            "précisez-la."
-                        )
-                        % {"code": postal}
-                    )
-                elif commune is None:
-                    commune = found[0]
+                except ValidationError as error:
+                    errors += [m for ms in error.message_dict.values() for m in ms]
             if new or obj.commune_id != commune:
                 obj.commune_id = commune
                 changed.add("commune_id")
@@ -948,9 +942,12 @@ class Importer:
                     errors.append(
                         _("Une organisation ne peut pas être sa propre parente.")
                     )
-                elif lookups.is_archived(parent) and obj.parent_id != parent:
-                    errors.append(
-                        _("L'organisation parente est archivée : restaurez-la d'abord.")
+                else:
+                    errors += _rule_errors(
+                        {},
+                        check_parent_active,
+                        archived=lookups.is_archived(parent),
+                        kept=obj.parent_id == parent,
                     )
             if parent is None:
                 if obj.parent_id is not None:
@@ -995,31 +992,33 @@ class Importer:
     def _service_checks(
         self, obj: Service, plan_funders: list[Any], kept: set[Any]
     ) -> list[str]:
-        errors = []
-        if (
-            obj.subtheme_id is not None
-            and self.lookups.theme_parent.get(obj.subtheme_id) != obj.theme_id
-        ):
-            errors.append(
-                f"{_('sous-thème')} : "
-                + _("Ce sous-thème n'appartient pas au thème choisi.")
-            )
-        if obj.start_date and obj.end_date and obj.end_date < obj.start_date:
-            errors.append(
-                f"{_('fin')} : " + _("La date de fin précède la date de début.")
-            )
-        errors += [
-            f"{_('bailleurs de fonds')} : "
-            + _(
-                "%(organisation)s est archivée : restaurez-la avant d'y "
-                "rattacher quelque chose."
-            )
-            % {"organisation": self.lookups.org_name(funder)}
-            for funder in plan_funders
+        labels = {"subtheme": _("sous-thème"), "end_date": _("fin")}
+        subtheme = obj.subtheme_id
+        parent = None if subtheme is None else self.lookups.theme_parent.get(subtheme)
+        errors = _rule_errors(
+            labels,
+            check_subtheme,
+            theme_id=obj.theme_id,
+            subtheme_id=subtheme,
+            subtheme_parent_id=parent,
+        )
+        errors += _rule_errors(
+            labels,
+            check_dates,
+            start_date=obj.start_date,
+            end_date=obj.end_date,
+        )
+        labels["funders"] = _("bailleurs de fonds")
+        for funder in plan_funders:
             # An organisation the file creates (unsaved: not hashable) is new.
-            if (isinstance(funder, Organisation) or funder not in kept)
-            and self.lookups.is_archived(funder)
-        ]
+            if isinstance(funder, Organisation) or funder not in kept:
+                errors += _rule_errors(
+                    labels,
+                    check_active,
+                    organisation=self.lookups.org_name(funder),
+                    archived=self.lookups.is_archived(funder),
+                    field="funders",
+                )
         return errors
 
     def _service(
@@ -1399,10 +1398,7 @@ class Importer:
         for plan in self.plans.get(Organisation, []):
             if plan.new:
                 org = plan.obj
-                org.search_text = search_text(
-                    [org.name, org.name_fr, org.name_nl, org.name_de, org.acronym]
-                    + texts[id(org)]
-                )
+                org.search_text = organisation_search_text(org, texts[id(org)])
                 fresh.append(org)
         return fresh
 
@@ -1477,9 +1473,25 @@ def _search_texts(model: type[models.Model], plans: list[Plan]) -> None:
         for plan in plans:
             service = plan.obj
             name, acronym = names.get(service.organisation_id, ("", ""))
-            service.search_text = search_text(
-                [service.title, service.description, name, acronym]
+            service.search_text = service_search_text(
+                service, Organisation(name=name, acronym=acronym)
             )
+
+
+def _rule_errors(
+    labels: dict[str, str], check: Callable[..., None], **arguments: Any
+) -> list[str]:
+    """The per-row messages of a broken register rule, each prefixed by the label
+    of its column when `labels` has one for the field."""
+    try:
+        check(**arguments)
+    except ValidationError as error:
+        return [
+            f"{labels[name]} : {message}" if name in labels else message
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 @dataclass

@@ -10,9 +10,13 @@ contain every word of it as a word or the start of one ("lieg" finds "Liège").
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
+
+if TYPE_CHECKING:
+    from register.models import Organisation, Service
 
 SEARCHABLE_TABLES = ("register_organisation", "register_service")
 MAX_WORDS = 8
@@ -27,6 +31,46 @@ def normalise(text: str) -> str:
 
 def search_text(parts: Iterable[str | None]) -> str:
     return normalise(" ".join(part for part in parts if part))
+
+
+def organisation_search_parts(
+    organisation: "Organisation", service_texts: Iterable[str | None]
+) -> list[str | None]:
+    """What an organisation is found by: its names, its acronym and the titles and
+    descriptions of its services (`service_texts`)."""
+    return [
+        organisation.name,
+        organisation.name_fr,
+        organisation.name_nl,
+        organisation.name_de,
+        organisation.acronym,
+        *service_texts,
+    ]
+
+
+def organisation_search_text(
+    organisation: "Organisation", service_texts: Iterable[str | None]
+) -> str:
+    """The search text of an organisation (see `organisation_search_parts`)."""
+    return search_text(organisation_search_parts(organisation, service_texts))
+
+
+def service_search_parts(
+    service: "Service", organisation: "Organisation"
+) -> list[str | None]:
+    """What a service is found by: its title, its description and the name and
+    acronym of its organisation."""
+    return [
+        service.title,
+        service.description,
+        organisation.name,
+        organisation.acronym,
+    ]
+
+
+def service_search_text(service: "Service", organisation: "Organisation") -> str:
+    """The search text of a service (see `service_search_parts`)."""
+    return search_text(service_search_parts(service, organisation))
 
 
 def search[M: models.Model](

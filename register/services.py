@@ -30,7 +30,14 @@ from register.models import (
     Service,
     ServiceCommune,
 )
-from register.search import search_text
+from register.rules import (
+    check_active,
+    check_dates,
+    check_parent_active,
+    check_postal_code,
+    check_subtheme,
+)
+from register.search import organisation_search_text, service_search_text
 from register.validators import normalise_enterprise_number
 from territory.models import Commune, PostalCode
 
@@ -49,35 +56,9 @@ def postal_code_commune(postal_code: str, commune: Commune | None = None) -> Com
             pk__in=PostalCode.objects.filter(code=postal_code).values("commune_id")
         )
     )
-    if not candidates:
-        raise ValidationError(
-            {
-                "postal_code": _("Le code postal %(code)s n'existe pas.")
-                % {"code": postal_code}
-            }
-        )
-    if commune is not None:
-        if commune not in candidates:
-            raise ValidationError(
-                {
-                    "commune": _(
-                        "La commune %(commune)s ne correspond pas au code postal "
-                        "%(code)s."
-                    )
-                    % {"commune": commune, "code": postal_code}
-                }
-            )
-        return commune
-    if len(candidates) > 1:
-        raise ValidationError(
-            {
-                "commune": _(
-                    "Le code postal %(code)s dessert plusieurs communes : précisez-la."
-                )
-                % {"code": postal_code}
-            }
-        )
-    return candidates[0]
+    return check_postal_code(
+        postal_code=postal_code, commune=commune, candidates=candidates
+    )
 
 
 def _clean_organisation_fields(
@@ -99,10 +80,8 @@ def _clean_organisation_fields(
     parent = fields.get("parent")
     # A parent archived later does not block other edits; choosing one does.
     kept = current is not None and parent is not None and current.parent_id == parent.pk
-    if parent is not None and parent.is_archived and not kept:
-        raise ValidationError(
-            {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
-        )
+    if parent is not None:
+        check_parent_active(archived=parent.is_archived, kept=kept)
     return fields
 
 
@@ -166,16 +145,7 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
     for organisation in Organisation.objects.filter(pk__in=ids).only(
         "name", "name_fr", "name_nl", "name_de", "acronym", "search_text"
     ):
-        text = search_text(
-            [
-                organisation.name,
-                organisation.name_fr,
-                organisation.name_nl,
-                organisation.name_de,
-                organisation.acronym,
-                *services[organisation.pk],
-            ]
-        )
+        text = organisation_search_text(organisation, services[organisation.pk])
         if text != organisation.search_text:
             Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
     changed = []
@@ -190,14 +160,7 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
             "organisation__acronym",
         )
     ):
-        text = search_text(
-            [
-                service.title,
-                service.description,
-                service.organisation.name,
-                service.organisation.acronym,
-            ]
-        )
+        text = service_search_text(service, service.organisation)
         if text != service.search_text:
             service.search_text = text
             changed.append(service)
@@ -404,16 +367,9 @@ def membership_remove(*, user: User, organisation: Organisation) -> None:
 
 
 def _check_active(organisation: Organisation, field: str = "organisation") -> None:
-    if organisation.is_archived:
-        raise ValidationError(
-            {
-                field: _(
-                    "%(organisation)s est archivée : restaurez-la avant d'y rattacher "
-                    "quelque chose."
-                )
-                % {"organisation": organisation}
-            }
-        )
+    check_active(
+        organisation=organisation, archived=organisation.is_archived, field=field
+    )
 
 
 @transaction.atomic
@@ -462,18 +418,14 @@ def _check_service_references(
     for funder in funders:
         if funder.pk not in already:
             _check_active(funder, "funders")
-    if service.subtheme is not None and service.subtheme.parent_id != service.theme_id:
-        raise ValidationError(
-            {"subtheme": _("Ce sous-thème n'appartient pas au thème choisi.")}
-        )
-    if (
-        service.start_date is not None
-        and service.end_date is not None
-        and service.end_date < service.start_date
-    ):
-        raise ValidationError(
-            {"end_date": _("La date de fin précède la date de début.")}
-        )
+    check_subtheme(
+        theme_id=service.theme_id,
+        subtheme_id=service.subtheme_id,
+        subtheme_parent_id=(
+            service.subtheme.parent_id if service.subtheme is not None else None
+        ),
+    )
+    check_dates(start_date=service.start_date, end_date=service.end_date)
 
 
 def _set_service_relations(

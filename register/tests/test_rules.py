@@ -1,0 +1,60 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase
+
+from register.rules import (
+    check_active,
+    check_dates,
+    check_parent_active,
+    check_postal_code,
+    check_subtheme,
+)
+
+
+class RulesTests(SimpleTestCase):
+    def test_postal_code(self) -> None:
+        self.assertEqual(
+            check_postal_code(postal_code="4000", commune=None, candidates=[7]), 7
+        )
+        self.assertEqual(
+            check_postal_code(postal_code="4000", commune=8, candidates=[7, 8]), 8
+        )
+        for commune, candidates, field in (
+            (None, [], "postal_code"),
+            (9, [7, 8], "commune"),
+            (None, [7, 8], "commune"),
+        ):
+            with self.assertRaises(ValidationError) as raised:
+                check_postal_code(
+                    postal_code="4000", commune=commune, candidates=candidates
+                )
+            self.assertEqual(list(raised.exception.message_dict), [field])
+
+    def test_parent_active(self) -> None:
+        check_parent_active(archived=True, kept=True)
+        check_parent_active(archived=False, kept=False)
+        with self.assertRaises(ValidationError) as raised:
+            check_parent_active(archived=True, kept=False)
+        self.assertEqual(list(raised.exception.message_dict), ["parent"])
+
+    def test_active(self) -> None:
+        check_active(organisation="CPAS", archived=False)
+        with self.assertRaises(ValidationError) as raised:
+            check_active(organisation="CPAS", archived=True, field="funders")
+        self.assertIn("CPAS", raised.exception.message_dict["funders"][0])
+
+    def test_subtheme(self) -> None:
+        check_subtheme(theme_id=1, subtheme_id=None, subtheme_parent_id=None)
+        check_subtheme(theme_id=1, subtheme_id=5, subtheme_parent_id=1)
+        with self.assertRaises(ValidationError) as raised:
+            check_subtheme(theme_id=1, subtheme_id=5, subtheme_parent_id=2)
+        self.assertEqual(list(raised.exception.message_dict), ["subtheme"])
+
+    def test_dates(self) -> None:
+        day = datetime.date(2026, 12, 4)
+        check_dates(start_date=day, end_date=day)
+        check_dates(start_date=None, end_date=day)
+        with self.assertRaises(ValidationError) as raised:
+            check_dates(start_date=day, end_date=day - datetime.timedelta(days=1))
+        self.assertEqual(list(raised.exception.message_dict), ["end_date"])
