@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -22,6 +23,7 @@ from exchange.exports import (
     CONTENT_TYPES,
     ExportError,
     export_download,
+    export_row_total,
     export_scope,
 )
 from exchange.imports import import_file
@@ -73,6 +75,18 @@ class ExportOut(Schema):
     )
 
 
+def _filters(filters: ExportFiltersIn) -> OrganisationFilters:
+    """The register filters of an export query (422 for a misplaced `sheet`)."""
+    if filters.sheet and filters.format not in {"csv", "hxl"}:
+        raise HttpError(422, "`sheet` chooses the sheet of a csv or hxl export only.")
+    values = filters.model_dump(exclude={"format", "sheet"})
+    if values["commune"]:
+        values["commune"] = (
+            commune_successor_nis(values["commune"]) or values["commune"]
+        )
+    return OrganisationFilters(**values)
+
+
 @router.get(
     "/export",
     response={200: ExportOut, **problems(401, 403, 409, 422)},
@@ -83,16 +97,22 @@ def export(request: HttpRequest, filters: Query[ExportFiltersIn]) -> HttpRespons
     """The register's filters (as in `register_organisation_list`) choose the
     organisations; their contacts (those you may see), services and relations
     come with them. The answer is streamed; `format` other than json answers a
-    file (XLSX, CSV, GeoJSON) instead of the JSON document described here."""
+    file (XLSX, CSV, GeoJSON) instead of the JSON document described here.
+
+    An export of more than EXPORT_BACKGROUND_ROWS rows (the whole register, for
+    instance) answers 409: ask for it with `exchange_export_job_create` (the
+    same query), which writes it in the background."""
     user = api_user(request, may=can_read_register)
-    if filters.sheet and filters.format not in {"csv", "hxl"}:
-        raise HttpError(422, "`sheet` chooses the sheet of a csv or hxl export only.")
-    values = filters.model_dump(exclude={"format", "sheet"})
-    if values["commune"]:
-        values["commune"] = (
-            commune_successor_nis(values["commune"]) or values["commune"]
+    filters_ = _filters(filters)
+    scope = export_scope(filters=filters_, user=user)
+    rows = export_row_total(filters.format, scope, sheet=filters.sheet)
+    if rows > settings.EXPORT_BACKGROUND_ROWS:
+        raise HttpError(
+            409,
+            f"This export holds {rows} rows, more than the "
+            f"{settings.EXPORT_BACKGROUND_ROWS} sent at once: ask for it in the "
+            "background with POST /api/v1/exchange/exports and the same query.",
         )
-    scope = export_scope(filters=OrganisationFilters(**values), user=user)
     try:
         download = export_download(filters.format, scope, sheet=filters.sheet)
     except ExportError as error:
@@ -152,18 +172,11 @@ def export_job_create_endpoint(
     job: follow `status_url` until `status` is `done`, then fetch
     `download_url`. The file is kept EXPORT_RETENTION_HOURS."""
     user = api_user(request, may=can_read_register)
-    if filters.sheet and filters.format not in {"csv", "hxl"}:
-        raise HttpError(422, "`sheet` chooses the sheet of a csv or hxl export only.")
-    values = filters.model_dump(exclude={"format", "sheet"})
-    if values["commune"]:
-        values["commune"] = (
-            commune_successor_nis(values["commune"]) or values["commune"]
-        )
     job = export_job_create(
         user=user,
         fmt=filters.format,
         sheet=filters.sheet,
-        filters=OrganisationFilters(**values),
+        filters=_filters(filters),
     )
     return Status(202, _job_out(request, job))
 

@@ -39,10 +39,12 @@ from register.selectors import OrganisationFilters
 FOLDER = "exports"
 
 
-def export_is_large(fmt: str, *, filters: OrganisationFilters, user: User) -> bool:
+def export_is_large(
+    fmt: str, *, filters: OrganisationFilters, user: User, sheet: str = ""
+) -> bool:
     """Whether an export would write more than EXPORT_BACKGROUND_ROWS rows."""
     scope = export_scope(filters=filters, user=user)
-    return export_row_total(fmt, scope) > settings.EXPORT_BACKGROUND_ROWS
+    return export_row_total(fmt, scope, sheet=sheet) > settings.EXPORT_BACKGROUND_ROWS
 
 
 @transaction.atomic

@@ -98,7 +98,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     filters = OrganisationFilters(**form.filters())
     user = current_user(request)
     if request.GET.get("background") or export_is_large(
-        fmt, filters=filters, user=user
+        fmt, filters=filters, user=user, sheet=sheet
     ):
         job = export_job_create(user=user, fmt=fmt, sheet=sheet, filters=filters)
         return redirect("exchange:export_job", pk=job.pk)

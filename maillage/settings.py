@@ -266,7 +266,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1000 * 1000, minimum=1)
 # Measured with make bench on 2 cores: XLSX writes about 4,000 rows a
 # second, CSV, HXL and JSON 8,000 to 10,000, so 5,000 rows answer within about
 # two seconds in any format.
-EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000, minimum=0)
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 10_000, minimum=0)
 # A background export's file is removed this long after it was asked for.
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24, minimum=1)
 

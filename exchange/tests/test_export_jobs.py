@@ -118,7 +118,7 @@ class ExportJobPageTests(ExportJobTestCase):
         self.login(self.observer)
         page = self.client.get(EXPORT)
         self.assertContains(page, "format=xlsx&amp;background=1")
-        self.assertContains(page, "Un export de plus de 5000 lignes")
+        self.assertContains(page, "Un export de plus de 10000 lignes")
         # A format link may lead to a background export's page: a browser must
         # follow it, not save it as a file.
         self.assertNotContains(page, 'format=xlsx" download')
@@ -205,4 +205,23 @@ class ExportJobApiTests(ExportJobTestCase):
         self.login(self.coordinator)
         response = self.client.post(f"{API}?format=xlsx&sheet=services")
         self.assertEqual(response.status_code, 422)
+        self.assertFalse(ExportJob.objects.exists())
+
+    @override_settings(EXPORT_BACKGROUND_ROWS=3)
+    def test_a_large_export_is_not_streamed_but_sent_to_the_background(self):
+        self.login(self.observer)
+        # Two services: small enough to be sent at once.
+        response = self.client.get(f"{API[:-1]}?format=csv&sheet=services")
+        self.assertEqual(response.status_code, 200)
+        response = self.client.get(f"{API[:-1]}?format=json")
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(response["Content-Type"], "application/problem+json")
+        self.assertIn("POST /api/v1/exchange/exports", response.json()["detail"])
+        self.assertFalse(ExportJob.objects.exists())
+
+    @override_settings(EXPORT_BACKGROUND_ROWS=3)
+    def test_the_threshold_counts_the_sheet_asked_for(self):
+        self.login(self.observer)
+        response = self.client.get(EXPORT, {"format": "hxl", "sheet": "services"})
+        self.assertEqual(response.status_code, 200)
         self.assertFalse(ExportJob.objects.exists())
