@@ -2,8 +2,10 @@
 
 Each searchable model keeps a `search_text` column: its words without accents,
 lower-cased (`normalise`). SQLite indexes it in an FTS5 table kept in step by
-triggers; PostgreSQL in a GIN index on `to_tsvector('simple', search_text)`. Both
-are created by the migration `0002_full_text_search`. A query matches rows that
+triggers (migration `0002_full_text_search`); PostgreSQL stores its
+`to_tsvector('simple', search_text)` in a generated column, `search_vector`, with
+a GIN index (migration `0003_search_vector`), so that a row is matched without
+parsing its text again. A query matches rows that
 contain every word of it as a word or the start of one ("lieg" finds "Liège").
 """
 
@@ -87,8 +89,7 @@ def search[M: models.Model](
         tsquery = " & ".join(f"{word}:*" for word in words)
         # The words are [0-9a-z]+ after normalise() and go in as a parameter.
         match = RawSQL(  # noqa: S611
-            f'to_tsvector(\'simple\', "{table}"."search_text") @@ '
-            "to_tsquery('simple', %s)",
+            f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)',
             [tsquery],
             output_field=models.BooleanField(),
         )
