@@ -12,10 +12,10 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format check bench openapi messages demo browser clean
+.PHONY: help setup run test lint format check bench bench-postgres openapi messages demo browser clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@python=$$(scripts/find-python) || exit 1; \
@@ -70,8 +70,14 @@ format: setup ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: setup ## Time the pages, exports and import at "Wallonia × 10" in a throwaway database (JSON; BENCH_SCALE=0.1 for a quick run)
-	@$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(BENCH_ARGS)
+# The PostgreSQL server `make bench-postgres` creates its throwaway databases on.
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+bench: setup ## Time the pages, exports and import at "Wallonia × 10" in a throwaway database (JSON; BENCH_SCALE=0.1 for a quick run; BENCH_SCALES="1 3" for growth)
+	@$(PY) -m bench $(if $(BENCH_SCALES),--scales $(BENCH_SCALES),$(if $(BENCH_SCALE),--scale $(BENCH_SCALE))) $(BENCH_ARGS)
+
+bench-postgres: setup ## The same on PostgreSQL (BENCH_POSTGRES_URL, a throwaway database created and dropped)
+	@DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) -m bench $(if $(BENCH_SCALES),--scales $(BENCH_SCALES),$(if $(BENCH_SCALE),--scale $(BENCH_SCALE))) $(BENCH_ARGS)
 
 openapi: setup ## Regenerate the committed OpenAPI snapshot
 	$(MANAGE) export_openapi_schema --api maillage.api.api --indent 2 --sorted --output openapi.json

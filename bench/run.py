@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench [--scale 0.1] [--requests 30] [--warmups 3]
                               [--no-exchange]
+    .venv/bin/python -m bench --scales 1 3 [--no-exchange]
 
 It creates a new database (a SQLite file in a temporary folder; with a PostgreSQL
 DATABASE_URL, a database `maillage_bench_<pid>` on the same server), migrates it,
@@ -9,11 +10,16 @@ times the register's pages over the seeded register (`bench.pages`), then the
 exports (`bench.exports`) and the import (`bench.imports`) over the same data.
 One JSON object goes to stdout, progress to stderr; the database is dropped at
 the end.
+
+With `--scales`, each scale runs in its own process and throwaway database, one
+after the other, and the JSON adds `growth`: for each page, its median at the
+largest scale divided by its median at the smallest, and the seeding times.
 """
 
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -137,6 +143,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         f"(at least {MIN_TIMED}).",
     )
     parser.add_argument(
+        "--scales",
+        type=float,
+        nargs="+",
+        default=None,
+        metavar="SCALE",
+        help="Run at each scale in turn and report how each page's median grows.",
+    )
+    parser.add_argument(
         "--no-exchange",
         dest="exchange",
         action="store_false",
@@ -145,6 +159,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.scale <= 0 or args.page_budget <= 0:
         parser.error("--scale and --page-budget must be above 0.")
+    if args.scales is not None and (
+        len(args.scales) < 2 or min(args.scales) <= 0 or len(set(args.scales)) < 2
+    ):
+        parser.error("--scales needs at least two different scales above 0.")
     if args.requests < 1 or args.warmups < 1:
         parser.error("--requests and --warmups must be at least 1.")
     return args
@@ -167,8 +185,51 @@ def exchange_run(scale: float, progress: Progress) -> dict[str, Any]:
     }
 
 
+def growth(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """How each page's median grows from the smallest scale to the largest."""
+    small, large = min(runs, key=_scale), max(runs, key=_scale)
+    pages: dict[str, Any] = {}
+    for name, result in large["pages"].items():
+        before = small["pages"].get(name, {}).get("median_ms")
+        after = result.get("median_ms")
+        pages[name] = {
+            "median_ms": [before, after],
+            "growth": round(after / before, 2) if before and after else None,
+        }
+    return {
+        "scales": [small["scale"], large["scale"]],
+        "seeding_seconds": [
+            small["timings_seconds"]["seeding"],
+            large["timings_seconds"]["seeding"],
+        ],
+        "pages": pages,
+    }
+
+
+def _scale(run: dict[str, Any]) -> float:
+    return float(run["scale"])
+
+
+def scales_run(argv: Sequence[str], scales: Sequence[float]) -> dict[str, Any]:
+    """Run the bench once per scale, each in its own process and database."""
+    rest = list(argv)
+    index = rest.index("--scales")
+    del rest[index : index + 1 + len(scales)]
+    runs = []
+    for scale in sorted(scales):
+        command = [sys.executable, "-m", "bench", *rest, "--scale", str(scale)]
+        answer = subprocess.run(command, check=True, stdout=subprocess.PIPE)  # noqa: S603
+        runs.append(json.loads(answer.stdout))
+    return {"runs": runs, "growth": growth(runs)}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.scales is not None:
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        report = scales_run(arguments, args.scales)
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
     started = time.perf_counter()
 
