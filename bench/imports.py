@@ -190,7 +190,12 @@ def _bare_bulk_create(organisations: int, services: int) -> float:
             # The same service × commune and target-group rows as the import.
             ServiceCommune.objects.bulk_create(
                 [
-                    ServiceCommune(service_id=service.pk, commune_id=row[3])
+                    ServiceCommune(
+                        service_id=service.pk,
+                        commune_id=row[3],
+                        theme_id=service.theme_id,
+                        organisation_id=service.organisation_id,
+                    )
                     for service, row in zip(created, rows, strict=True)
                 ],
                 batch_size=1000,

@@ -25,6 +25,7 @@ from register.search import (
     organisation_search_parts,
     service_search_parts,
 )
+from register.services import service_commune
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -741,7 +742,7 @@ class _Builder:
         Service.objects.bulk_create(services, batch_size=self.batch_size)
         self.counts.services += len(services)
         links = [
-            ServiceCommune(service_id=service.pk, commune_id=nis)
+            service_commune(service, nis)
             for service, plan in zip(services, planned, strict=True)
             for nis in plan["communes"]
         ]

@@ -36,6 +36,7 @@ from register.models import (
     Organisation,
     Relation,
     Service,
+    ServiceCommune,
     SpokenLanguage,
 )
 from register.rules import (
@@ -50,7 +51,7 @@ from register.search import (
     organisation_search_text,
     service_search_text,
 )
-from register.services import organisation_reindex
+from register.services import organisation_reindex, service_communes_align
 from register.validators import normalise_enterprise_number, validate_enterprise_number
 from taxonomy.models import InstitutionalLevel, Sector, Theme
 from territory.models import CodeSuccessor, Commune, PostalCode
@@ -1522,6 +1523,11 @@ def _write(
     return written
 
 
+def _through_keys(service: Any) -> tuple[int, int]:
+    """What a service × commune row repeats of its service (see ServiceCommune)."""
+    return (service.theme_id, service.organisation_id)
+
+
 def _write_chunk(
     model: type[models.Model],
     plans: list[Plan],
@@ -1590,16 +1596,27 @@ def _write_chunk(
                     connection.alias
                 )
             rows = [
-                (plan.obj.pk, value.pk if isinstance(value, models.Model) else value)
+                (
+                    plan.obj.pk,
+                    value.pk if isinstance(value, models.Model) else value,
+                    *(_through_keys(plan.obj) if through is ServiceCommune else ()),
+                )
                 for plan in changing
                 for value in plan.m2m.get(spec.key, ())
             ]
+            columns = [own_column, other_column]
+            if through is ServiceCommune:
+                columns += ["theme_id", "organisation_id"]
             if rows:
                 cursor.executemany(
                     f"INSERT INTO {quote(through._meta.db_table)} "  # noqa: S608
-                    f"({quote(own_column)}, {quote(other_column)}) VALUES (%s, %s)",
+                    f"({', '.join(map(quote, columns))}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))})",
                     rows,
                 )
+        if model is Service and old:
+            # An updated service may have a new theme or organisation.
+            service_communes_align(service_ids=[plan.obj.pk for plan in old])
         cursor.execute(f"SELECT MAX(history_id) FROM {quote(history._meta.db_table)}")  # noqa: S608
         mark = cursor.fetchone()[0] or 0
         copied = [
@@ -1809,7 +1826,18 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
                     ]
                     getattr(obj, spec.attribute).set(previous)
                 elif spec.key in kept:
-                    getattr(obj, spec.attribute).set(kept[spec.key])
+                    # Service × commune rows repeat their service's keys.
+                    keys = None
+                    if spec.attribute == "communes":
+                        keys = {
+                            "theme_id": obj.theme_id,
+                            "organisation_id": obj.organisation_id,
+                        }
+                    getattr(obj, spec.attribute).set(
+                        kept[spec.key], through_defaults=keys
+                    )
+            if model is Service:
+                service_communes_align(service_ids=[obj.pk])
         created = batch.created.get(name, [])
         if created:
             queryset = model._default_manager.filter(pk__in=created)

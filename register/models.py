@@ -147,6 +147,12 @@ class Organisation(Versioned):
             models.Index(fields=["status", "name"]),
             models.Index(fields=["enterprise_number"]),
             models.Index(fields=["external_id"]),
+            # The few archived organisations, whose services lists leave out.
+            models.Index(
+                fields=["id"],
+                condition=Q(status="archived"),
+                name="register_organisation_archived",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -378,13 +384,22 @@ class Service(Versioned):
 
 
 class ServiceCommune(models.Model):
-    """A commune a service serves: the "where" of the 4W, one row per commune."""
+    """A commune a service serves: the "where" of the 4W, one row per commune.
+
+    It repeats its service's theme and organisation, kept in step by the
+    register's services and the importer (`register.services.service_communes_align`),
+    so that a commune's page counts its services by theme from one index, without
+    reading each service: that count stays as fast when the register triples."""
 
     service = models.ForeignKey(
         Service, models.CASCADE, related_name="service_communes"
     )
     commune = models.ForeignKey(
         Commune, models.PROTECT, related_name="service_communes"
+    )
+    theme = models.ForeignKey(Theme, models.PROTECT, related_name="+", editable=False)
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="+", editable=False
     )
 
     class Meta:
@@ -395,7 +410,13 @@ class ServiceCommune(models.Model):
                 fields=["service", "commune"], name="service_commune_unique"
             )
         ]
-        indexes = [models.Index(fields=["commune", "service"])]
+        indexes = [
+            models.Index(fields=["commune", "service"]),
+            models.Index(
+                fields=["commune", "theme", "organisation", "service"],
+                name="register_servicecommune_offer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id} @ {self.commune_id}"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -428,6 +429,26 @@ def _check_service_references(
     check_dates(start_date=service.start_date, end_date=service.end_date)
 
 
+def service_commune(service: Service, commune_id: str) -> ServiceCommune:
+    """A new service × commune row, with its service's keys (see ServiceCommune)."""
+    return ServiceCommune(
+        service_id=service.pk,
+        commune_id=commune_id,
+        theme_id=service.theme_id,
+        organisation_id=service.organisation_id,
+    )
+
+
+def service_communes_align(*, service_ids: Iterable[int]) -> None:
+    """Copy the theme and organisation of these services onto their service ×
+    commune rows, in one statement: after a write that may have changed them."""
+    service = Service.objects.filter(pk=OuterRef("service_id"))
+    ServiceCommune.objects.filter(service_id__in=list(service_ids)).update(
+        theme_id=Subquery(service.values("theme_id")[:1]),
+        organisation_id=Subquery(service.values("organisation_id")[:1]),
+    )
+
+
 def _set_service_relations(
     service: Service,
     *,
@@ -442,7 +463,7 @@ def _set_service_relations(
             service=service, commune_id__in=current - wanted
         ).delete()
         ServiceCommune.objects.bulk_create(
-            [ServiceCommune(service=service, commune_id=pk) for pk in wanted - current]
+            [service_commune(service, pk) for pk in wanted - current]
         )
     if target_groups is not None:
         service.target_groups.set(list(target_groups))
@@ -486,6 +507,7 @@ def service_update(
     service = Service.objects.select_for_update().get(pk=service_id)
     check_version(service, expected_version)
     mark = history_mark(service)
+    keys = (service.theme_id, service.organisation_id)
     assign(service, fields)
     funders = None if funders is None else list(funders)
     _check_service_references(
@@ -493,6 +515,10 @@ def service_update(
     )
     service.version += 1
     _save(service, by=by, reason=_("Modification"))
+    if (service.theme_id, service.organisation_id) != keys:
+        ServiceCommune.objects.filter(service=service).update(
+            theme_id=service.theme_id, organisation_id=service.organisation_id
+        )
     _set_service_relations(
         service, communes=communes, target_groups=target_groups, funders=funders
     )

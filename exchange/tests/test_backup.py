@@ -26,6 +26,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.migrations.loader import MigrationLoader
 
 # These tests make their own SQLite and PostgreSQL databases and cover both: the
 # suite's second run, on PostgreSQL, would only repeat them.
@@ -305,7 +306,7 @@ def test_it_refuses_another_migration_state(source: Source) -> None:
     migrations["register"] = "0001_initial"
     _rewrite(source.backup, older, manifest_changes={"migrations": migrations})
     with pytest.raises(
-        CommandError, match=r"register: backup at 0001_initial, this code at 0002"
+        CommandError, match=r"register: backup at 0001_initial, this code at 0\d{3}_"
     ):
         call_command("restore", str(older))
 
@@ -319,7 +320,8 @@ def test_it_writes_a_manifest_with_counts_and_migrations(source: Source) -> None
     manifest = source_manifest(source)
     assert manifest["format"] == "maillage-backup"
     assert manifest["source_vendor"] == "sqlite"
-    assert manifest["migrations"]["register"] == "0002_full_text_search"
+    [(_app, latest)] = MigrationLoader(None).graph.leaf_nodes("register")
+    assert manifest["migrations"]["register"] == latest
     counts = {table["model"]: table["rows"] for table in manifest["tables"]}
     for label, rows in source.dump["rows"].items():
         assert counts[label] == len(rows), label

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from django.db import models
+from django.db.models import F
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from exchange.columns import Kind, columns_for
@@ -18,7 +19,14 @@ from exchange.exports import SHEETS, export_scope, export_to_path, table, write_
 from exchange.imports import ImportReport, batch_undo, import_file
 from exchange.tests.base import ImportTestCase, csv_bytes, xlsx_bytes
 from register import services
-from register.models import Contact, Membership, Organisation, Relation, Service
+from register.models import (
+    Contact,
+    Membership,
+    Organisation,
+    Relation,
+    Service,
+    ServiceCommune,
+)
 from register.tests.factories import (
     make_contact,
     make_organisation,
@@ -357,3 +365,37 @@ class UndoServiceListsTests(ImportTestCase):
         self.assertEqual(list(service.funders.all()), [self.organisation_a])
         history = service.history.order_by("-history_id").first()
         self.assertIsNotNone(history)
+
+    def test_service_commune_rows_follow_their_service_through_import_and_undo(
+        self,
+    ) -> None:
+        service = self.service_b
+        rows: list[list[object]] = [
+            ["id", "organisation", "title", "theme", "subtheme"],
+            [service.pk, self.organisation_a.pk, service.title, "housing", ""],
+        ]
+        report = import_file(
+            io.BytesIO(csv_bytes(rows)),
+            file_name="services.csv",
+            user=self.coordinator,
+            kind="services",
+            dry_run=False,
+        )
+        self.assertEqual(report.counts["updated"], 1, report.as_text())
+        stale = ServiceCommune.objects.exclude(
+            theme_id=F("service__theme_id"),
+            organisation_id=F("service__organisation_id"),
+        )
+        self.assertFalse(stale.exists())
+        self.assertTrue(
+            ServiceCommune.objects.filter(
+                service=service, organisation=self.organisation_a
+            ).exists()
+        )
+        batch_undo(batch_id=report.batch_id or 0, by=self.coordinator)
+        self.assertFalse(stale.exists())
+        self.assertTrue(
+            ServiceCommune.objects.filter(
+                service=service, organisation=self.organisation_b
+            ).exists()
+        )

@@ -5,10 +5,11 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import F
 
 from accounts.testing import BaseTestCase
 from lib.versioning import VersionConflict
-from register.models import Contact, Organisation, Relation, Service
+from register.models import Contact, Organisation, Relation, Service, ServiceCommune
 from register.services import (
     contact_create,
     contact_erase,
@@ -19,6 +20,7 @@ from register.services import (
     organisation_update,
     relation_create,
     service_create,
+    service_update,
 )
 from taxonomy.models import ActorType, InstitutionalLevel, RelationType, Sector, Theme
 from territory.models import Commune
@@ -285,3 +287,28 @@ class ArchivedParentTests(ServiceTestCase):
         with self.assertRaises(ValidationError) as raised:
             self.organisation("Nouvelle antenne", parent=parent)
         self.assertIn("parent", raised.exception.message_dict)
+
+
+class ServiceCommuneKeysTests(ServiceTestCase):
+    def test_service_commune_rows_repeat_their_service_s_keys(self):
+        first, second = self.organisation(), self.organisation("CPAS de Huy")
+        service = service_create(
+            by=self.coordinator,
+            fields={"organisation": first, "title": "Cours", "theme": self.theme},
+            communes=[self.liege],
+        )
+        stale = ServiceCommune.objects.exclude(
+            theme_id=F("service__theme_id"),
+            organisation_id=F("service__organisation_id"),
+        )
+        self.assertFalse(stale.exists())
+        housing = Theme.objects.get(code="housing")
+        service_update(
+            service_id=service.pk,
+            by=self.coordinator,
+            expected_version=None,
+            fields={"organisation": second, "theme": housing},
+        )
+        self.assertFalse(stale.exists())
+        row = ServiceCommune.objects.get(service=service)
+        self.assertEqual((row.theme_id, row.organisation_id), (housing.pk, second.pk))
