@@ -11,6 +11,7 @@ history row per object carrying the import's change reason, and records an
 `ImportBatch` that `batch_undo` can reverse.
 """
 
+import contextlib
 import datetime
 import re
 from collections import defaultdict
@@ -554,6 +555,9 @@ class Importer:
         self.four_w_services: dict[tuple[Any, str, int], Plan] = {}
         # Required values missing on the current row, already reported.
         self.missing: set[str] = set()
+        # The chunk's relations without id found in the register, by their
+        # (source, target, type) ids.
+        self.relation_matches: dict[tuple[Any, ...], Relation] = {}
 
     @property
     def lookups(self) -> Lookups:
@@ -666,6 +670,8 @@ class Importer:
                 errors = parse(cells, eager, values)
                 parsed.append((line, values, errors))
             existing = self._load_existing(model, parsed)
+            if model is Relation:
+                self._match_relations(parsed, chunk, deferred)
             for (line, values, errors), (_line, cells) in zip(
                 parsed, chunk, strict=True
             ):
@@ -721,6 +727,50 @@ class Importer:
                 obj._import_m2m = getattr(obj, "_import_m2m", {})
                 obj._import_m2m[spec.key] = current.get(pk, set())
         return objects
+
+    def _match_relations(
+        self,
+        parsed: list[tuple[int, dict[str, Any], list[str]]],
+        chunk: list[Row],
+        deferred: dict[int, Column],
+    ) -> None:
+        """The relations that the chunk's rows without id name by source, target
+        and type, in three queries whatever their number: `relation_matches`.
+        Relation rows create no organisations, so theirs resolve now as they will
+        when each row is handled."""
+        lookups = self.lookups
+        keys: set[tuple[int, int, int]] = set()
+        for (_line, values, errors), (_same, cells) in zip(parsed, chunk, strict=True):
+            if errors or values.get("id") is not None or values.get("type") is None:
+                continue
+            refs: dict[str, Any] = {}
+            for index, column in deferred.items():
+                if column.key in ("source", "target"):
+                    text = cells[index] if index < len(cells) else ""
+                    with contextlib.suppress(ValueError):
+                        refs[column.key] = parse_cell(column, text, lookups)
+            source, target = refs.get("source"), refs.get("target")
+            if isinstance(source, int) and isinstance(target, int):
+                keys.add((source, target, values["type"]))
+        found: dict[tuple[int, int, int], int] = {}
+        if keys:
+            # Narrowed by each part of the key, then matched exactly here.
+            for pk, *key in (
+                Relation.objects.filter(
+                    source_id__in={key[0] for key in keys},
+                    target_id__in={key[1] for key in keys},
+                    type_id__in={key[2] for key in keys},
+                )
+                .order_by("pk")
+                .values_list("pk", "source_id", "target_id", "type_id")
+            ):
+                if tuple(key) in keys:
+                    found.setdefault((key[0], key[1], key[2]), pk)
+        # Objects of their own, apart from the chunk's rows by id.
+        objects = self._load_existing(
+            Relation, [(0, {"id": pk}, []) for pk in found.values()]
+        )
+        self.relation_matches = {key: objects[pk] for key, pk in found.items()}
 
     # Shared checks
 
@@ -1339,16 +1389,10 @@ class Importer:
             and None not in (source, target, relation_type)
             and not any(isinstance(ref, Organisation) for ref in (source, target))
         ):
-            match = (
-                Relation.objects.filter(
-                    source_id=source, target_id=target, type_id=relation_type
-                )
-                .values_list("pk", flat=True)
-                .first()
-            )
+            match = self.relation_matches.pop((source, target, relation_type), None)
             if match is not None:
-                pk = match
-                existing.update(self._load_existing(Relation, [(line, {"id": pk}, [])]))
+                pk = match.pk
+                existing[pk] = match
         key = (
             id(source) if isinstance(source, Organisation) else source,
             id(target) if isinstance(target, Organisation) else target,
