@@ -6,7 +6,7 @@ re-imports as updates. Each sheet (`organisations`, `contacts`, `services`,
 
 - `key`: the stable field code, the template's header row and the JSON key;
 - `labels`: human header names per language, all recognised on import
-  (accent-, case- and space-insensitive);
+  (accent-, case- and space-insensitive), with the older names in `aliases`;
 - `hxl`: the HXL hashtag with attributes (https://hxlstandard.org), also
   recognised on import and written by the HXL export;
 - `kind`: how a cell is read and written (see `Kind`);
@@ -14,25 +14,28 @@ re-imports as updates. Each sheet (`organisations`, `contacts`, `services`,
   TextChoices for `choice`;
 - `help`: the instruction shown on the template's instructions sheet.
 
+A column that is one model field (`_field`) takes everything but its hashtag
+from the field, and its help when it has none of its own: the labels are the
+field's translated verbose name, so that renaming a field renames its column in
+every language. Columns that are no single field (the ids, the 4W sheet's
+organisation, activity and places) declare their labels, kind and help.
+
 Data only: no I/O here.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from register.models import Contact, Organisation, Relation, Service
-from taxonomy.models import (
-    ActorType,
-    InstitutionalLevel,
-    RelationType,
-    Sector,
-    TargetGroup,
-    Theme,
-)
+from taxonomy.models import ActorType
+from territory.models import Commune
 
 
 class Kind(StrEnum):
@@ -55,18 +58,41 @@ class Kind(StrEnum):
 
 SEPARATOR = ";"
 SHEETS = ("organisations", "contacts", "services", "relations", "4w")
+# The languages of the header names recognised on import.
+LABEL_LANGUAGES = ("fr", "nl", "de", "en")
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
-    labels: dict[str, str]
+    # The labels of a column that is no single model field; empty for one that
+    # is, whose labels are its field's verbose name.
+    declared_labels: Mapping[str, str]
     hxl: str
     kind: Kind = Kind.TEXT
     required: bool = False
     vocabulary: type[models.Model] | None = None
     choices: type[models.TextChoices] | None = None
     help: str | Promise = field(default="", compare=False)
+    model_field: Any = field(default=None, compare=False, repr=False)
+    # Header names of earlier versions of the template, still recognised.
+    aliases: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The column's header name in each of `LABEL_LANGUAGES`."""
+        if self.declared_labels or self.model_field is None:
+            return dict(self.declared_labels)
+        labels = {}
+        for language in LABEL_LANGUAGES:
+            with override(language):
+                labels[language] = str(self.model_field.verbose_name)
+        return labels
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header name the import recognises: the labels, then the aliases."""
+        return (*self.labels.values(), *self.aliases)
 
     @property
     def is_multiple(self) -> bool:
@@ -80,6 +106,89 @@ class Column:
 
 def _l(fr: str, nl: str, de: str, en: str) -> dict[str, str]:
     return {"fr": fr, "nl": nl, "de": de, "en": en}
+
+
+# The simple field types, most specific first: an EmailField is a CharField, and
+# a DateTimeField a DateField that no column reads.
+_KINDS: tuple[tuple[type[models.Field[Any, Any]], Kind | None], ...] = (
+    (models.EmailField, Kind.EMAIL),
+    (models.URLField, Kind.URL),
+    (models.DateTimeField, None),
+    (models.DateField, Kind.DATE),
+    (models.BooleanField, Kind.BOOLEAN),
+    (models.IntegerField, Kind.INTEGER),
+    (models.CharField, Kind.TEXT),
+    (models.TextField, Kind.TEXT),
+)
+
+
+def _kind(model_field: Any) -> tuple[Kind, type[models.Model] | None]:
+    """How a field's cells are read and written, and its vocabulary if any."""
+    if model_field.is_relation:
+        many = model_field.many_to_many
+        related = model_field.related_model
+        if related is Organisation:
+            return (Kind.ORGANISATIONS if many else Kind.ORGANISATION), None
+        if related is Commune:
+            return (Kind.COMMUNES if many else Kind.COMMUNE), None
+        if related._meta.app_label == "taxonomy":
+            return (Kind.CODES if many else Kind.CODE), related
+    elif model_field.choices:
+        return Kind.CHOICE, None
+    # The register keeps lists of language codes in JSON fields named so.
+    elif isinstance(model_field, models.JSONField) and model_field.name == "languages":
+        return Kind.LANGUAGES, None
+    else:
+        kind = next((k for t, k in _KINDS if isinstance(model_field, t)), None)
+        if kind is not None:
+            return kind, None
+    raise TypeError(f"No column kind for {model_field!r}: declare the column.")
+
+
+def _choices(
+    model: type[models.Model], model_field: Any
+) -> type[models.TextChoices] | None:
+    """The model's TextChoices class whose values the field's choices are."""
+    if not model_field.choices:
+        return None
+    values = [value for value, _label in model_field.flatchoices]
+    for candidate in vars(model).values():
+        if (
+            isinstance(candidate, type)
+            and issubclass(candidate, models.TextChoices)
+            and list(candidate.values) == values
+        ):
+            return candidate
+    raise TypeError(f"No TextChoices on {model.__name__} for {model_field!r}.")
+
+
+def _field(
+    model: type[models.Model],
+    name: str,
+    hxl: str,
+    *,
+    help: str | Promise = "",
+    aliases: tuple[str, ...] = (),
+    labels: Mapping[str, str] | None = None,
+) -> Column:
+    """The column of a model field: its kind, vocabulary or choices, whether it
+    is required (neither blank nor with a default to fill an empty cell), its
+    help text unless `help` is given, and its translated verbose name as labels
+    unless `labels` are."""
+    model_field: Any = model._meta.get_field(name)
+    kind, vocabulary = _kind(model_field)
+    return Column(
+        name,
+        labels or {},
+        hxl,
+        kind,
+        required=not model_field.blank and not model_field.has_default(),
+        vocabulary=vocabulary,
+        choices=_choices(model, model_field),
+        help=help or model_field.help_text,
+        model_field=model_field,
+        aliases=aliases,
+    )
 
 
 _ORG_REF_HELP = _(
@@ -99,545 +208,327 @@ _ID_HELP = _(
 
 ORGANISATIONS: tuple[Column, ...] = (
     Column("id", _l("id", "id", "ID", "id"), "#org+id", Kind.ID, help=_ID_HELP),
-    Column(
-        "name",
-        _l("nom", "naam", "Name", "name"),
-        "#org+name",
-        required=True,
-        help=_("Nom usuel de l'organisation."),
-    ),
-    Column(
+    _field(Organisation, "name", "#org+name", help=_("Nom usuel de l'organisation.")),
+    _field(
+        Organisation,
         "name_fr",
-        _l(
-            "nom officiel français",
-            "officiële naam Frans",
-            "amtlicher Name französisch",
-            "official name French",
-        ),
         "#org+name+i_fr",
         help=_("Nom officiel en français, s'il existe."),
     ),
-    Column(
+    _field(
+        Organisation,
         "name_nl",
-        _l(
-            "nom officiel néerlandais",
-            "officiële naam Nederlands",
-            "amtlicher Name niederländisch",
-            "official name Dutch",
-        ),
         "#org+name+i_nl",
         help=_("Nom officiel en néerlandais, s'il existe."),
     ),
-    Column(
+    _field(
+        Organisation,
         "name_de",
-        _l(
-            "nom officiel allemand",
-            "officiële naam Duits",
-            "amtlicher Name deutsch",
-            "official name German",
-        ),
         "#org+name+i_de",
         help=_("Nom officiel en allemand, s'il existe."),
     ),
-    Column(
+    _field(
+        Organisation,
         "acronym",
-        _l("sigle", "afkorting", "Abkürzung", "acronym"),
         "#org+acronym",
         help=_("Sigle ou acronyme."),
+        aliases=("Abkürzung",),
     ),
-    Column(
+    _field(
+        Organisation,
         "enterprise_number",
-        _l(
+        "#org+code+bce",
+        help=_("Numéro BCE à dix chiffres, par exemple 0123.456.749."),
+        aliases=(
             "numéro d'entreprise",
             "ondernemingsnummer",
             "Unternehmensnummer",
             "enterprise number",
         ),
-        "#org+code+bce",
-        help=_("Numéro BCE à dix chiffres, par exemple 0123.456.749."),
     ),
-    Column(
+    _field(
+        Organisation,
         "external_id",
-        _l(
-            "identifiant externe",
-            "externe identificatie",
-            "externe Kennung",
-            "external id",
-        ),
         "#org+code+external",
         help=_("Identifiant stable venu d'un autre système."),
+        aliases=("externe identificatie", "external id"),
     ),
-    Column(
+    _field(
+        Organisation,
         "level",
-        _l(
-            "niveau institutionnel",
-            "institutioneel niveau",
-            "institutionelle Ebene",
-            "institutional level",
-        ),
         "#org+type+level",
-        Kind.CODE,
-        required=True,
-        vocabulary=InstitutionalLevel,
         help=_(
             "Code ou nom du niveau institutionnel (liste dans l'onglet « listes »)."
         ),
     ),
-    Column(
+    _field(
+        Organisation,
         "sector",
-        _l("secteur", "sector", "Sektor", "sector"),
         "#org+type+sector",
-        Kind.CODE,
-        required=True,
-        vocabulary=Sector,
         help=_("Code ou nom du secteur : public, associatif, privé…"),
     ),
-    Column(
+    _field(
+        Organisation,
         "actor_type",
-        _l("type d'acteur", "type actor", "Akteurstyp", "actor type"),
         "#org+type",
-        Kind.CODE,
-        required=True,
-        vocabulary=ActorType,
         help=_("Code ou nom du type d'acteur."),
+        aliases=("type actor",),
     ),
-    Column(
+    _field(
+        Organisation,
         "parent",
-        _l(
-            "organisation parente",
-            "moederorganisatie",
-            "Mutterorganisation",
-            "parent organisation",
-        ),
         "#org+parent",
-        Kind.ORGANISATION,
         help=_ORG_REF_HELP,
+        aliases=("moederorganisatie", "Mutterorganisation"),
     ),
-    Column(
-        "street",
-        _l("adresse", "adres", "Adresse", "address"),
-        "#loc+address",
-        help=_("Rue et numéro."),
-    ),
-    Column(
+    _field(Organisation, "street", "#loc+address", help=_("Rue et numéro.")),
+    _field(
+        Organisation,
         "postal_code",
-        _l("code postal", "postcode", "Postleitzahl", "postal code"),
         "#loc+postcode",
         help=_("Code postal belge à quatre chiffres."),
+        aliases=("postal code",),
     ),
-    Column(
+    _field(
+        Organisation,
         "commune",
-        _l("commune", "gemeente", "Gemeinde", "municipality"),
         "#adm3+code",
-        Kind.COMMUNE,
         help=_("Code INS, code postal ou nom de la commune du siège."),
     ),
-    Column(
+    _field(
+        Organisation,
         "website",
-        _l("site web", "website", "Webseite", "website"),
         "#contact+url",
-        Kind.URL,
         help=_("Adresse complète, commençant par https://."),
+        aliases=("Webseite",),
     ),
-    Column(
-        "email",
-        _l("e-mail", "e-mail", "E-Mail", "email"),
-        "#contact+email",
-        Kind.EMAIL,
-        help=_("Adresse e-mail générale."),
+    _field(Organisation, "email", "#contact+email", help=_("Adresse e-mail générale.")),
+    _field(
+        Organisation, "phone", "#contact+phone", help=_("Numéro de téléphone général.")
     ),
-    Column(
-        "phone",
-        _l("téléphone", "telefoon", "Telefon", "phone"),
-        "#contact+phone",
-        help=_("Numéro de téléphone général."),
-    ),
-    Column(
+    _field(
+        Organisation,
         "languages",
-        _l("langues", "talen", "Sprachen", "languages"),
         "#meta+languages",
-        Kind.LANGUAGES,
         help=_LANGUAGES_HELP,
+        aliases=("langues", "talen", "Sprachen", "languages"),
     ),
-    Column(
-        "area_communes",
-        _l("zone d'action", "werkingsgebied", "Tätigkeitsgebiet", "area of operation"),
-        "#adm3+code+area",
-        Kind.COMMUNES,
-        help=_COMMUNES_HELP,
-    ),
-    Column(
+    _field(Organisation, "area_communes", "#adm3+code+area", help=_COMMUNES_HELP),
+    _field(
+        Organisation,
         "description",
-        _l("description", "beschrijving", "Beschreibung", "description"),
         "#description",
         help=_("Présentation de l'organisation."),
     ),
-    Column(
-        "status",
-        _l("statut", "status", "Status", "status"),
-        "#status",
-        Kind.CHOICE,
-        choices=Organisation.Status,
-        help=_("active ou archived (archivée)."),
-    ),
-    Column(
-        "published",
-        _l("publiée", "gepubliceerd", "veröffentlicht", "published"),
-        "#meta+published",
-        Kind.BOOLEAN,
-        help=_BOOL_HELP,
-    ),
+    _field(Organisation, "status", "#status", help=_("active ou archived (archivée).")),
+    _field(Organisation, "published", "#meta+published", help=_BOOL_HELP),
 )
 
 CONTACTS: tuple[Column, ...] = (
     Column("id", _l("id", "id", "ID", "id"), "#contact+id", Kind.ID, help=_ID_HELP),
-    Column(
-        "organisation",
-        _l("organisation", "organisatie", "Organisation", "organisation"),
-        "#org",
-        Kind.ORGANISATION,
-        required=True,
-        help=_ORG_REF_HELP,
-    ),
-    Column(
-        "name",
-        _l("nom", "naam", "Name", "name"),
-        "#contact+name",
-        required=True,
-        help=_("Prénom et nom de la personne."),
-    ),
-    Column(
+    _field(Contact, "organisation", "#org", help=_ORG_REF_HELP),
+    _field(Contact, "name", "#contact+name", help=_("Prénom et nom de la personne.")),
+    _field(
+        Contact,
         "function",
-        _l("fonction", "functie", "Funktion", "function"),
         "#contact+role",
         help=_("Fonction dans l'organisation."),
+        aliases=("function",),
     ),
-    Column(
-        "email",
-        _l("e-mail", "e-mail", "E-Mail", "email"),
-        "#contact+email",
-        Kind.EMAIL,
-        help=_("Adresse e-mail."),
-    ),
-    Column(
-        "phone",
-        _l("téléphone", "telefoon", "Telefon", "phone"),
-        "#contact+phone",
-        help=_("Numéro de téléphone."),
-    ),
-    Column(
+    _field(Contact, "email", "#contact+email", help=_("Adresse e-mail.")),
+    _field(Contact, "phone", "#contact+phone", help=_("Numéro de téléphone.")),
+    _field(
+        Contact,
         "is_focal_point",
-        _l("point focal", "focal point", "Ansprechperson", "focal point"),
         "#contact+focal",
-        Kind.BOOLEAN,
         help=_BOOL_HELP,
+        aliases=("focal point", "Ansprechperson"),
     ),
-    Column(
-        "languages",
-        _l("langues", "talen", "Sprachen", "languages"),
-        "#meta+languages",
-        Kind.LANGUAGES,
-        help=_LANGUAGES_HELP,
-    ),
-    Column(
+    _field(Contact, "languages", "#meta+languages", help=_LANGUAGES_HELP),
+    _field(
+        Contact,
         "legal_basis",
-        _l("base légale", "rechtsgrond", "Rechtsgrundlage", "legal basis"),
         "#meta+legal_basis",
-        Kind.CHOICE,
-        required=True,
-        choices=Contact.LegalBasis,
         help=_("consent, public_task ou legitimate_interest."),
     ),
-    Column(
+    _field(
+        Contact,
         "consent_date",
-        _l(
+        "#date+consent",
+        help=_DATE_HELP,
+        aliases=(
             "date du consentement",
             "datum toestemming",
             "Datum der Einwilligung",
             "consent date",
         ),
-        "#date+consent",
-        Kind.DATE,
-        help=_DATE_HELP,
     ),
-    Column(
+    _field(
+        Contact,
         "shared",
-        _l("partagé", "gedeeld", "geteilt", "shared"),
         "#meta+shared",
-        Kind.BOOLEAN,
         help=_("oui si les autres organisations peuvent voir ce contact."),
+        aliases=("partagé", "gedeeld", "geteilt", "shared"),
     ),
-    Column(
+    _field(
+        Contact,
         "last_verified",
-        _l("vérifié le", "gecontroleerd op", "überprüft am", "last verified"),
         "#date+verified",
-        Kind.DATE,
         help=_DATE_HELP,
+        aliases=("last verified",),
     ),
 )
 
 SERVICES: tuple[Column, ...] = (
     Column("id", _l("id", "id", "ID", "id"), "#activity+id", Kind.ID, help=_ID_HELP),
-    Column(
-        "organisation",
-        _l("organisation", "organisatie", "Organisation", "organisation"),
-        "#org",
-        Kind.ORGANISATION,
-        required=True,
-        help=_ORG_REF_HELP,
-    ),
-    Column(
+    _field(Service, "organisation", "#org", help=_ORG_REF_HELP),
+    _field(
+        Service,
         "title",
-        _l("intitulé", "titel", "Titel", "title"),
         "#activity+name",
-        required=True,
         help=_("Intitulé du service."),
+        aliases=("Titel",),
     ),
-    Column(
+    _field(
+        Service,
         "description",
-        _l("description", "beschrijving", "Beschreibung", "description"),
         "#activity+description",
         help=_("Description du service."),
     ),
-    Column(
-        "theme",
-        _l("thème", "thema", "Thema", "theme"),
-        "#sector",
-        Kind.CODE,
-        required=True,
-        vocabulary=Theme,
-        help=_("Code ou nom du thème principal."),
-    ),
-    Column(
+    _field(Service, "theme", "#sector", help=_("Code ou nom du thème principal.")),
+    _field(
+        Service,
         "subtheme",
-        _l("sous-thème", "subthema", "Unterthema", "sub-theme"),
         "#subsector",
-        Kind.CODE,
-        vocabulary=Theme,
         help=_("Code ou nom d'un sous-thème du thème."),
     ),
-    Column(
+    _field(
+        Service,
         "target_groups",
-        _l("publics cibles", "doelgroepen", "Zielgruppen", "target groups"),
         "#targeted+type",
-        Kind.CODES,
-        vocabulary=TargetGroup,
         help=_("Codes ou noms de publics cibles, séparés par des points-virgules."),
     ),
-    Column(
+    _field(
+        Service,
         "eligibility",
-        _l(
-            "conditions d'accès",
-            "toegangsvoorwaarden",
-            "Zugangsvoraussetzungen",
-            "eligibility",
-        ),
         "#access+eligibility",
-        help=_("Par exemple : attestation de protection temporaire requise."),
+        aliases=("Zugangsvoraussetzungen", "eligibility"),
     ),
-    Column(
+    _field(
+        Service,
         "communes",
-        _l(
-            "communes desservies",
-            "bediende gemeenten",
-            "versorgte Gemeinden",
-            "communes served",
-        ),
         "#adm3+code+list",
-        Kind.COMMUNES,
         help=_COMMUNES_HELP,
+        aliases=("versorgte Gemeinden", "communes served"),
     ),
-    Column(
+    _field(
+        Service,
         "delivery_mode",
-        _l("modalité", "modaliteit", "Modalität", "delivery mode"),
         "#activity+modality",
-        Kind.CHOICE,
-        choices=Service.DeliveryMode,
         help=_("on_site, remote, mobile ou mixed."),
+        aliases=("modaliteit", "Modalität"),
     ),
-    Column(
-        "languages",
-        _l("langues", "talen", "Sprachen", "languages"),
-        "#meta+languages",
-        Kind.LANGUAGES,
-        help=_LANGUAGES_HELP,
-    ),
-    Column(
-        "capacity",
-        _l("capacité", "capaciteit", "Kapazität", "capacity"),
-        "#capacity",
-        Kind.INTEGER,
-        help=_("Nombre entier."),
-    ),
-    Column(
-        "capacity_unit",
-        _l(
-            "unité de capacité",
-            "eenheid capaciteit",
-            "Kapazitätseinheit",
-            "capacity unit",
-        ),
-        "#capacity+unit",
-        help=_("Par exemple : places, personnes par mois."),
-    ),
-    Column(
+    _field(Service, "languages", "#meta+languages", help=_LANGUAGES_HELP),
+    _field(Service, "capacity", "#capacity", help=_("Nombre entier.")),
+    _field(Service, "capacity_unit", "#capacity+unit", aliases=("eenheid capaciteit",)),
+    _field(
+        Service,
         "cost",
-        _l("coût", "kosten", "Kosten", "cost"),
         "#access+cost",
-        Kind.CHOICE,
-        choices=Service.Cost,
         help=_("free, contribution ou paid."),
+        aliases=("kosten",),
     ),
-    Column(
-        "access",
-        _l("accès", "toegang", "Zugang", "access"),
-        "#access+type",
-        Kind.CHOICE,
-        choices=Service.Access,
-        help=_("walk_in, appointment ou referral."),
+    _field(
+        Service, "access", "#access+type", help=_("walk_in, appointment ou referral.")
     ),
-    Column(
+    _field(
+        Service,
         "referral_how",
-        _l("comment orienter", "hoe doorverwijzen", "wie überweisen", "how to refer"),
         "#access+referral",
         help=_("Comment orienter une personne vers ce service."),
+        aliases=("wie überweisen",),
     ),
-    Column(
+    _field(
+        Service,
         "opening_hours",
-        _l("horaires", "openingsuren", "Öffnungszeiten", "opening hours"),
         "#access+hours",
         help=_("Jours et heures d'ouverture."),
     ),
-    Column(
-        "start_date",
-        _l("début", "begin", "Beginn", "start date"),
-        "#date+start",
-        Kind.DATE,
-        help=_DATE_HELP,
+    _field(
+        Service, "start_date", "#date+start", help=_DATE_HELP, aliases=("start date",)
     ),
-    Column(
-        "end_date",
-        _l("fin", "einde", "Ende", "end date"),
-        "#date+end",
-        Kind.DATE,
-        help=_DATE_HELP,
+    _field(Service, "end_date", "#date+end", help=_DATE_HELP, aliases=("end date",)),
+    _field(
+        Service, "status", "#status", help=_("planned, ongoing, suspended ou ended.")
     ),
-    Column(
-        "status",
-        _l("statut", "status", "Status", "status"),
-        "#status",
-        Kind.CHOICE,
-        choices=Service.Status,
-        help=_("planned, ongoing, suspended ou ended."),
-    ),
-    Column(
+    _field(
+        Service,
         "funders",
-        _l("bailleurs de fonds", "financiers", "Geldgeber", "funders"),
         "#org+funder",
-        Kind.ORGANISATIONS,
         help=_("Organisations qui financent, séparées par des points-virgules."),
     ),
-    Column(
-        "published",
-        _l("publié", "gepubliceerd", "veröffentlicht", "published"),
-        "#meta+published",
-        Kind.BOOLEAN,
-        help=_BOOL_HELP,
-    ),
+    _field(Service, "published", "#meta+published", help=_BOOL_HELP),
 )
 
 RELATIONS: tuple[Column, ...] = (
     Column("id", _l("id", "id", "ID", "id"), "#meta+id", Kind.ID, help=_ID_HELP),
-    Column(
-        "source",
-        _l("organisation", "organisatie", "Organisation", "organisation"),
-        "#org+source",
-        Kind.ORGANISATION,
-        required=True,
-        help=_ORG_REF_HELP,
-    ),
-    Column(
+    _field(Relation, "source", "#org+source", help=_ORG_REF_HELP),
+    _field(
+        Relation,
         "target",
-        _l(
-            "organisation liée",
-            "gekoppelde organisatie",
-            "verbundene Organisation",
-            "related organisation",
-        ),
         "#org+target",
-        Kind.ORGANISATION,
-        required=True,
         help=_ORG_REF_HELP,
+        aliases=("gekoppelde organisatie",),
     ),
-    Column(
+    _field(
+        Relation,
         "type",
-        _l("type", "type", "Typ", "type"),
         "#meta+relation",
-        Kind.CODE,
-        required=True,
-        vocabulary=RelationType,
         help=_(
             "Code ou nom du type de relation : "
             "l'organisation <type> l'organisation liée."
         ),
     ),
-    Column(
+    _field(
+        Relation,
         "themes",
-        _l("thèmes", "thema's", "Themen", "themes"),
         "#sector+list",
-        Kind.CODES,
-        vocabulary=Theme,
         help=_("Codes ou noms de thèmes, séparés par des points-virgules."),
     ),
-    Column(
+    _field(
+        Relation,
         "frequency",
-        _l("fréquence", "frequentie", "Häufigkeit", "frequency"),
         "#meta+frequency",
-        Kind.CHOICE,
-        choices=Relation.Frequency,
         help=_("daily, weekly, monthly, quarterly, yearly ou ad_hoc."),
     ),
-    Column(
-        "formal",
-        _l("formalisée", "geformaliseerd", "formalisiert", "formal"),
-        "#meta+formal",
-        Kind.BOOLEAN,
-        help=_BOOL_HELP,
-    ),
-    Column(
-        "since",
-        _l("depuis", "sinds", "seit", "since"),
-        "#date+start",
-        Kind.DATE,
-        help=_DATE_HELP,
-    ),
-    Column(
+    _field(Relation, "formal", "#meta+formal", help=_BOOL_HELP, aliases=("formal",)),
+    _field(Relation, "since", "#date+start", help=_DATE_HELP),
+    _field(
+        Relation,
         "declared_by",
-        _l("déclarée par", "aangegeven door", "gemeldet von", "declared by"),
         "#org+reported",
-        Kind.ORGANISATION,
         help=_ORG_REF_HELP,
+        aliases=("aangegeven door", "declared by"),
     ),
-    Column(
+    # The field's verbose name, "source", is this sheet's key of the source
+    # organisation: the column keeps a header of its own.
+    _field(
+        Relation,
         "source_note",
-        _l(
+        "#meta+source",
+        help=_("Par exemple : enquête de mars 2026."),
+        labels=_l(
             "source de l'information",
             "informatiebron",
             "Informationsquelle",
             "information source",
         ),
-        "#meta+source",
-        help=_("Par exemple : enquête de mars 2026."),
     ),
-    Column(
-        "note",
-        _l("remarque", "opmerking", "Bemerkung", "note"),
-        "#description",
-        help=_("Remarque libre."),
-    ),
+    _field(Relation, "note", "#description", help=_("Remarque libre.")),
 )
 
 # One row per organisation × activity × commune, as humanitarian partners report.
+# The organisation and the places are named, not linked: declared columns.
 FOUR_W: tuple[Column, ...] = (
     Column(
         "organisation_name",
@@ -665,23 +556,8 @@ FOUR_W: tuple[Column, ...] = (
         vocabulary=ActorType,
         help=_("Code ou nom du type d'acteur (requis pour une nouvelle organisation)."),
     ),
-    Column(
-        "theme",
-        _l("thème", "thema", "Thema", "theme"),
-        "#sector",
-        Kind.CODE,
-        required=True,
-        vocabulary=Theme,
-        help=_("Code ou nom du thème."),
-    ),
-    Column(
-        "subtheme",
-        _l("sous-thème", "subthema", "Unterthema", "sub-theme"),
-        "#subsector",
-        Kind.CODE,
-        vocabulary=Theme,
-        help=_("Code ou nom du sous-thème."),
-    ),
+    _field(Service, "theme", "#sector", help=_("Code ou nom du thème.")),
+    _field(Service, "subtheme", "#subsector", help=_("Code ou nom du sous-thème.")),
     Column(
         "activity_title",
         _l("activité", "activiteit", "Aktivität", "activity"),
@@ -689,9 +565,9 @@ FOUR_W: tuple[Column, ...] = (
         required=True,
         help=_("Intitulé de l'activité ou du service."),
     ),
-    Column(
+    _field(
+        Service,
         "description",
-        _l("description", "beschrijving", "Beschreibung", "description"),
         "#activity+description",
         help=_("Description de l'activité."),
     ),
@@ -728,58 +604,28 @@ FOUR_W: tuple[Column, ...] = (
         Kind.COMMUNE,
         help=_("Nom de la commune, si le code manque."),
     ),
-    Column(
+    _field(
+        Service,
         "target_groups",
-        _l("publics cibles", "doelgroepen", "Zielgruppen", "target groups"),
         "#targeted+type",
-        Kind.CODES,
-        vocabulary=TargetGroup,
         help=_("Codes ou noms de publics cibles, séparés par des points-virgules."),
     ),
-    Column(
-        "status",
-        _l("statut", "status", "Status", "status"),
-        "#status",
-        Kind.CHOICE,
-        choices=Service.Status,
-        help=_("planned, ongoing, suspended ou ended."),
+    _field(
+        Service, "status", "#status", help=_("planned, ongoing, suspended ou ended.")
     ),
-    Column(
-        "start_date",
-        _l("début", "begin", "Beginn", "start date"),
-        "#date+start",
-        Kind.DATE,
-        help=_DATE_HELP,
+    _field(
+        Service, "start_date", "#date+start", help=_DATE_HELP, aliases=("start date",)
     ),
-    Column(
-        "end_date",
-        _l("fin", "einde", "Ende", "end date"),
-        "#date+end",
-        Kind.DATE,
-        help=_DATE_HELP,
-    ),
-    Column(
+    _field(Service, "end_date", "#date+end", help=_DATE_HELP, aliases=("end date",)),
+    _field(
+        Service,
         "delivery_mode",
-        _l("modalité", "modaliteit", "Modalität", "delivery mode"),
         "#activity+modality",
-        Kind.CHOICE,
-        choices=Service.DeliveryMode,
         help=_("on_site, remote, mobile ou mixed."),
+        aliases=("modaliteit", "Modalität"),
     ),
-    Column(
-        "languages",
-        _l("langues", "talen", "Sprachen", "languages"),
-        "#meta+languages",
-        Kind.LANGUAGES,
-        help=_LANGUAGES_HELP,
-    ),
-    Column(
-        "capacity",
-        _l("capacité", "capaciteit", "Kapazität", "capacity"),
-        "#capacity",
-        Kind.INTEGER,
-        help=_("Nombre entier."),
-    ),
+    _field(Service, "languages", "#meta+languages", help=_LANGUAGES_HELP),
+    _field(Service, "capacity", "#capacity", help=_("Nombre entier.")),
     Column(
         "contact_email",
         _l("e-mail de contact", "contact e-mail", "Kontakt-E-Mail", "contact email"),

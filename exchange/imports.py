@@ -43,6 +43,9 @@ from register.models import (
 from register.rules import (
     check_active,
     check_dates,
+    check_enterprise_number,
+    check_enterprise_number_free,
+    check_not_own_parent,
     check_parent_active,
     check_postal_code,
     check_subtheme,
@@ -53,7 +56,7 @@ from register.search import (
     service_search_text,
 )
 from register.services import organisation_reindex, service_communes_align
-from register.validators import normalise_enterprise_number, validate_enterprise_number
+from register.validators import normalise_enterprise_number
 from taxonomy.models import InstitutionalLevel, Sector, Theme
 from territory.models import CodeSuccessor, Commune, PostalCode
 
@@ -896,24 +899,24 @@ class Importer:
         "published",
     )
 
+    @staticmethod
+    def _enterprise_number(values: dict[str, Any]) -> str:
+        """The row's enterprise number as stored, "" for none; the whole row is
+        refused when the number is not valid."""
+        try:
+            return check_enterprise_number(values.get("enterprise_number") or "")
+        except ValidationError as error:
+            raise RowError(
+                _field_errors(error, _("numéro d'entreprise (BCE)"))
+            ) from None
+
     def _organisation(
         self, line: int, values: dict[str, Any], existing: dict[int, Any]
     ) -> Status:
         lookups = self.lookups
         sheet = "organisations"
         errors: list[str] = []
-        number = ""
-        if values.get("enterprise_number"):
-            number = (
-                normalise_enterprise_number(values["enterprise_number"])
-                or values["enterprise_number"]
-            )
-            try:
-                validate_enterprise_number(number)
-            except ValidationError as error:
-                raise RowError(
-                    _field_errors(error, _("numéro d'entreprise (BCE)"))
-                ) from None
+        number = self._enterprise_number(values)
         if "enterprise_number" in values:
             values["enterprise_number"] = number
         external = values.get("external_id") or ""
@@ -939,16 +942,14 @@ class Importer:
                 _("Même numéro d'entreprise qu'à la ligne %(line)s."),
             )
             owner = lookups.by_number.get(number)
-            if owner is not None and owner != pk:
-                raise RowError(
-                    [
-                        _(
-                            "Une autre organisation porte déjà le numéro d'entreprise "
-                            "%(number)s."
-                        )
-                        % {"number": number}
-                    ]
-                )
+            taken = _rule_errors(
+                {},
+                check_enterprise_number_free,
+                number=number,
+                taken=owner is not None and owner != pk,
+            )
+            if taken:
+                raise RowError(taken)
         if external:
             self._once(
                 sheet,
@@ -989,17 +990,15 @@ class Importer:
         if "parent" in values:
             parent = values["parent"]
             if parent is not None and not isinstance(parent, Organisation):
-                if parent == pk:
-                    errors.append(
-                        _("Une organisation ne peut pas être sa propre parente.")
-                    )
-                else:
-                    errors += _rule_errors(
-                        {},
-                        check_parent_active,
-                        archived=lookups.is_archived(parent),
-                        kept=obj.parent_id == parent,
-                    )
+                own = _rule_errors(
+                    {}, check_not_own_parent, organisation_id=pk, parent_id=parent
+                )
+                errors += own or _rule_errors(
+                    {},
+                    check_parent_active,
+                    archived=lookups.is_archived(parent),
+                    kept=obj.parent_id == parent,
+                )
             if parent is None:
                 if obj.parent_id is not None:
                     obj.parent_id = None
@@ -1127,15 +1126,7 @@ class Importer:
         lookups = self.lookups
         errors: list[str] = []
         name = values.get("organisation_name") or ""
-        number = ""
-        if values.get("enterprise_number"):
-            number = normalise_enterprise_number(values["enterprise_number"])
-            try:
-                validate_enterprise_number(number)
-            except ValidationError as error:
-                raise RowError(
-                    _field_errors(error, _("numéro d'entreprise (BCE)"))
-                ) from None
+        number = self._enterprise_number(values)
         organisation: Any = None
         if number:
             organisation = lookups.by_number.get(number) or lookups.new_by_number.get(

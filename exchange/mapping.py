@@ -38,7 +38,7 @@ def _names(sheet: str) -> dict[str, Column]:
     for column in columns_for(sheet):
         names[header_key(column.key)] = column
     for column in columns_for(sheet):
-        for label in column.labels.values():
+        for label in column.headers:
             names.setdefault(header_key(label), column)
     return names
 

@@ -29,9 +29,10 @@ from register.pickers import (
     add_area_fields,
     cleaned_area,
 )
-from register.validators import (
-    normalise_enterprise_number,
-    validate_enterprise_number,
+from register.rules import (
+    OWN_PARENT,
+    check_enterprise_number,
+    check_enterprise_number_free,
 )
 from taxonomy.choices import grouped_themes, usable_terms
 from taxonomy.models import (
@@ -67,9 +68,7 @@ class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
     parent = OrganisationField(
         label=_("Organisation parente"),
         required=False,
-        error_messages={
-            "itself": _("Une organisation ne peut pas être sa propre parente.")
-        },
+        error_messages={"itself": OWN_PARENT},
     )
 
     class Meta:
@@ -183,21 +182,21 @@ class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
             self.initial.setdefault("commune", self.instance.commune_id)
 
     def clean_enterprise_number(self) -> str:
-        number = self.cleaned_data["enterprise_number"].strip()
-        if not number:
-            return ""
-        validate_enterprise_number(number)
-        number = normalise_enterprise_number(number)
-        others = Organisation.objects.filter(enterprise_number=number)
-        if self.instance.pk is not None:
-            others = others.exclude(pk=self.instance.pk)
-        other = others.first()
-        if other is not None:
-            raise ValidationError(
-                _("Ce numéro d'entreprise est déjà celui de %(organisation)s."),
-                params={"organisation": other},
-                code="enterprise_number_taken",
+        try:
+            number = check_enterprise_number(
+                self.cleaned_data["enterprise_number"].strip()
             )
+            if number:
+                others = Organisation.objects.filter(enterprise_number=number)
+                if self.instance.pk is not None:
+                    others = others.exclude(pk=self.instance.pk)
+                other = others.first()
+                check_enterprise_number_free(
+                    number=number, taken=other is not None, holder=other
+                )
+        except ValidationError as error:
+            # The rules name the field; a field's own clean raises its errors.
+            raise ValidationError(error.error_dict["enterprise_number"]) from None
         return number
 
     def validate_constraints(self) -> None:

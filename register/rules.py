@@ -6,6 +6,13 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from register.validators import normalise_enterprise_number, validate_enterprise_number
+
+# Also the message of the organisation form's parent picker, which refuses the
+# organisation itself before the form sees it.
+OWN_PARENT = gettext_lazy("Une organisation ne peut pas être sa propre parente.")
 
 
 def check_subtheme(
@@ -55,6 +62,46 @@ def check_parent_active(*, archived: bool, kept: bool) -> None:
         raise ValidationError(
             {"parent": _("L'organisation parente est archivée : restaurez-la d'abord.")}
         )
+
+
+def check_not_own_parent(*, organisation_id: int | None, parent_id: int | None) -> None:
+    """Refuse an organisation as its own parent (a new one, without id, cannot be)."""
+    if organisation_id is not None and parent_id == organisation_id:
+        raise ValidationError({"parent": str(OWN_PARENT)})
+
+
+def check_enterprise_number(number: str) -> str:
+    """The enterprise number to store: "" for none, else its ten digits
+    ("BE 0123.456.749" → "0123456749"). Refuse text that is no valid Belgian
+    enterprise number, with the model validator's messages and codes."""
+    if not number:
+        return ""
+    try:
+        validate_enterprise_number(number)
+    except ValidationError as error:
+        raise ValidationError({"enterprise_number": error.error_list}) from None
+    return normalise_enterprise_number(number)
+
+
+def check_enterprise_number_free(
+    *, number: str, taken: bool, holder: object | None = None
+) -> None:
+    """Refuse a number another organisation already has (`taken`). The message
+    names that organisation when the caller has it at hand (`holder`), else the
+    number."""
+    if not taken:
+        return
+    if holder is not None:
+        message = _("Ce numéro d'entreprise est déjà celui de %(organisation)s.") % {
+            "organisation": holder
+        }
+    else:
+        message = _(
+            "Une autre organisation porte déjà le numéro d'entreprise %(number)s."
+        ) % {"number": number}
+    raise ValidationError(
+        {"enterprise_number": ValidationError(message, code="enterprise_number_taken")}
+    )
 
 
 def check_postal_code[C](

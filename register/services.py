@@ -34,12 +34,14 @@ from register.models import (
 from register.rules import (
     check_active,
     check_dates,
+    check_enterprise_number,
+    check_enterprise_number_free,
+    check_not_own_parent,
     check_parent_active,
     check_postal_code,
     check_subtheme,
 )
 from register.search import organisation_search_text, service_search_text
-from register.validators import normalise_enterprise_number
 from territory.models import Commune, PostalCode
 
 
@@ -66,12 +68,6 @@ def _clean_organisation_fields(
     fields: dict[str, Any], current: Organisation | None = None
 ) -> dict[str, Any]:
     fields = dict(fields)
-    if "enterprise_number" in fields:
-        number = fields["enterprise_number"] or ""
-        # Text without digits stays as typed, so that the validator refuses it.
-        fields["enterprise_number"] = (
-            (normalise_enterprise_number(number) or number) if number else ""
-        )
     if fields.get("postal_code"):
         fields["commune"] = postal_code_commune(
             fields["postal_code"], fields.get("commune")
@@ -83,6 +79,10 @@ def _clean_organisation_fields(
     kept = current is not None and parent is not None and current.parent_id == parent.pk
     if parent is not None:
         check_parent_active(archived=parent.is_archived, kept=kept)
+    if "enterprise_number" in fields:
+        fields["enterprise_number"] = check_enterprise_number(
+            fields["enterprise_number"] or ""
+        )
     return fields
 
 
@@ -120,19 +120,10 @@ def _check_enterprise_number_free(organisation: Organisation) -> None:
     number = organisation.enterprise_number
     if not number:
         return
-    taken = Organisation.objects.filter(enterprise_number=number).exclude(
+    others = Organisation.objects.filter(enterprise_number=number).exclude(
         pk=organisation.pk
     )
-    if taken.exists():
-        raise ValidationError(
-            {
-                "enterprise_number": _(
-                    "Une autre organisation porte déjà le numéro d'entreprise "
-                    "%(number)s."
-                )
-                % {"number": number}
-            }
-        )
+    check_enterprise_number_free(number=number, taken=others.exists())
 
 
 def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
@@ -201,10 +192,9 @@ def organisation_update(
     changed = assign(
         organisation, _clean_organisation_fields(dict(fields), organisation)
     )
-    if organisation.parent_id == organisation.pk:
-        raise ValidationError(
-            {"parent": _("Une organisation ne peut pas être sa propre parente.")}
-        )
+    check_not_own_parent(
+        organisation_id=organisation.pk, parent_id=organisation.parent_id
+    )
     if "parent" in changed:
         _check_no_parent_cycle(organisation)
     area = None if area_communes is None else list(area_communes)

@@ -154,6 +154,14 @@ class OrganisationImportTests(ImportTestCase):
         self.assertEqual(self.rows(report)[0][1], "rejected")
         self.assertIn("Une autre organisation porte déjà", self.rows(report)[0][2][0])
 
+    def test_it_rejects_an_organisation_as_its_own_parent(self) -> None:
+        pk = str(self.organisation_a.pk)
+        report = self.run_import([["id", "parent"], [pk, pk]])
+        self.assertEqual(
+            self.rows(report),
+            [(2, "rejected", ["Une organisation ne peut pas être sa propre parente."])],
+        )
+
     def test_it_rejects_missing_required_values_and_columns(self) -> None:
         report = self.run_import([HEADER, ["", "municipal", "", "association", "", ""]])
         self.assertEqual(self.rows(report)[0][1], "rejected")

@@ -9,10 +9,10 @@ from exchange.mapping import guess_sheet, map_columns
 
 
 class MappingTests(SimpleTestCase):
-    def test_every_column_is_found_by_key_label_and_hashtag(self) -> None:
+    def test_every_column_is_found_by_key_header_name_and_hashtag(self) -> None:
         for sheet in SHEETS:
             for column in columns_for(sheet):
-                texts = [column.key, column.hxl, *column.labels.values()]
+                texts = [column.key, column.hxl, *column.headers]
                 for text in texts:
                     with self.subTest(sheet=sheet, text=text):
                         mapping = map_columns(sheet, [text.upper()])

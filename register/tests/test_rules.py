@@ -6,6 +6,9 @@ from django.test import SimpleTestCase
 from register.rules import (
     check_active,
     check_dates,
+    check_enterprise_number,
+    check_enterprise_number_free,
+    check_not_own_parent,
     check_parent_active,
     check_postal_code,
     check_subtheme,
@@ -58,3 +61,54 @@ class RulesTests(SimpleTestCase):
         with self.assertRaises(ValidationError) as raised:
             check_dates(start_date=day, end_date=day - datetime.timedelta(days=1))
         self.assertEqual(list(raised.exception.message_dict), ["end_date"])
+
+    def test_not_own_parent(self) -> None:
+        check_not_own_parent(organisation_id=1, parent_id=2)
+        check_not_own_parent(organisation_id=1, parent_id=None)
+        check_not_own_parent(organisation_id=None, parent_id=None)
+        with self.assertRaises(ValidationError) as raised:
+            check_not_own_parent(organisation_id=1, parent_id=1)
+        self.assertEqual(
+            raised.exception.message_dict,
+            {"parent": ["Une organisation ne peut pas être sa propre parente."]},
+        )
+
+    def test_enterprise_number(self) -> None:
+        self.assertEqual(check_enterprise_number(""), "")
+        for text in ("0212344876", "BE 0212.344.876", "212344876"):
+            with self.subTest(text=text):
+                self.assertEqual(check_enterprise_number(text), "0212344876")
+        for text, code in (
+            ("12345", "enterprise_number_format"),
+            ("numéro", "enterprise_number_format"),
+            ("0212.344.877", "enterprise_number_checksum"),
+        ):
+            with self.subTest(text=text), self.assertRaises(ValidationError) as raised:
+                check_enterprise_number(text)
+            errors = raised.exception.error_dict
+            self.assertEqual(list(errors), ["enterprise_number"])
+            self.assertEqual(
+                [error.code for error in errors["enterprise_number"]], [code]
+            )
+
+    def test_enterprise_number_free(self) -> None:
+        check_enterprise_number_free(number="0212344876", taken=False)
+        with self.assertRaises(ValidationError) as raised:
+            check_enterprise_number_free(number="0212344876", taken=True)
+        self.assertEqual(
+            raised.exception.message_dict,
+            {
+                "enterprise_number": [
+                    "Une autre organisation porte déjà le numéro d'entreprise "
+                    "0212344876."
+                ]
+            },
+        )
+        with self.assertRaises(ValidationError) as raised:
+            check_enterprise_number_free(
+                number="0212344876", taken=True, holder="CPAS de Liège"
+            )
+        self.assertEqual(
+            raised.exception.message_dict["enterprise_number"],
+            ["Ce numéro d'entreprise est déjà celui de CPAS de Liège."],
+        )
