@@ -134,12 +134,17 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
         organisation_id__in=ids
     ).values_list("organisation_id", "title", "description"):
         services[organisation_id] += [title, description]
+    stale = []
     for organisation in Organisation.objects.filter(pk__in=ids).only(
         "name", "name_fr", "name_nl", "name_de", "acronym", "search_text"
     ):
         text = organisation_search_text(organisation, services[organisation.pk])
         if text != organisation.search_text:
-            Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
+            organisation.search_text = text
+            stale.append(organisation)
+    # One statement each for the organisations and their services, however many
+    # an import touched.
+    Organisation.objects.bulk_update(stale, ["search_text"], batch_size=500)
     changed = []
     for service in (
         Service.objects.filter(organisation_id__in=ids)
@@ -156,7 +161,6 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
         if text != service.search_text:
             service.search_text = text
             changed.append(service)
-    # One statement for them all, however many services the organisations run.
     Service.objects.bulk_update(changed, ["search_text"], batch_size=500)
 
 

@@ -1,6 +1,7 @@
 """An import's query count does not grow with its rows: relations without ids are
 matched to the register's chunk by chunk, not one query per row, in the preview
-as in the apply."""
+as in the apply; the organisations whose services an import writes are reindexed
+in one statement."""
 
 import io
 from typing import ClassVar
@@ -24,9 +25,9 @@ IMPORT_LIMIT = 23
 PER_CHUNK_LIMIT = 12
 
 
-class RelationImportQueryTests(ImportTestCase):
+class ChainTestCase(ImportTestCase):
     """A chain of organisations; every other pair of neighbours is already
-    related. A row relates a pair: an update when they are, a creation when not."""
+    related."""
 
     chain: ClassVar[list[Organisation]]
 
@@ -44,6 +45,11 @@ class RelationImportQueryTests(ImportTestCase):
         ]
         for number in range(0, 10 * N, 2):
             make_relation(cls.chain[number], cls.chain[number + 1], type="funds")
+
+
+class RelationImportQueryTests(ChainTestCase):
+    """A row relates a pair: an update when they are related, a creation when
+    not."""
 
     def count(self, start: int, size: int, *, dry_run: bool) -> int:
         """The queries of importing the relations of pairs start…start+size."""
@@ -102,3 +108,32 @@ class RelationImportQueryTests(ImportTestCase):
                 self.assertEqual(one[1], one[0])
                 self.assertEqual(two[1], two[0])
                 self.assertLessEqual(two[0] - one[0], PER_CHUNK_LIMIT)
+
+
+class ServiceImportQueryTests(ChainTestCase):
+    """Services of as many organisations as rows: the organisations' search
+    text is rewritten in one statement, not one per organisation."""
+
+    def services(self, start: int, size: int) -> int:
+        rows = [["organisation", "title", "theme", "communes"]] + [
+            [self.chain[number].name, f"Cours {number}", "housing", "62063"]
+            for number in range(start, start + size)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            report = import_file(
+                io.BytesIO(csv_bytes(rows)),
+                file_name="services.csv",
+                user=self.coordinator,
+                kind="services",
+                dry_run=False,
+            )
+        self.assertEqual(report.counts["created"], size, report.as_text())
+        return len(queries)
+
+    def test_an_import_of_services_for_4n_organisations_costs_the_queries_of_n(
+        self,
+    ) -> None:
+        small = self.services(0, N)
+        self.assertEqual(self.services(N, 4 * N), small)
+        organisation = Organisation.objects.get(pk=self.chain[N].pk)
+        self.assertIn(f"cours {N}", organisation.search_text)
