@@ -46,6 +46,7 @@ from register.rules import (
     check_enterprise_number,
     check_enterprise_number_free,
     check_not_own_parent,
+    check_not_self_related,
     check_parent_active,
     check_postal_code,
     check_subtheme,
@@ -1404,10 +1405,12 @@ class Importer:
                     )
         if errors:
             raise RowError(errors)
-        if source is not None and key[0] == key[1]:
-            raise RowError(
-                [_("Une organisation ne peut pas être en relation avec elle-même.")]
+        if source is not None and (
+            itself := _rule_errors(
+                {}, check_not_self_related, source=key[0], target=key[1]
             )
+        ):
+            raise RowError(itself)
         self._archived_check(source, _("organisation"))
         self._archived_check(target, _("organisation liée"))
         changed, errors = self._assign(obj, values, self.RELATION_FIELDS, new=new)

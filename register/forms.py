@@ -31,6 +31,7 @@ from register.pickers import (
 )
 from register.rules import (
     OWN_PARENT,
+    SELF_RELATION,
     check_enterprise_number,
     check_enterprise_number_free,
 )
@@ -434,9 +435,7 @@ class RelationForm(FieldsetForm, forms.Form):
     kind = forms.ChoiceField(label=_("Relation"))
     other = OrganisationField(
         label=_("Autre organisation"),
-        error_messages={
-            "itself": _("Une organisation ne peut pas être en relation avec elle-même.")
-        },
+        error_messages={"itself": SELF_RELATION},
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"),

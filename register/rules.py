@@ -13,6 +13,9 @@ from register.validators import normalise_enterprise_number, validate_enterprise
 # Also the message of the organisation form's parent picker, which refuses the
 # organisation itself before the form sees it.
 OWN_PARENT = gettext_lazy("Une organisation ne peut pas être sa propre parente.")
+SELF_RELATION = gettext_lazy(
+    "Une organisation ne peut pas être en relation avec elle-même."
+)
 
 
 def check_subtheme(
@@ -68,6 +71,13 @@ def check_not_own_parent(*, organisation_id: int | None, parent_id: int | None) 
     """Refuse an organisation as its own parent (a new one, without id, cannot be)."""
     if organisation_id is not None and parent_id == organisation_id:
         raise ValidationError({"parent": str(OWN_PARENT)})
+
+
+def check_not_self_related(*, source: object, target: object) -> None:
+    """Refuse a relation of an organisation with itself (each side given as an
+    id, or as an object where it is not saved yet)."""
+    if source is not None and source == target:
+        raise ValidationError({"target": str(SELF_RELATION)})
 
 
 def check_enterprise_number(number: str) -> str:

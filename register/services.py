@@ -37,6 +37,7 @@ from register.rules import (
     check_enterprise_number,
     check_enterprise_number_free,
     check_not_own_parent,
+    check_not_self_related,
     check_parent_active,
     check_postal_code,
     check_subtheme,
@@ -535,14 +536,7 @@ def service_delete(*, service_id: int, by: User) -> None:
 
 
 def _check_relation(relation: Relation) -> None:
-    if relation.source_id == relation.target_id:
-        raise ValidationError(
-            {
-                "target": _(
-                    "Une organisation ne peut pas être en relation avec elle-même."
-                )
-            }
-        )
+    check_not_self_related(source=relation.source_id, target=relation.target_id)
     _check_active(relation.source, "source")
     _check_active(relation.target, "target")
     duplicate = Relation.objects.filter(

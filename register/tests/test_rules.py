@@ -9,6 +9,7 @@ from register.rules import (
     check_enterprise_number,
     check_enterprise_number_free,
     check_not_own_parent,
+    check_not_self_related,
     check_parent_active,
     check_postal_code,
     check_subtheme,
@@ -112,3 +113,19 @@ class RulesTests(SimpleTestCase):
             raised.exception.message_dict["enterprise_number"],
             ["Ce numéro d'entreprise est déjà celui de CPAS de Liège."],
         )
+
+
+class SelfRelationRuleTests(SimpleTestCase):
+    def test_an_organisation_cannot_be_related_to_itself(self):
+        with self.assertRaises(ValidationError) as raised:
+            check_not_self_related(source=7, target=7)
+        self.assertEqual(
+            raised.exception.message_dict,
+            {
+                "target": [
+                    "Une organisation ne peut pas être en relation avec elle-même."
+                ]
+            },
+        )
+        check_not_self_related(source=7, target=8)
+        check_not_self_related(source=None, target=None)
