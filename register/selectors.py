@@ -162,7 +162,18 @@ def organisation_list(
         if field in terms:
             organisations = organisations.filter(**{f"{field}_id": terms[field]})
     place = _served_communes(filters)
-    if filters.theme or filters.target_group:
+    theme = terms.get("theme")
+    if (
+        theme is not None
+        and place is not None
+        and not filters.target_group
+        and terms_by_id(Theme)[theme].parent_id is None
+    ):
+        # A theme in a place: the service × commune rows carry both, and their
+        # organisation, in one index (a sub-theme is only on the service).
+        served = ServiceCommune.objects.filter(place, theme_id=theme)
+        organisations = organisations.filter(pk__in=served.values("organisation_id"))
+    elif filters.theme or filters.target_group:
         services = Service.objects.all()
         if "theme" in terms:
             theme = terms["theme"]
