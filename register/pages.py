@@ -14,7 +14,6 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -197,9 +196,6 @@ class ThemeOffer:
         return self.service_count - len(self.services)
 
 
-TERM_FIELDS = ("code", "position", "name_fr", "name_nl", "name_de", "name_en")
-
-
 def commune_offer(commune: Commune) -> list[ThemeOffer]:
     """The services of active organisations that serve a commune, by theme, at most
     SERVICES_PER_THEME each (two queries).
@@ -209,14 +205,13 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
     here: two aggregate queries (totals, then a window to rank) over the same
     rows cost the largest communes more than twice as much.
     """
-    # Archived organisations are few: NOT EXISTS, which both databases plan as
-    # an anti-join against them, spares reading the organisation of each row.
-    archived = Organisation.objects.filter(
-        pk=OuterRef("organisation_id"), status=Organisation.Status.ARCHIVED
-    )
+    # Archived organisations are few: leaving theirs out (NOT IN, from their
+    # partial index) spares reading the organisation of each row, and keeps the
+    # rows in the index's theme order.
+    archived = Organisation.objects.filter(status=Organisation.Status.ARCHIVED)
     keys = (
         ServiceCommune.objects.filter(commune=commune)
-        .filter(~Exists(archived))
+        .exclude(organisation_id__in=archived.values("pk"))
         .order_by("theme_id")
         .values_list("service_id", "theme_id", "organisation_id")
     )
@@ -229,7 +224,7 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
         ranked += heapq.nlargest(SERVICES_PER_THEME, (row[0] for row in services))
     first = (
         Service.objects.filter(pk__in=ranked)
-        .select_related("organisation", "theme", "subtheme")
+        .select_related("organisation")
         .only(
             "id",
             "title",
@@ -239,18 +234,17 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
             "organisation_id",
             "organisation__name",
             "organisation__acronym",
-            *(
-                f"{relation}__{field}"
-                for relation in ("theme", "subtheme")
-                for field in TERM_FIELDS
-            ),
         )
         .order_by("theme__position", "theme__code", "organisation__name", "title")
     )
     offers: dict[int, ThemeOffer] = {}
     service_url = reverser("register:service_detail")
     organisation_url = reverser("register:organisation_detail")
+    # Themes from the reference data kept in memory, not joined row by row.
+    themes = terms_by_id(Theme)
     for service in first:
+        service.theme = themes[service.theme_id]
+        service.subtheme = themes[service.subtheme_id] if service.subtheme_id else None
         service.page_url = service_url(service.pk)  # type: ignore[attr-defined]
         service.organisation_url = organisation_url(service.organisation_id)  # type: ignore[attr-defined]
         offer = offers.get(service.theme_id)

@@ -171,8 +171,8 @@ def organisation_list(
     ):
         # A theme in a place: the service × commune rows carry both, and their
         # organisation, in one index (a sub-theme is only on the service).
-        served = ServiceCommune.objects.filter(place, theme_id=theme)
-        organisations = organisations.filter(pk__in=served.values("organisation_id"))
+        offering = ServiceCommune.objects.filter(place, theme_id=theme)
+        organisations = organisations.filter(pk__in=offering.values("organisation_id"))
     elif filters.theme or filters.target_group:
         services = Service.objects.all()
         if "theme" in terms:
