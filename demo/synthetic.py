@@ -3,29 +3,44 @@
 Everything is generated from one `random.Random(seed)`, so the same sizes, seed and
 starting database give the same data. Names say "Organisation synthétique NNNNN",
 numbered after the organisations already there, so that a second run adds to the
-first. Rows go in with bulk_create in batches, inside one transaction, organisations
-a chunk at a time to bound memory. bulk_create writes no history, which is fine
-for data that only exists to be measured.
+first.
+
+The data is written through the register's own bulk services
+(`register.services.organisations_create_many`, `services_create_many`,
+`relations_create_many`, `organisations_archive_many`): the same rules as a
+person's data (register/rules.py: postal code and commune, archived
+organisations, sub-theme of the theme, dates, enterprise number; the model's
+field validators), the same search text (register/search.py) and a history row
+per object, under the reason "Données synthétiques" and no author. They check
+and insert a chunk at a time, in bulk, inside one transaction; organisations are
+planned a chunk at a time with their services to bound memory. A generated
+object that breaks a rule stops the whole build (ManyInvalid) and nothing is
+written. The organisations drawn as archived are archived last, once their
+services and relations exist, since nothing can be attached to an archived one
+(for the same reason, with no new organisations, the new relations link the
+active ones already there).
 """
 
 import datetime
-import functools
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 from django.db import models, transaction
 
-from register.models import Organisation, Relation, Service, ServiceCommune
-from register.search import (
-    normalise,
-    organisation_search_parts,
-    service_search_parts,
+from register.models import Organisation, Relation
+from register.services import (
+    NewOrganisation,
+    NewRelation,
+    NewService,
+    organisations_archive_many,
+    organisations_create_many,
+    relations_create_many,
+    services_create_many,
 )
-from register.services import service_commune
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -410,17 +425,8 @@ ORGANISATION_NOTE = "Organisation synthétique pour les essais de charge."
 SYNTHETIC_NOTE = "Service synthétique pour les essais de charge."
 START = datetime.date(2022, 3, 4)
 PLANNED_START = datetime.date(2027, 1, 4)
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalised(part: str) -> str:
-    return normalise(part)
-
-
-def _search_text(parts: Iterable[str | None]) -> str:
-    """search_text(parts), faster: the same titles come back thousands of times
-    (words never span two parts, so normalising part by part gives the same)."""
-    return " ".join(text for part in parts if part and (text := _normalised(part)))
+# The reason the history gives for every synthetic row.
+HISTORY_REASON = "Données synthétiques"
 
 
 def _weighted[T](rng: random.Random, weights: dict[T, float]) -> T:
@@ -546,6 +552,9 @@ class _Builder:
         self.counts = SyntheticCounts()
         self.new_ids: list[int] = []
         self.hub_ids: list[int] = []
+        # Archived once their services and relations exist: nothing can be
+        # attached to an archived organisation.
+        self.archived_ids: list[int] = []
         self.profile_weights = [p.weight for p in PROFILES]
         self.theme_codes = list(reference.themes)
 
@@ -651,10 +660,10 @@ class _Builder:
         seats = rng.choices(
             ref.communes, weights=ref.commune_weights, k=sizes.organisations
         )
-        tg_ids = dict(ref.target_groups)
         for chunk_start in range(0, sizes.organisations, CHUNK):
             plans = []
             orgs = []
+            archived = []
             for index in range(
                 chunk_start, min(chunk_start + CHUNK, sizes.organisations)
             ):
@@ -672,57 +681,50 @@ class _Builder:
                 languages = ["de", "fr"] if seat in ref.german else ["fr"]
                 if rng.random() < 0.3:
                     languages.append(rng.choice(("uk", "ru", "en", "nl")))
+                archived.append(rng.random() < 0.03)
                 orgs.append(
-                    Organisation(
-                        name=name,
-                        acronym=acronym,
-                        external_id=f"synthetique-{number:05d}",
-                        level_id=ref.levels[profile.level],
-                        sector_id=ref.sectors[profile.sector],
-                        actor_type_id=ref.actor_types[profile.actor_type],
-                        commune_id=seat,
-                        languages=languages,
-                        description=ORGANISATION_NOTE,
-                        status="archived" if rng.random() < 0.03 else "active",
-                        published=rng.random() < 0.6,
+                    NewOrganisation(
+                        fields={
+                            "name": name,
+                            "acronym": acronym,
+                            "external_id": f"synthetique-{number:05d}",
+                            "level_id": ref.levels[profile.level],
+                            "sector_id": ref.sectors[profile.sector],
+                            "actor_type_id": ref.actor_types[profile.actor_type],
+                            "commune_id": seat,
+                            "languages": languages,
+                            "description": ORGANISATION_NOTE,
+                            "published": rng.random() < 0.6,
+                        },
+                        area_communes=area,
                     )
                 )
-                orgs[-1].search_text = _search_text(
-                    organisation_search_parts(
-                        orgs[-1],
-                        (
-                            part
-                            for s in services
-                            for part in (s["title"], s["description"])
-                        ),
-                    )
-                )
-                plans.append((profile, area, services))
-            Organisation.objects.bulk_create(orgs, batch_size=self.batch_size)
-            self.counts.organisations += len(orgs)
-            self._write_chunk(orgs, plans, tg_ids)
+                plans.append((profile, services))
+            created = organisations_create_many(
+                by=None,
+                organisations=orgs,
+                reason=HISTORY_REASON,
+                batch_size=self.batch_size,
+            )
+            self.counts.organisations += len(created)
+            self.counts.area_communes += sum(len(org.area_communes) for org in orgs)
+            self.archived_ids += [
+                org.pk for org, flag in zip(created, archived, strict=True) if flag
+            ]
+            self._services(created, plans)
             self.progress(
                 f"  {self.counts.organisations:,} organisations, "
                 f"{self.counts.services:,} services"
             )
 
-    def _write_chunk(
+    def _services(
         self,
         orgs: list[Organisation],
-        plans: list[tuple[Profile, list[str], list[dict[str, Any]]]],
-        tg_ids: dict[str, int],
+        plans: list[tuple[Profile, list[dict[str, Any]]]],
     ) -> None:
-        area_through = Organisation.area_communes.through
-        areas = [
-            area_through(organisation_id=org.pk, commune_id=nis)
-            for org, (_, area, _) in zip(orgs, plans, strict=True)
-            for nis in area
-        ]
-        area_through.objects.bulk_create(areas, batch_size=self.batch_size)
-        self.counts.area_communes += len(areas)
-        services: list[Service] = []
-        planned: list[dict[str, Any]] = []
-        for org, (profile, _, service_plans) in zip(orgs, plans, strict=True):
+        tg_ids = dict(self.ref.target_groups)
+        services: list[NewService] = []
+        for org, (profile, service_plans) in zip(orgs, plans, strict=True):
             self.new_ids.append(org.pk)
             if (
                 profile.level in HUB_LEVELS
@@ -735,27 +737,22 @@ class _Builder:
                     for k, v in plan.items()
                     if k not in ("communes", "target_groups")
                 }
-                service = Service(organisation_id=org.pk, **fields)
-                service.search_text = _search_text(service_search_parts(service, org))
-                services.append(service)
-                planned.append(plan)
-        Service.objects.bulk_create(services, batch_size=self.batch_size)
+                services.append(
+                    NewService(
+                        fields={"organisation_id": org.pk, **fields},
+                        communes=plan["communes"],
+                        target_groups=[tg_ids[code] for code in plan["target_groups"]],
+                    )
+                )
+        services_create_many(
+            by=None,
+            services=services,
+            reason=HISTORY_REASON,
+            batch_size=self.batch_size,
+        )
         self.counts.services += len(services)
-        links = [
-            service_commune(service, nis)
-            for service, plan in zip(services, planned, strict=True)
-            for nis in plan["communes"]
-        ]
-        ServiceCommune.objects.bulk_create(links, batch_size=self.batch_size)
-        self.counts.service_communes += len(links)
-        tg_through = Service.target_groups.through
-        groups = [
-            tg_through(service_id=service.pk, targetgroup_id=tg_ids[code])
-            for service, plan in zip(services, planned, strict=True)
-            for code in plan["target_groups"]
-        ]
-        tg_through.objects.bulk_create(groups, batch_size=self.batch_size)
-        self.counts.service_target_groups += len(groups)
+        self.counts.service_communes += sum(len(s.communes) for s in services)
+        self.counts.service_target_groups += sum(len(s.target_groups) for s in services)
 
     # Relations ----------------------------------------------------------
 
@@ -767,12 +764,14 @@ class _Builder:
         pool = self.new_ids
         taken: set[tuple[int, int, int]] = set()
         if not pool:
-            # Nothing new: relate the organisations already there.
+            # Nothing new: relate the active organisations already there.
             pool = list(
-                Organisation.objects.order_by("id").values_list("id", flat=True)
+                Organisation.objects.active()
+                .order_by("id")
+                .values_list("id", flat=True)
             )
             taken = set(
-                Relation.objects.values_list("source_id", "target_id", "type_id")
+                _between_active().values_list("source_id", "target_id", "type_id")
             )
         hubs = self.hub_ids or pool
         types = self.ref.relation_types
@@ -805,36 +804,47 @@ class _Builder:
         frequencies = [choice for choice, _ in Relation.Frequency.choices]
         theme_ids = [id_ for id_, _ in self.ref.themes.values()]
         relations = []
-        themes = []
         for source, target, kind in triples:
             declared = rng.random()
+            fields = {
+                "source_id": source,
+                "target_id": target,
+                "type_id": kind,
+                "frequency": rng.choice(frequencies),
+                "formal": rng.random() < 0.3,
+                "since": datetime.date(2015, 1, 1)
+                + datetime.timedelta(days=rng.randint(0, 4200)),
+                "declared_by_id": (
+                    source if declared < 0.7 else target if declared < 0.9 else None
+                ),
+                "source_note": "Données synthétiques",
+            }
+            theme = rng.choice(theme_ids) if rng.random() < 0.5 else None
             relations.append(
-                Relation(
-                    source_id=source,
-                    target_id=target,
-                    type_id=kind,
-                    frequency=rng.choice(frequencies),
-                    formal=rng.random() < 0.3,
-                    since=datetime.date(2015, 1, 1)
-                    + datetime.timedelta(days=rng.randint(0, 4200)),
-                    declared_by_id=(
-                        source if declared < 0.7 else target if declared < 0.9 else None
-                    ),
-                    source_note="Données synthétiques",
-                )
+                NewRelation(fields=fields, themes=() if theme is None else (theme,))
             )
-            themes.append(rng.choice(theme_ids) if rng.random() < 0.5 else None)
-        Relation.objects.bulk_create(relations, batch_size=self.batch_size)
+        relations_create_many(
+            by=None,
+            relations=relations,
+            reason=HISTORY_REASON,
+            batch_size=self.batch_size,
+        )
         self.counts.relations = len(relations)
-        theme_through = Relation.themes.through
-        rows = [
-            theme_through(relation_id=relation.pk, theme_id=theme)
-            for relation, theme in zip(relations, themes, strict=True)
-            if theme is not None
-        ]
-        theme_through.objects.bulk_create(rows, batch_size=self.batch_size)
-        self.counts.relation_themes = len(rows)
+        self.counts.relation_themes = sum(len(r.themes) for r in relations)
         self.progress(f"  {len(relations):,} relations")
+
+    def archive(self) -> None:
+        organisations_archive_many(
+            by=None, organisation_ids=self.archived_ids, reason=HISTORY_REASON
+        )
+
+
+def _between_active() -> "models.QuerySet[Relation]":
+    """The relations whose two organisations are active."""
+    return Relation.objects.filter(
+        source__status=Organisation.Status.ACTIVE,
+        target__status=Organisation.Status.ACTIVE,
+    )
 
 
 def synthetic_build(
@@ -856,14 +866,15 @@ def synthetic_build(
         if sizes.relations:
             # New relations link the new organisations, or the existing ones when
             # there are none.
-            pool = sizes.organisations or Organisation.objects.count()
-            taken = 0 if sizes.organisations else Relation.objects.count()
+            pool = sizes.organisations or Organisation.objects.active().count()
+            taken = 0 if sizes.organisations else _between_active().count()
             _check_relations_possible(sizes.relations, pool, taken)
         builder = _Builder(
             sizes, reference, batch_size=batch_size, progress=progress or _silent
         )
         builder.organisations(Organisation.objects.count() + 1)
         builder.relations()
+        builder.archive()
     builder.counts.seconds = round(time.perf_counter() - started, 2)
     return builder.counts
 

@@ -5,12 +5,13 @@ of overwriting someone else's change. History is kept by django-simple-history:
 one row per write, squashed when a write also changes many-to-many relations.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,3 +117,65 @@ def save_with_history(
         validate_constraints=validate_constraints,
     )
     obj.save(update_fields=[*dict.fromkeys([*changed, "version", "updated_at"])])
+
+
+def history_record_many(
+    model: type[models.Model],
+    ids: Sequence[Any],
+    *,
+    by: Any,
+    reason: str,
+    kind: str = "+",
+) -> None:
+    """One history row per object written in bulk (bulk_create and update() write
+    none), as a save of each would have recorded it: `kind` "+" for created, "~"
+    for changed, with the author, reason and date. The rows are copied from the
+    stored objects, and the many-to-many fields the history keeps with them, by
+    INSERT … SELECT: no historical instance is built in Python."""
+    if not ids:
+        return
+    history: Any = model.history.model  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    table = quote(history._meta.db_table)
+    copied = [
+        quote(field.column)
+        for field in history._meta.concrete_fields
+        if not field.name.startswith("history_")
+    ]
+    placeholders = ", ".join(["%s"] * len(ids))
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(history_id) FROM {table}")  # noqa: S608
+        mark = cursor.fetchone()[0] or 0
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(copied)}, history_date, "  # noqa: S608
+            "history_change_reason, history_type, history_user_id) "
+            f"SELECT {', '.join(copied)}, %s, %s, %s, %s "
+            f"FROM {quote(model._meta.db_table)} WHERE id IN ({placeholders})",
+            [stamp, reason, kind, getattr(by, "pk", None), *ids],
+        )
+        for field in history._history_m2m_fields:
+            through = field.remote_field.through
+            own = quote(through._meta.get_field(field.m2m_field_name()).column)
+            other = quote(
+                through._meta.get_field(field.m2m_reverse_field_name()).column
+            )
+            cursor.execute(
+                f"INSERT INTO {quote(_history_through(history, field).db_table)} "  # noqa: S608
+                f"(id, {own}, {other}, history_id) "
+                f"SELECT t.id, t.{own}, t.{other}, h.history_id "
+                f"FROM {quote(through._meta.db_table)} t "
+                f"JOIN {table} h ON h.id = t.{own} "
+                "WHERE h.history_id > %s AND h.history_type = %s "
+                f"AND t.{own} IN ({placeholders})",
+                [mark, kind, *ids],
+            )
+
+
+def _history_through(history: Any, field: models.ManyToManyField[Any, Any]) -> Any:
+    """The options of the table where the history keeps a many-to-many field."""
+    name = f"{history.__name__}_{field.name}"
+    for relation in history._meta.related_objects:
+        if relation.related_model.__name__ == name:
+            return relation.related_model._meta
+    raise LookupError(name)

@@ -9,6 +9,7 @@ parsing its text again. A query matches rows that
 contain every word of it as a word or the start of one ("lieg" finds "Liège").
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -32,7 +33,15 @@ def normalise(text: str) -> str:
 
 
 def search_text(parts: Iterable[str | None]) -> str:
-    return normalise(" ".join(part for part in parts if part))
+    """The parts, normalised, as one text. Words never span two parts, so each
+    is normalised on its own: titles and names that come back (a bulk creation,
+    an import, a reindex) are normalised once."""
+    return " ".join(text for part in parts if part and (text := _normalised(part)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(part: str) -> str:
+    return normalise(part)
 
 
 def organisation_search_parts(

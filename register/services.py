@@ -5,12 +5,14 @@ runs in one transaction, records who made the change in history, and refuses a
 stale `version` with VersionConflict instead of overwriting someone else's edit.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import connection, models, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,6 +21,7 @@ from lib.versioning import (
     check_version,
     history_mark,
     history_paused,
+    history_record_many,
     history_squash,
     save_with_history,
 )
@@ -43,6 +46,8 @@ from register.rules import (
     check_subtheme,
 )
 from register.search import organisation_search_text, service_search_text
+from register.validators import normalise_enterprise_number
+from taxonomy.models import Theme
 from territory.models import Commune, PostalCode
 
 
@@ -130,22 +135,7 @@ def _check_enterprise_number_free(organisation: Organisation) -> None:
 def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
     """Recompute the search text of organisations from their names and services."""
     ids = list(organisation_ids)
-    services: dict[int, list[str]] = {pk: [] for pk in ids}
-    for organisation_id, title, description in Service.objects.filter(
-        organisation_id__in=ids
-    ).values_list("organisation_id", "title", "description"):
-        services[organisation_id] += [title, description]
-    stale = []
-    for organisation in Organisation.objects.filter(pk__in=ids).only(
-        "name", "name_fr", "name_nl", "name_de", "acronym", "search_text"
-    ):
-        text = organisation_search_text(organisation, services[organisation.pk])
-        if text != organisation.search_text:
-            organisation.search_text = text
-            stale.append(organisation)
-    # One statement each for the organisations and their services, however many
-    # an import touched.
-    Organisation.objects.bulk_update(stale, ["search_text"], batch_size=500)
+    _reindex_organisations(ids)
     changed = []
     for service in (
         Service.objects.filter(organisation_id__in=ids)
@@ -163,6 +153,27 @@ def organisation_reindex(*, organisation_ids: Iterable[int]) -> None:
             service.search_text = text
             changed.append(service)
     Service.objects.bulk_update(changed, ["search_text"], batch_size=500)
+
+
+def _reindex_organisations(ids: list[int]) -> None:
+    """The organisations' part of organisation_reindex (services_create_many
+    indexes its new services itself)."""
+    services: dict[int, list[str]] = {pk: [] for pk in ids}
+    for organisation_id, title, description in Service.objects.filter(
+        organisation_id__in=ids
+    ).values_list("organisation_id", "title", "description"):
+        services[organisation_id] += [title, description]
+    stale = []
+    for organisation in Organisation.objects.filter(pk__in=ids).only(
+        "name", "name_fr", "name_nl", "name_de", "acronym", "search_text"
+    ):
+        text = organisation_search_text(organisation, services[organisation.pk])
+        if text != organisation.search_text:
+            organisation.search_text = text
+            stale.append(organisation)
+    # One statement each for the organisations and their services, however many
+    # an import touched.
+    Organisation.objects.bulk_update(stale, ["search_text"], batch_size=500)
 
 
 @transaction.atomic
@@ -535,6 +546,13 @@ def service_delete(*, service_id: int, by: User) -> None:
 # Relations
 
 
+def _check_not_duplicate(*, duplicate: bool) -> None:
+    if duplicate:
+        raise ValidationError(
+            {"type": _("Cette relation existe déjà entre ces deux organisations.")}
+        )
+
+
 def _check_relation(relation: Relation) -> None:
     check_not_self_related(source=relation.source_id, target=relation.target_id)
     _check_active(relation.source, "source")
@@ -544,10 +562,7 @@ def _check_relation(relation: Relation) -> None:
         target_id=relation.target_id,
         type=relation.type_id,
     ).exclude(pk=relation.pk)
-    if duplicate.exists():
-        raise ValidationError(
-            {"type": _("Cette relation existe déjà entre ces deux organisations.")}
-        )
+    _check_not_duplicate(duplicate=duplicate.exists())
 
 
 @transaction.atomic
@@ -602,3 +617,377 @@ def assessment_create(*, by: User, fields: Mapping[str, Any]) -> Assessment:
     assessment.full_clean()
     assessment.save()
     return assessment
+
+
+# Many at once
+
+
+class ManyInvalid(ValidationError):
+    """An object given to a `…_create_many` service breaks a rule; nothing was
+    written. `index` is its position among the objects given."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error)
+        self.index = index
+
+
+@dataclass(frozen=True)
+class NewOrganisation:
+    """An organisation for organisations_create_many: `fields` as
+    organisation_create takes them (foreign keys as objects or as ids,
+    `level_id`), its area as commune codes."""
+
+    fields: Mapping[str, Any]
+    area_communes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class NewService:
+    """A service for services_create_many: `fields` as service_create takes them,
+    its communes, target groups and funders as ids."""
+
+    fields: Mapping[str, Any]
+    communes: Sequence[str] = ()
+    target_groups: Sequence[int] = ()
+    funders: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class NewRelation:
+    """A relation for relations_create_many: `fields` as relation_create takes
+    them, its themes as ids."""
+
+    fields: Mapping[str, Any]
+    themes: Sequence[int] = ()
+
+
+# Objects checked, written and recorded in history at a time.
+MANY_CHUNK = 2000
+
+
+def _chunks[T](items: Sequence[T]) -> Iterator[tuple[int, Sequence[T]]]:
+    for start in range(0, len(items), MANY_CHUNK):
+        yield start, items[start : start + MANY_CHUNK]
+
+
+class _Fields:
+    """What full_clean checks of each field, for objects of one model checked
+    together: the ids their foreign keys point to are looked up once for all
+    (one query per key), not once per object. The model's constraints are left
+    to the rules the services apply."""
+
+    def __init__(self, objects: Sequence[models.Model]) -> None:
+        self.keys: list[Any] = []
+        self.known: dict[str, set[Any]] = {}
+        self.plain: list[str] = []
+        if not objects:
+            return
+        meta = objects[0]._meta
+        self.keys = [field for field in meta.concrete_fields if field.many_to_one]
+        self.plain = [
+            field.name for field in meta.concrete_fields if not field.many_to_one
+        ]
+        for key in self.keys:
+            target = key.target_field.attname
+            wanted = {getattr(obj, key.attname) for obj in objects} - {None}
+            self.known[key.name] = set(
+                key.related_model._base_manager.filter(
+                    **{f"{target}__in": wanted}
+                ).values_list(target, flat=True)
+            )
+
+    def check(self, obj: models.Model) -> None:
+        obj.clean_fields(exclude=[key.name for key in self.keys])
+        for key in self.keys:
+            value = getattr(obj, key.attname)
+            if value not in self.known[key.name] and (
+                value is not None or not key.blank
+            ):
+                # The model's own message for a missing or unknown one (and its
+                # query, for this object only).
+                obj.clean_fields(exclude=self.plain)
+
+
+def _archived(ids: Iterable[int | None]) -> set[int]:
+    """Those of the organisations that are archived."""
+    return set(
+        Organisation.objects.filter(
+            pk__in={pk for pk in ids if pk is not None},
+            status=Organisation.Status.ARCHIVED,
+        ).values_list("pk", flat=True)
+    )
+
+
+def _check_active_many(archived: set[int], pk: int | None, field: str) -> None:
+    """check_active for an organisation known by id; its name, for the message,
+    is read only when it is archived."""
+    if pk in archived:
+        check_active(
+            organisation=Organisation.objects.get(pk=pk), archived=True, field=field
+        )
+
+
+# Rows of a many-to-many field per INSERT statement.
+LINKS_PER_INSERT = 1000
+
+
+def _insert_links(
+    model: type[models.Model], attribute: str, rows: Iterable[tuple[Any, Any]]
+) -> None:
+    """Add the rows (object id, other id) of a many-to-many field, many per
+    INSERT: no model instance for each, as the importer writes them."""
+    field: Any = model._meta.get_field(attribute)
+    through = field.remote_field.through._meta
+    own = through.get_field(field.m2m_field_name()).column
+    other = through.get_field(field.m2m_reverse_field_name()).column
+    quote = connection.ops.quote_name
+    values = list(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), LINKS_PER_INSERT):
+            batch = values[start : start + LINKS_PER_INSERT]
+            cursor.execute(
+                f"INSERT INTO {quote(through.db_table)} "  # noqa: S608
+                f"({quote(own)}, {quote(other)}) "
+                f"VALUES {', '.join(['(%s, %s)'] * len(batch))}",
+                [value for row in batch for value in row],
+            )
+
+
+@transaction.atomic
+def organisations_create_many(
+    *,
+    by: User | None,
+    organisations: Sequence[NewOrganisation],
+    reason: str = "",
+    batch_size: int | None = None,
+) -> list[Organisation]:
+    """Create organisations in bulk, each checked as organisation_create checks
+    it: the enterprise number normalised, valid and free (in the register and
+    among those given), the commune of the postal code, an active parent, then
+    every field by the model's own validators; indexed for search by its names.
+
+    A few queries per MANY_CHUNK organisations (bulk_create), one history row
+    each (`reason`, by default "Création"; `by` None for data a program made).
+    Raises ManyInvalid for the first that breaks a rule, and then writes nothing.
+    """
+    reason = reason or _("Création")
+    created: list[Organisation] = []
+    seen: set[str] = set()
+    for first, chunk in _chunks(organisations):
+        objects = [Organisation(**item.fields) for item in chunk]
+        candidates: dict[str, list[str]] = {}
+        for code, commune in PostalCode.objects.filter(
+            code__in={obj.postal_code for obj in objects if obj.postal_code}
+        ).values_list("code", "commune_id"):
+            candidates.setdefault(code, []).append(commune)
+        archived = _archived(obj.parent_id for obj in objects)
+        taken = set(
+            Organisation.objects.filter(
+                enterprise_number__in={
+                    normalise_enterprise_number(obj.enterprise_number)
+                    for obj in objects
+                    if obj.enterprise_number
+                }
+            ).values_list("enterprise_number", flat=True)
+        )
+        fields = _Fields(objects)
+        for offset, obj in enumerate(objects):
+            try:
+                if obj.postal_code:
+                    obj.commune_id = check_postal_code(
+                        postal_code=obj.postal_code,
+                        commune=obj.commune_id,
+                        candidates=candidates.get(obj.postal_code, []),
+                    )
+                check_parent_active(archived=obj.parent_id in archived, kept=False)
+                number = check_enterprise_number(obj.enterprise_number or "")
+                obj.enterprise_number = number
+                if number:
+                    check_enterprise_number_free(
+                        number=number, taken=number in taken or number in seen
+                    )
+                    seen.add(number)
+                fields.check(obj)
+            except ValidationError as error:
+                raise ManyInvalid(first + offset, error) from None
+            obj.search_text = organisation_search_text(obj, ())
+        Organisation.objects.bulk_create(objects, batch_size=batch_size)
+        _insert_links(
+            Organisation,
+            "area_communes",
+            (
+                (obj.pk, commune)
+                for obj, item in zip(objects, chunk, strict=True)
+                for commune in dict.fromkeys(item.area_communes)
+            ),
+        )
+        history_record_many(
+            Organisation, [obj.pk for obj in objects], by=by, reason=reason
+        )
+        created += objects
+    return created
+
+
+@transaction.atomic
+def services_create_many(
+    *,
+    by: User | None,
+    services: Sequence[NewService],
+    reason: str = "",
+    batch_size: int | None = None,
+) -> list[Service]:
+    """Create services in bulk, each checked as service_create checks it: an
+    active organisation and active funders, a sub-theme of the theme, an end
+    after the start, then every field by the model's own validators. Services
+    and their organisations are indexed for search as service_create does.
+
+    A few queries per MANY_CHUNK services (bulk_create), one history row each
+    (`reason`, by default "Création"; `by` None for data a program made), then
+    the organisations' search text. Raises ManyInvalid for the first that breaks
+    a rule, and then writes nothing.
+    """
+    reason = reason or _("Création")
+    created: list[Service] = []
+    touched: set[int] = set()
+    for first, chunk in _chunks(services):
+        objects = [Service(**item.fields) for item in chunk]
+        owners = {
+            pk: Organisation(pk=pk, name=name, acronym=acronym)
+            for pk, name, acronym in Organisation.objects.filter(
+                pk__in={obj.organisation_id for obj in objects}
+            ).values_list("pk", "name", "acronym")
+        }
+        archived = _archived(
+            [obj.organisation_id for obj in objects]
+            + [pk for item in chunk for pk in item.funders]
+        )
+        parents = dict(
+            Theme.objects.filter(
+                pk__in={obj.subtheme_id for obj in objects if obj.subtheme_id}
+            ).values_list("pk", "parent_id")
+        )
+        fields = _Fields(objects)
+        for offset, (obj, item) in enumerate(zip(objects, chunk, strict=True)):
+            try:
+                _check_active_many(archived, obj.organisation_id, "organisation")
+                for funder in item.funders:
+                    _check_active_many(archived, funder, "funders")
+                check_subtheme(
+                    theme_id=obj.theme_id,
+                    subtheme_id=obj.subtheme_id,
+                    subtheme_parent_id=(
+                        parents.get(obj.subtheme_id) if obj.subtheme_id else None
+                    ),
+                )
+                check_dates(start_date=obj.start_date, end_date=obj.end_date)
+                fields.check(obj)
+            except ValidationError as error:
+                raise ManyInvalid(first + offset, error) from None
+            obj.search_text = service_search_text(obj, owners[obj.organisation_id])
+        Service.objects.bulk_create(objects, batch_size=batch_size)
+        pairs = list(zip(objects, chunk, strict=True))
+        ServiceCommune.objects.bulk_create(
+            [
+                service_commune(obj, commune)
+                for obj, item in pairs
+                for commune in dict.fromkeys(item.communes)
+            ],
+            batch_size=batch_size,
+        )
+        for attribute in ("target_groups", "funders"):
+            _insert_links(
+                Service,
+                attribute,
+                (
+                    (obj.pk, value)
+                    for obj, item in pairs
+                    for value in dict.fromkeys(getattr(item, attribute))
+                ),
+            )
+        history_record_many(Service, [obj.pk for obj in objects], by=by, reason=reason)
+        touched |= {obj.organisation_id for obj in objects}
+        created += objects
+    ordered = sorted(touched)
+    for start in range(0, len(ordered), MANY_CHUNK):
+        _reindex_organisations(ordered[start : start + MANY_CHUNK])
+    return created
+
+
+@transaction.atomic
+def relations_create_many(
+    *,
+    by: User | None,
+    relations: Sequence[NewRelation],
+    reason: str = "",
+    batch_size: int | None = None,
+) -> list[Relation]:
+    """Create relations in bulk, each checked as relation_create checks it: not
+    to itself, between active organisations, not already there (in the register
+    or among those given), then every field by the model's own validators.
+
+    A few queries per MANY_CHUNK relations (bulk_create), one history row each
+    (`reason`, by default "Création"; `by` None for data a program made). Raises
+    ManyInvalid for the first that breaks a rule, and then writes nothing.
+    """
+    reason = reason or _("Création")
+    created: list[Relation] = []
+    seen: set[tuple[int, int, int]] = set()
+    for first, chunk in _chunks(relations):
+        objects = [Relation(**item.fields) for item in chunk]
+        sources = {obj.source_id for obj in objects}
+        archived = _archived(sources | {obj.target_id for obj in objects})
+        # By source alone: the unique index answers it at once.
+        there = set(
+            Relation.objects.filter(source_id__in=sources)
+            .order_by()
+            .values_list("source_id", "target_id", "type_id")
+        )
+        fields = _Fields(objects)
+        for offset, obj in enumerate(objects):
+            triple = (obj.source_id, obj.target_id, obj.type_id)
+            try:
+                check_not_self_related(source=obj.source_id, target=obj.target_id)
+                _check_active_many(archived, obj.source_id, "source")
+                _check_active_many(archived, obj.target_id, "target")
+                _check_not_duplicate(duplicate=triple in there or triple in seen)
+                fields.check(obj)
+            except ValidationError as error:
+                raise ManyInvalid(first + offset, error) from None
+            seen.add(triple)
+        Relation.objects.bulk_create(objects, batch_size=batch_size)
+        _insert_links(
+            Relation,
+            "themes",
+            (
+                (obj.pk, theme)
+                for obj, item in zip(objects, chunk, strict=True)
+                for theme in dict.fromkeys(item.themes)
+            ),
+        )
+        history_record_many(Relation, [obj.pk for obj in objects], by=by, reason=reason)
+        created += objects
+    return created
+
+
+@transaction.atomic
+def organisations_archive_many(
+    *, by: User | None, organisation_ids: Iterable[int], reason: str = ""
+) -> int:
+    """Archive organisations in bulk, as organisation_archive archives each: a
+    new version and one history row each (`reason`, by default "Archivage").
+    Those already archived are left as they are; returns how many were."""
+    reason = reason or _("Archivage")
+    ids = sorted(
+        Organisation.objects.filter(pk__in=set(organisation_ids))
+        .exclude(status=Organisation.Status.ARCHIVED)
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), MANY_CHUNK):
+        chunk = ids[start : start + MANY_CHUNK]
+        Organisation.objects.filter(pk__in=chunk).update(
+            status=Organisation.Status.ARCHIVED,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        history_record_many(Organisation, chunk, by=by, reason=reason, kind="~")
+    return len(ids)

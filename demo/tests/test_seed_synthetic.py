@@ -1,11 +1,15 @@
+import datetime
 from io import StringIO
+from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import TestCase
 
+from demo.synthetic import _Builder
 from register.models import Organisation, Relation, Service, ServiceCommune
 from register.search import search
+from taxonomy.models import Theme
 from territory.models import Commune
 
 
@@ -156,6 +160,64 @@ class SeedSyntheticTests(TestCase):
         # 3 organisations × 2 others × 8 types: every triple exists once.
         seed_synthetic(*sizes(3, 0, 48))
         self.assertEqual(Relation.objects.count(), 48)
+
+    def test_it_goes_through_the_register_rules(self):
+        # A generated service that breaks a rule is refused as a person's would be.
+        plan_service = _Builder.plan_service
+        # Sub-themes of two themes: one is not of the service's theme.
+        subthemes = dict(
+            Theme.objects.filter(
+                code__in=("first-line-legal-aid", "food-aid")
+            ).values_list("parent_id", "pk")
+        )
+
+        def wrong(field):
+            def plan(builder, *args):
+                service = plan_service(builder, *args)
+                if field == "subtheme":
+                    service["subtheme_id"] = next(
+                        pk
+                        for parent, pk in subthemes.items()
+                        if parent != service["theme_id"]
+                    )
+                if field == "end_date":
+                    day = datetime.timedelta(days=1)
+                    service["end_date"] = service["start_date"] - day
+                return service
+
+            return plan
+
+        for field, message in (
+            ("subtheme", "n'appartient pas au thème choisi"),
+            ("end_date", "La date de fin précède la date de début"),
+        ):
+            with (
+                self.subTest(field=field),
+                mock.patch.object(_Builder, "plan_service", wrong(field)),
+                self.assertRaisesMessage(CommandError, message),
+            ):
+                seed_synthetic(*sizes(5, 2, 4))
+        self.assertFalse(Organisation.objects.exists())
+        self.assertFalse(Service.objects.exists())
+
+    def test_it_records_its_data_in_history_and_archives_last(self):
+        seed_synthetic(*sizes(100, 2, 60))
+        archived = Organisation.objects.filter(status="archived")
+        self.assertTrue(archived.exists())
+        # Archived after their services and relations were attached.
+        self.assertTrue(Service.objects.filter(organisation__in=archived).exists())
+        for organisation in archived:
+            self.assertEqual(
+                list(organisation.history.values_list("history_type", "status")),
+                [("~", "archived"), ("+", "active")],
+            )
+        self.assertEqual(
+            Service.history.filter(history_change_reason="Données synthétiques")
+            .values("id")
+            .distinct()
+            .count(),
+            200,
+        )
 
     def test_it_rejects_bad_sizes_and_writes_nothing(self):
         cases = (

@@ -3,10 +3,12 @@
 from typing import ClassVar
 
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
+from hypothesis import given
+from hypothesis import strategies as st
 
 from register.models import Organisation
-from register.search import normalise, search
+from register.search import normalise, search, search_text
 
 
 def make(name: str, text: str) -> Organisation:
@@ -64,3 +66,20 @@ class SearchTests(TestCase):
         postgresql = connection.vendor == "postgresql"
         expected = "search_vector" if postgresql else "_fts MATCH"
         self.assertIn(expected, sql)
+
+
+class SearchTextTests(SimpleTestCase):
+    @given(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.text(alphabet="aé É\u0301-ßﬁİ’Ö1\t", max_size=12),
+                st.text(max_size=12),
+            ),
+            max_size=6,
+        )
+    )
+    def test_part_by_part_is_the_whole_text_normalised(self, parts):
+        self.assertEqual(
+            search_text(parts), normalise(" ".join(part for part in parts if part))
+        )

@@ -9,12 +9,14 @@ from demo.synthetic import (
     SyntheticSizes,
     synthetic_build,
 )
+from register.services import ManyInvalid
 
 
 class Command(BaseCommand):
     help = (
         "Add synthetic organisations, services and relations for benchmarks, fast "
-        "(bulk inserts, one transaction). Names say 'Organisation synthétique'. "
+        "(the register's bulk services: its rules, bulk inserts, one transaction). "
+        "Names say 'Organisation synthétique'. "
         "Deterministic for a given seed and starting database. 'Wallonia × 10': "
         "--organisations 20000 --services-per-org 5 --relations 100000 "
         "--communes-per-service 2. Run load_reference first."
@@ -75,6 +77,11 @@ class Command(BaseCommand):
             )
         except SyntheticDataError as error:
             raise CommandError(str(error)) from error
+        except ManyInvalid as error:
+            # A generator that breaks the register's rules: nothing was written.
+            raise CommandError(
+                f"Generated object {error.index} was refused: {error.messages}"
+            ) from error
         self.stdout.write(
             f"Added {counts.organisations:,} synthetic organisations "
             f"({counts.area_communes:,} area × commune rows), "
