@@ -67,6 +67,27 @@ class BodyPageTests(RegisterTestCase):
             ],
         )
 
+    def test_the_organisation_page_lists_the_bodies_it_convenes_and_sits_on(self):
+        self.login(self.observer)
+        url = self.body.get_absolute_url()
+        page = self.client.get(f"/registre/organisations/{self.organisation_b.pk}/")
+        self.assertContains(page, f'<a href="{url}">Comité de pilotage wallon</a>', 2)
+        self.assertContains(page, "— le convoque")
+        self.assertContains(page, "— secrétariat")
+        page = self.client.get(f"/registre/organisations/{self.organisation_a.pk}/")
+        self.assertContains(page, "— présidence")
+        self.assertNotContains(page, "— le convoque")
+        services.body_update(
+            body_id=self.body.pk,
+            by=self.coordinator,
+            expected_version=None,
+            fields={},
+            convenors=[],
+            members=[],
+        )
+        page = self.client.get(f"/registre/organisations/{self.organisation_a.pk}/")
+        self.assertContains(page, "Membre d'aucun organe de coordination recensé.")
+
     def test_everyone_signed_in_reads_the_list_and_the_detail(self):
         self.login(self.focal_point_b)
         response = self.client.get(LIST)

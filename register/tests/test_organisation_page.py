@@ -315,10 +315,10 @@ class OrganisationPageTests(RegisterTestCase):
 
     def test_the_query_count_does_not_grow_with_the_register(self):
         counts = {
-            "coordinator": 13,
-            "focal_point_a": 14,
-            "focal_point_b": 14,
-            "observer": 13,
+            "coordinator": 12,
+            "focal_point_a": 13,
+            "focal_point_b": 13,
+            "observer": 12,
         }
 
         def check(size: str) -> None:
