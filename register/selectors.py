@@ -13,8 +13,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Cast
 
 from lib.i18n import pick_name
 from lib.paging import PagedRows
@@ -280,6 +283,16 @@ def organisation_detail(pk: int) -> Organisation | None:
         .annotate(count=Count("pk"))
         .values("count")
     )
+    # Each service's target groups as one "3,7" string: no query of their own.
+    groups_served = (
+        Service.target_groups.through.objects.filter(service_id=OuterRef("pk"))
+        .order_by()
+        .values("service_id")
+        .annotate(
+            ids=StringAgg(Cast("targetgroup_id", CharField()), delimiter=Value(","))
+        )
+        .values("ids")  # type: ignore[misc]
+    )
     services = (
         Service.objects.only(
             "id",
@@ -292,7 +305,10 @@ def organisation_detail(pk: int) -> Organisation | None:
             "end_date",
             "status",
         )
-        .annotate(commune_count=Subquery(communes_served))
+        .annotate(
+            commune_count=Subquery(communes_served),
+            target_group_ids=Subquery(groups_served),
+        )
         .order_by("theme__position", "title")
     )
     organisations = (
@@ -324,17 +340,13 @@ def organisation_detail(pk: int) -> Organisation | None:
         ) or Commune.objects.defer("boundary").get(pk=organisation.commune_id)
     offered = list(organisation.services.all())
     themes, groups = terms_by_id(Theme), terms_by_id(TargetGroup)
-    served: dict[int, list[TargetGroup]] = {service.pk: [] for service in offered}
-    through = Service.target_groups.through.objects
-    for service_id, group_id in through.filter(service_id__in=list(served)).values_list(
-        "service_id", "targetgroup_id"
-    ):
-        served[service_id].append(groups[group_id])
     for service in offered:
         service.theme = themes[service.theme_id]
         service.subtheme = themes[service.subtheme_id] if service.subtheme_id else None
+        ids = (service.target_group_ids or "").split(",")  # type: ignore[attr-defined]
         service.target_group_list = sorted(  # type: ignore[attr-defined]
-            served[service.pk], key=lambda group: (group.position, group.code)
+            (groups[int(pk)] for pk in ids if pk),
+            key=lambda group: (group.position, group.code),
         )
     return organisation
 

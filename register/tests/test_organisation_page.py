@@ -183,6 +183,11 @@ class OrganisationPageTests(RegisterTestCase):
         self.assertContains(
             response, "Hébergement et logement › Logement d&#x27;urgence et de transit"
         )
+        # Both target groups of a service, in their vocabulary's order.
+        other = self.page(self.organisation_b).content.decode()
+        self.assertLess(
+            other.index("Toutes les personnes"), other.index("Femmes en situation")
+        )
 
     def test_it_shows_relations_both_ways_with_the_inverse_name(self):
         self.login(self.observer)
@@ -315,10 +320,10 @@ class OrganisationPageTests(RegisterTestCase):
 
     def test_the_query_count_does_not_grow_with_the_register(self):
         counts = {
-            "coordinator": 12,
-            "focal_point_a": 13,
-            "focal_point_b": 13,
-            "observer": 12,
+            "coordinator": 11,
+            "focal_point_a": 12,
+            "focal_point_b": 12,
+            "observer": 11,
         }
 
         def check(size: str) -> None:
