@@ -5,6 +5,7 @@ runs in one transaction, records who made the change in history, and refuses a
 stale `version` with VersionConflict instead of overwriting someone else's edit.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -672,13 +673,14 @@ def _chunks[T](items: Sequence[T]) -> Iterator[tuple[int, Sequence[T]]]:
 
 class _Fields:
     """What full_clean checks of each field, for objects of one model checked
-    together: the ids their foreign keys point to are looked up once for all
-    (one query per key), not once per object. The model's constraints are left
+    together: the ids their foreign keys point to are looked up once for all,
+    one query per model pointed to (a relation's source, target and declarer
+    together), not once per object and key. The model's constraints are left
     to the rules the services apply."""
 
     def __init__(self, objects: Sequence[models.Model]) -> None:
         self.keys: list[Any] = []
-        self.known: dict[str, set[Any]] = {}
+        self.known: dict[Any, set[Any]] = {}
         self.plain: list[str] = []
         if not objects:
             return
@@ -687,20 +689,25 @@ class _Fields:
         self.plain = [
             field.name for field in meta.concrete_fields if not field.many_to_one
         ]
+        wanted: dict[Any, set[Any]] = defaultdict(set)
         for key in self.keys:
-            target = key.target_field.attname
-            wanted = {getattr(obj, key.attname) for obj in objects} - {None}
-            self.known[key.name] = set(
-                key.related_model._base_manager.filter(
-                    **{f"{target}__in": wanted}
-                ).values_list(target, flat=True)
+            wanted[self._target(key)] |= {getattr(obj, key.attname) for obj in objects}
+        for (model, attname), values in wanted.items():
+            self.known[model, attname] = set(
+                model._base_manager.filter(
+                    **{f"{attname}__in": values - {None}}
+                ).values_list(attname, flat=True)
             )
+
+    @staticmethod
+    def _target(key: Any) -> tuple[Any, str]:
+        return key.related_model, key.target_field.attname
 
     def check(self, obj: models.Model) -> None:
         obj.clean_fields(exclude=[key.name for key in self.keys])
         for key in self.keys:
             value = getattr(obj, key.attname)
-            if value not in self.known[key.name] and (
+            if value not in self.known[self._target(key)] and (
                 value is not None or not key.blank
             ):
                 # The model's own message for a missing or unknown one (and its
@@ -708,13 +715,13 @@ class _Fields:
                 obj.clean_fields(exclude=self.plain)
 
 
-def _archived(ids: Iterable[int | None]) -> set[int]:
-    """Those of the organisations that are archived."""
+def _archived() -> set[int]:
+    """The ids of the archived organisations: few, read from their own index once
+    per bulk write, rather than the status of every organisation referred to."""
     return set(
-        Organisation.objects.filter(
-            pk__in={pk for pk in ids if pk is not None},
-            status=Organisation.Status.ARCHIVED,
-        ).values_list("pk", flat=True)
+        Organisation.objects.filter(status=Organisation.Status.ARCHIVED).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -727,8 +734,8 @@ def _check_active_many(archived: set[int], pk: int | None, field: str) -> None:
         )
 
 
-# Rows of a many-to-many field per INSERT statement.
-LINKS_PER_INSERT = 1000
+# Rows of a many-to-many field per INSERT statement (10,000 parameters).
+LINKS_PER_INSERT = 5000
 
 
 def _insert_links(
@@ -773,6 +780,7 @@ def organisations_create_many(
     reason = reason or _("Création")
     created: list[Organisation] = []
     seen: set[str] = set()
+    archived = _archived()
     for first, chunk in _chunks(organisations):
         objects = [Organisation(**item.fields) for item in chunk]
         candidates: dict[str, list[str]] = {}
@@ -780,7 +788,6 @@ def organisations_create_many(
             code__in={obj.postal_code for obj in objects if obj.postal_code}
         ).values_list("code", "commune_id"):
             candidates.setdefault(code, []).append(commune)
-        archived = _archived(obj.parent_id for obj in objects)
         taken = set(
             Organisation.objects.filter(
                 enterprise_number__in={
@@ -849,6 +856,7 @@ def services_create_many(
     reason = reason or _("Création")
     created: list[Service] = []
     touched: set[int] = set()
+    archived = _archived()
     for first, chunk in _chunks(services):
         objects = [Service(**item.fields) for item in chunk]
         owners = {
@@ -857,10 +865,6 @@ def services_create_many(
                 pk__in={obj.organisation_id for obj in objects}
             ).values_list("pk", "name", "acronym")
         }
-        archived = _archived(
-            [obj.organisation_id for obj in objects]
-            + [pk for item in chunk for pk in item.funders]
-        )
         parents = dict(
             Theme.objects.filter(
                 pk__in={obj.subtheme_id for obj in objects if obj.subtheme_id}
@@ -932,10 +936,10 @@ def relations_create_many(
     reason = reason or _("Création")
     created: list[Relation] = []
     seen: set[tuple[int, int, int]] = set()
+    archived = _archived()
     for first, chunk in _chunks(relations):
         objects = [Relation(**item.fields) for item in chunk]
         sources = {obj.source_id for obj in objects}
-        archived = _archived(sources | {obj.target_id for obj in objects})
         # By source alone: the unique index answers it at once.
         there = set(
             Relation.objects.filter(source_id__in=sources)
