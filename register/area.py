@@ -7,7 +7,7 @@ enter and read them by the units they think in.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -79,15 +79,29 @@ def communes_by_nis() -> dict[str, Commune]:
     )
 
 
-def area_summary(communes: QuerySet[Commune]) -> AreaSummary:
-    """Summarise a set of communes in one query, whatever its size.
+def area_summary(communes: QuerySet[Commune] | Collection[str]) -> AreaSummary:
+    """Summarise a set of communes (a queryset, or their NIS codes) in one query
+    at most, whatever its size.
 
     A unit counts as covered when every commune of it that the platform knows is
     in the set. The set is read as codes; the communes outside whole units are
     named from the reference data, so an organisation active in all of Wallonia
     costs no more than one in a village.
     """
-    codes = dict(communes.order_by().values_list("nis", "arrondissement_id"))
+    if isinstance(communes, QuerySet):
+        codes = dict(communes.order_by().values_list("nis", "arrondissement_id"))
+    else:
+        # Codes: their arrondissements from the reference data in memory.
+        cached = communes_by_nis()
+        codes = {
+            nis: cached[nis].arrondissement_id for nis in communes if nis in cached
+        }
+        if len(codes) < len(communes):  # a commune newer than the cache
+            codes.update(
+                Commune.objects.filter(nis__in=communes).values_list(
+                    "nis", "arrondissement_id"
+                )
+            )
     per_arrondissement = Counter(codes.values())
     units = arrondissement_units()
     covered: dict[str, Counter[str | None]] = {

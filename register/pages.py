@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
+from lib.i18n import pick_name
 from lib.urls import reverser
 from register import selectors
 from register.access import can_edit_declared, visible_contacts
@@ -153,10 +154,16 @@ def organisation_relations(
         rows.append(relation)
     rows.sort(key=lambda row: (row.position, row.label, row.other))
     page = Paginator(rows, RELATIONS_PER_PAGE).get_page(page_number)
+    # Themes from the reference data kept in memory, by the ids read with each row.
+    themes = terms_by_id(Theme)
+    theme_ids = {row["id"]: row["theme_ids"] for row in values}
     shown: list[RelationRow] = list(page.object_list)
-    themes = selectors.relation_theme_names([relation.id for relation in shown])
     for relation in shown:
-        relation.themes = ", ".join(themes.get(relation.id, []))
+        named = sorted(
+            (themes[int(pk)] for pk in selectors.split_ids(theme_ids[relation.id])),
+            key=lambda theme: (theme.position, theme.code),
+        )
+        relation.themes = ", ".join(pick_name(theme, "name") for theme in named)
     return page
 
 

@@ -2,13 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import (
     CharField,
     Count,
     Func,
+    Manager,
     OuterRef,
     Prefetch,
     Q,
@@ -19,7 +19,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from lib.i18n import pick_name
 from lib.paging import PagedRows
 from register.area import communes_by_nis
 from register.models import (
@@ -271,6 +270,26 @@ def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation
 NAMED = ("id", "name", "acronym", "status")
 
 
+def joined_ids(
+    through: "QuerySet[Any] | Manager[Any]", own: str, other: str
+) -> Subquery:
+    """The `other` ids of the rows of `through` whose `own` column is the outer
+    row's id, as one "3,7" string: a short list read with its row, not in a
+    query of its own."""
+    return Subquery(
+        through.filter(**{own: OuterRef("pk")})
+        .order_by()
+        .values(own)
+        .annotate(ids=StringAgg(Cast(other, CharField()), delimiter=Value(",")))
+        .values("ids")
+    )
+
+
+def split_ids(text: str | None) -> list[str]:
+    """The ids of a `joined_ids` string ("" or None: none)."""
+    return [part for part in (text or "").split(",") if part]
+
+
 def organisation_detail(pk: int) -> Organisation | None:
     """An organisation with everything its page shows, in a fixed number of queries.
 
@@ -282,16 +301,6 @@ def organisation_detail(pk: int) -> Organisation | None:
         .values("service")
         .annotate(count=Count("pk"))
         .values("count")
-    )
-    # Each service's target groups as one "3,7" string: no query of their own.
-    groups_served = (
-        Service.target_groups.through.objects.filter(service_id=OuterRef("pk"))
-        .order_by()
-        .values("service_id")
-        .annotate(
-            ids=StringAgg(Cast("targetgroup_id", CharField()), delimiter=Value(","))
-        )
-        .values("ids")  # type: ignore[misc]
     )
     services = (
         Service.objects.only(
@@ -307,13 +316,22 @@ def organisation_detail(pk: int) -> Organisation | None:
         )
         .annotate(
             commune_count=Subquery(communes_served),
-            target_group_ids=Subquery(groups_served),
+            target_group_ids=joined_ids(
+                Service.target_groups.through.objects, "service_id", "targetgroup_id"
+            ),
         )
         .order_by("theme__position", "title")
     )
     organisations = (
         Organisation.objects.select_related("parent")
         .defer("search_text")
+        .annotate(
+            area_codes=joined_ids(
+                Organisation.area_communes.through.objects,
+                "organisation_id",
+                "commune_id",
+            )
+        )
         .prefetch_related(
             Prefetch("services", queryset=services),
             Prefetch(
@@ -343,9 +361,9 @@ def organisation_detail(pk: int) -> Organisation | None:
     for service in offered:
         service.theme = themes[service.theme_id]
         service.subtheme = themes[service.subtheme_id] if service.subtheme_id else None
-        ids = (service.target_group_ids or "").split(",")  # type: ignore[attr-defined]
+        ids = split_ids(service.target_group_ids)  # type: ignore[attr-defined]
         service.target_group_list = sorted(  # type: ignore[attr-defined]
-            (groups[int(pk)] for pk in ids if pk),
+            (groups[int(pk)] for pk in ids),
             key=lambda group: (group.position, group.code),
         )
     return organisation
@@ -365,6 +383,11 @@ def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str,
     either_side = Q(source_id=organisation_id) | Q(target_id=organisation_id)
     values: QuerySet[Relation, dict[str, Any]] = (
         Relation.objects.filter(either_side)
+        .annotate(
+            theme_ids=joined_ids(
+                Relation.themes.through.objects, "relation_id", "theme_id"
+            )
+        )
         .order_by()
         .values(
             "id",
@@ -376,22 +399,10 @@ def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str,
             "since",
             "declared_by_id",
             *named,
+            "theme_ids",
         )
     )
     return values
-
-
-def relation_theme_names(relation_ids: list[int]) -> dict[int, list[str]]:
-    """The names of each relation's themes, in the active language."""
-    through = Relation.themes.through.objects.filter(relation_id__in=relation_ids)
-    names: dict[int, list[str]] = {}
-    for row in through.values(
-        "relation_id", *(f"theme__name_{language}" for language in LANGUAGES)
-    ).order_by("theme__position", "theme__code"):
-        names.setdefault(row["relation_id"], []).append(
-            pick_name(SimpleNamespace(**row), "theme__name")
-        )
-    return names
 
 
 def latest_assessment(organisation: Organisation) -> Assessment | None:

@@ -113,7 +113,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "register/organisation_detail.html",
         {
             "organisation": organisation,
-            "area": area_summary(organisation.area_communes.all()),
+            "area": area_summary(
+                selectors.split_ids(organisation.area_codes)  # type: ignore[attr-defined]
+            ),
             "relations": relations,
             "contacts": pages.organisation_contacts(user, organisation),
             "assessment": (
