@@ -10,7 +10,6 @@ from django.db.models import (
     Func,
     Manager,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     StringAgg,
@@ -332,21 +331,21 @@ def organisation_detail(pk: int) -> Organisation | None:
                 "commune_id",
             )
         )
-        .prefetch_related(
-            Prefetch("services", queryset=services),
-            Prefetch(
-                "children",
-                queryset=Organisation.objects.only(*NAMED, "parent_id").order_by(
-                    "name"
-                ),
-            ),
-        )
         .filter(pk=pk)
         .order_by()
     )
     organisation = next(iter(organisations), None)
     if organisation is None:
         return None
+    # Its services and sub-organisations by plain queries: prefetch_related's
+    # machinery cost more than they do.
+    offered: list[Service] = list(services.filter(organisation_id=pk))
+    organisation.service_list = offered  # type: ignore[attr-defined]
+    organisation.child_list = list(  # type: ignore[attr-defined]
+        Organisation.objects.only(*NAMED, "parent_id")
+        .filter(parent_id=pk)
+        .order_by("name")
+    )
     # Vocabulary terms and communes from the reference data kept in memory:
     # joining their tables cost Django more to write than the database to read.
     organisation.level = terms_by_id(InstitutionalLevel)[organisation.level_id]
@@ -356,7 +355,6 @@ def organisation_detail(pk: int) -> Organisation | None:
         organisation.commune = communes_by_nis().get(
             organisation.commune_id
         ) or Commune.objects.defer("boundary").get(pk=organisation.commune_id)
-    offered = list(organisation.services.all())
     themes, groups = terms_by_id(Theme), terms_by_id(TargetGroup)
     for service in offered:
         service.theme = themes[service.theme_id]
