@@ -154,13 +154,13 @@ def organisation_relations(
         rows.append(relation)
     rows.sort(key=lambda row: (row.position, row.label, row.other))
     page = Paginator(rows, RELATIONS_PER_PAGE).get_page(page_number)
-    # Themes from the reference data kept in memory, by the ids read with each row.
+    # The shown relations' themes, named from the reference data in memory.
     themes = terms_by_id(Theme)
-    theme_ids = {row["id"]: row["theme_ids"] for row in values}
     shown: list[RelationRow] = list(page.object_list)
+    theme_ids = selectors.relation_theme_ids([relation.id for relation in shown])
     for relation in shown:
         named = sorted(
-            (themes[int(pk)] for pk in selectors.split_ids(theme_ids[relation.id])),
+            (themes[pk] for pk in theme_ids.get(relation.id, [])),
             key=lambda theme: (theme.position, theme.code),
         )
         relation.themes = ", ".join(pick_name(theme, "name") for theme in named)

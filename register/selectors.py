@@ -381,11 +381,6 @@ def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str,
     either_side = Q(source_id=organisation_id) | Q(target_id=organisation_id)
     values: QuerySet[Relation, dict[str, Any]] = (
         Relation.objects.filter(either_side)
-        .annotate(
-            theme_ids=joined_ids(
-                Relation.themes.through.objects, "relation_id", "theme_id"
-            )
-        )
         .order_by()
         .values(
             "id",
@@ -397,10 +392,18 @@ def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str,
             "since",
             "declared_by_id",
             *named,
-            "theme_ids",
         )
     )
     return values
+
+
+def relation_theme_ids(relation_ids: list[int]) -> dict[int, list[int]]:
+    """The theme ids of each of these relations (named by the caller)."""
+    ids: dict[int, list[int]] = {}
+    through = Relation.themes.through.objects.filter(relation_id__in=relation_ids)
+    for relation_id, theme_id in through.values_list("relation_id", "theme_id"):
+        ids.setdefault(relation_id, []).append(theme_id)
+    return ids
 
 
 def latest_assessment(organisation: Organisation) -> Assessment | None:
