@@ -58,6 +58,20 @@ def _get(client: "Client", url: str) -> tuple[int, str | None]:
         return 500, f"{type(error).__name__}: {error}"
 
 
+def _query_timer(timed: list[tuple[float, str, Any]]) -> Callable[..., Any]:
+    """A database execute wrapper that appends each query's seconds, SQL and
+    parameters to `timed`."""
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - started, sql, params))
+
+    return timer
+
+
 def measure_pages(
     client: "Client",
     urls: Sequence[str],
@@ -86,7 +100,11 @@ def measure_pages(
 
     results: list[PageResult] = []
     for url in urls:
-        with CaptureQueriesContext(connection) as queries:
+        ran: list[tuple[float, str, Any]] = []
+        with (
+            CaptureQueriesContext(connection) as queries,
+            connection.execute_wrapper(_query_timer(ran)),
+        ):
             status, error = _get(client, url)
         result: PageResult = {
             "url": url,
@@ -99,6 +117,14 @@ def measure_pages(
         }
         if error is not None:
             result["error"] = error
+        if status == 200 and ran:
+            seconds, sql, params = max(ran, key=lambda query: query[0])
+            # The parameters stay out of the report: explain_slowest uses them.
+            result["slowest_query"] = {
+                "ms": round(seconds * 1000, 3),
+                "sql": sql,
+                "_params": params,
+            }
         results.append(result)
     timed = [result for result in results if result["status"] == 200]
     for _ in range(max(warmups - 1, 0)):
@@ -154,6 +180,32 @@ def with_ratios(pages: dict[str, PageResult]) -> dict[str, PageResult]:
             round(median / baseline, 2) if median is not None and baseline else None
         )
     return pages
+
+
+def explain_slowest(results: dict[str, PageResult]) -> None:
+    """Add to each page's slowest query (of its first request) the database's
+    plan: `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL, `EXPLAIN QUERY PLAN` on
+    SQLite, or the reason there is none."""
+    from django.db import DatabaseError, connection, transaction
+
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
+    for result in results.values():
+        slowest = result.get("slowest_query")
+        if slowest is None:
+            continue
+        params = slowest.pop("_params", None)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(prefix + slowest["sql"], params)
+                rows = cursor.fetchall()
+        except DatabaseError as error:
+            slowest["plan_error"] = str(error).strip()
+            continue
+        slowest["plan"] = [" ".join(str(value) for value in row) for row in rows]
 
 
 def baseline_summary(blocks: list[PageResult]) -> PageResult:
@@ -312,6 +364,7 @@ def bench_run(
         )
         for result in results.values():
             result.pop("timings_ms", None)
+        explain_slowest(results)
     return {
         "benchmark": "register pages at Wallonia × 10",
         "database": {

@@ -90,6 +90,18 @@ class BenchTests(TestCase):
         self.assertGreater(result["median_ms"], 0)
         self.assertGreaterEqual(result["p95_ms"], result["median_ms"])
         self.assertEqual(result["timed_requests"], 3)
+        self.assertEqual(result["slowest_query"]["sql"], "SELECT 1")
+
+    def test_the_slowest_query_of_each_page_gets_its_plan(self):
+        results: dict[str, bench.PageResult] = {
+            "page": {"slowest_query": {"ms": 1.0, "sql": "SELECT 1"}},
+            "broken": {"slowest_query": {"ms": 1.0, "sql": "SELECT * FROM nowhere"}},
+            "failed": {"status": 500},
+        }
+        bench.explain_slowest(results)
+        self.assertTrue(results["page"]["slowest_query"]["plan"])
+        self.assertIn("nowhere", results["broken"]["slowest_query"]["plan_error"])
+        self.assertNotIn("slowest_query", results["failed"])
 
     @override_settings(ROOT_URLCONF=__name__)
     def test_pages_timed_together_are_requested_in_turn(self):
