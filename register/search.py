@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -84,6 +84,28 @@ def service_search_text(service: "Service", organisation: "Organisation") -> str
     return search_text(service_search_parts(service, organisation))
 
 
+class VectorMatch(models.Func):
+    """PostgreSQL: `search_vector @@ to_tsquery('simple', query)` on the row's own
+    table alias, which changes when the queryset becomes a subquery (an export's
+    scope, a count). The column is reached through `search_text`, which the model
+    knows, so that Django writes and relabels the alias."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__(models.F("search_text"))
+        self.tsquery = tsquery
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        table, _dot, _name = column.rpartition(".")
+        vector = f'{table}."search_vector"' if table else '"search_vector"'
+        # The words are [0-9a-z]+ after normalise() and go in as a parameter.
+        return f"{vector} @@ to_tsquery('simple', %s)", [*params, self.tsquery]
+
+
 def search[M: models.Model](
     queryset: models.QuerySet[M], query: str
 ) -> models.QuerySet[M]:
@@ -96,13 +118,9 @@ def search[M: models.Model](
         raise ValueError(f"{table} has no full-text index.")
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{word}:*" for word in words)
-        # The words are [0-9a-z]+ after normalise() and go in as a parameter.
-        match = RawSQL(  # noqa: S611
-            f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)',
-            [tsquery],
-            output_field=models.BooleanField(),
+        return queryset.alias(text_match=VectorMatch(tsquery)).filter(  # type: ignore[return-value]
+            text_match=True
         )
-        return queryset.alias(text_match=match).filter(text_match=True)  # type: ignore[return-value]
     fts_query = " ".join(f'"{word}"*' for word in words)
     ids = RawSQL(  # noqa: S611
         f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608

@@ -67,6 +67,15 @@ class SearchTests(TestCase):
         expected = "search_vector" if postgresql else "_fts MATCH"
         self.assertIn(expected, sql)
 
+    def test_it_works_inside_a_subquery(self):
+        # An export's scope and a count put the search in a subquery of
+        # another table's query, where the organisation table has an alias.
+        inner = search(Organisation.objects.all(), "liege").values("pk")
+        outer = Organisation.history.filter(id__in=inner).order_by("name")
+        self.assertEqual(
+            list(outer.values_list("name", flat=True)), self.names("liege")
+        )
+
 
 class SearchTextTests(SimpleTestCase):
     @given(
