@@ -3,9 +3,10 @@ contacts, services, relations and assessments in JSON, shared by the API and the
 exports."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
 from register.models import (
     Assessment,
@@ -155,19 +156,30 @@ class OrganisationPatch(Schema):
     published: bool | None = None
 
 
+# A filter's text: no control characters (PostgreSQL refuses NUL in a query's
+# parameters), and no longer than any code or search is.
+FilterText = Annotated[
+    str, StringConstraints(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
+
+
 class OrganisationFiltersIn(Schema):
-    q: str = Field("", description="Full-text search, accents and case ignored.")
-    level: str = Field("", description="Code of an institutional level.")
-    sector: str = Field("", description="Code of a sector.")
-    actor_type: str = Field("", description="Code of an actor type.")
-    theme: str = Field("", description="Code of a theme or sub-theme of a service.")
-    target_group: str = Field("", description="Code of a target group of a service.")
-    province: str = Field("", description="NIS code of a province it serves.")
-    arrondissement: str = Field(
+    q: FilterText = Field("", description="Full-text search, accents and case ignored.")
+    level: FilterText = Field("", description="Code of an institutional level.")
+    sector: FilterText = Field("", description="Code of a sector.")
+    actor_type: FilterText = Field("", description="Code of an actor type.")
+    theme: FilterText = Field(
+        "", description="Code of a theme or sub-theme of a service."
+    )
+    target_group: FilterText = Field(
+        "", description="Code of a target group of a service."
+    )
+    province: FilterText = Field("", description="NIS code of a province it serves.")
+    arrondissement: FilterText = Field(
         "", description="NIS code of an arrondissement it serves."
     )
-    commune: str = Field("", description="NIS code of a commune it serves.")
-    language: str = Field("", description="Code of a language spoken.")
+    commune: FilterText = Field("", description="NIS code of a commune it serves.")
+    language: FilterText = Field("", description="Code of a language spoken.")
     status: Literal["active", "archived", "all"] = "active"
     sort: Literal["name", "-name", "updated", "-updated"] = "name"
 

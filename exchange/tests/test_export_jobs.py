@@ -225,3 +225,17 @@ class ExportJobApiTests(ExportJobTestCase):
         response = self.client.get(EXPORT, {"format": "hxl", "sheet": "services"})
         self.assertEqual(response.status_code, 200)
         self.assertFalse(ExportJob.objects.exists())
+
+    def test_control_characters_and_overlong_filters_are_refused(self):
+        self.login(self.coordinator)
+        for url in (f"{API[:-1]}", "/api/v1/register/organisations"):
+            for query in (
+                "commune=%00",
+                "q=%00liege",
+                "province=ab%1F",
+                "theme=" + "x" * 201,
+            ):
+                response = self.client.get(f"{url}?{query}")
+                self.assertEqual(response.status_code, 422, (url, query))
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+        self.assertEqual(self.client.get(f"{API[:-1]}?q=Liège").status_code, 200)
