@@ -243,6 +243,7 @@ def _remove_batch(batch_id: int) -> None:
     from exchange.imports import _history_through
     from exchange.models import ImportBatch
     from register.models import Organisation, Service, ServiceCommune
+    from register.services import register_counts_recount
 
     batch = ImportBatch.objects.get(pk=batch_id)
     service_ids = batch.created.get("service", [])
@@ -269,6 +270,7 @@ def _remove_batch(batch_id: int) -> None:
             Organisation.history.filter(id__in=ids)._raw_delete(connection.alias)
             Organisation.objects.filter(pk__in=ids)._raw_delete(connection.alias)
         batch.delete()
+        register_counts_recount()
 
 
 def import_figures(

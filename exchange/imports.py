@@ -56,7 +56,11 @@ from register.search import (
     organisation_search_text,
     service_search_text,
 )
-from register.services import organisation_reindex, service_communes_align
+from register.services import (
+    organisation_reindex,
+    register_counts_recount,
+    service_communes_align,
+)
 from register.validators import normalise_enterprise_number
 from taxonomy.models import InstitutionalLevel, Sector, Theme
 from territory.models import CodeSuccessor, Commune, PostalCode
@@ -1460,10 +1464,12 @@ class Importer:
             touched: set[int] = set()
             fresh = self._index_new_organisations()
             self.four_w_services.clear()
+            counted = False
             for model in (Organisation, Contact, Service, Relation):
                 plans = self.plans.pop(model, [])
                 if not plans:
                     continue
+                counted |= model in (Organisation, Service)
                 written = _write(model, plans, self.user, reason, now)
                 name = model._meta.model_name or ""
                 batch.created[name] = written.created
@@ -1474,6 +1480,10 @@ class Importer:
             touched -= {organisation.pk for organisation in fresh}
             if touched:
                 organisation_reindex(organisation_ids=touched)
+            if counted:
+                # Organisations and services written in bulk: what the register
+                # keeps counted is counted again, once.
+                register_counts_recount()
         self.report.applied = True
         self.report.batch_id = batch.pk
         return batch
@@ -1912,6 +1922,7 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
     )
     if ids:
         organisation_reindex(organisation_ids=ids)
+    register_counts_recount()
     return batch
 
 

@@ -15,7 +15,9 @@ class PagedRows[M: Model]:
     """What to page in two steps: `matching` (filtered and sorted) gives a page's
     ids, `rows` (unfiltered, with what a row shows) their rows.
 
-    `counting`, when given, is `matching` as the database counts it faster.
+    `counting`, when given, is `matching` as the database counts it faster;
+    `counted`, when given, gives their number without counting them (a count
+    kept by the writes).
     With `read_ahead`, the first that many ids are read at once: when that is
     all of them, they are counted and paged without another query. `complete`
     adds to a page's rows what they show from other tables, for all at once."""
@@ -23,6 +25,7 @@ class PagedRows[M: Model]:
     matching: QuerySet[M]
     rows: QuerySet[M]
     counting: QuerySet[M] | None = None
+    counted: Callable[[], int] | None = None
     read_ahead: int = 0
     complete: Callable[[list[M]], None] | None = None
 
@@ -36,6 +39,8 @@ class PagedRows[M: Model]:
         ahead = self._ids_ahead
         if self.read_ahead and len(ahead) <= self.read_ahead:
             return len(ahead)
+        if self.counted is not None:
+            return self.counted()
         counting = self.matching if self.counting is None else self.counting
         return counting.count()
 

@@ -9,6 +9,24 @@ from register.models import (
     Relation,
     Service,
 )
+from register.services import register_counts_recount
+
+
+class RecountedAdmin(SimpleHistoryAdmin):
+    """Writes from the admin go around the register's services: what the
+    register keeps counted is counted again after each."""
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        register_counts_recount()
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        register_counts_recount()
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)
+        register_counts_recount()
 
 
 class MembershipInline(admin.TabularInline[Membership, Organisation]):
@@ -18,7 +36,7 @@ class MembershipInline(admin.TabularInline[Membership, Organisation]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(RecountedAdmin):
     list_display = ("name", "acronym", "actor_type", "level", "status", "published")
     list_filter = ("status", "published", "level", "sector", "actor_type")
     search_fields = ("name", "acronym", "enterprise_number", "external_id")
@@ -38,7 +56,7 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(RecountedAdmin):
     list_display = ("title", "organisation", "theme", "status", "published")
     list_filter = ("status", "published", "theme")
     search_fields = ("title", "organisation__name")

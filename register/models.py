@@ -180,6 +180,25 @@ class Organisation(Versioned):
         return [str(labels.get(code, code)) for code in self.languages]
 
 
+class OrganisationCount(models.Model):
+    """How many organisations the register has with a status: kept by the
+    register's services and the importer as they write
+    (`register.services.organisation_counts_add`, `organisation_counts_recount`),
+    so that the register list's total is read, not counted at each visit."""
+
+    status = models.CharField(
+        max_length=10, choices=Organisation.Status.choices, unique=True
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nombre d'organisations")
+        verbose_name_plural = _("nombres d'organisations")
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.count}"
+
+
 class Membership(models.Model):
     """A user belongs to an organisation; focal points edit their organisations."""
 
@@ -412,14 +431,43 @@ class ServiceCommune(models.Model):
         ]
         indexes = [
             models.Index(fields=["commune", "service"]),
+            # Newest services first within a commune's theme; the organisation
+            # too, so that leaving out archived ones reads no other table.
             models.Index(
-                fields=["commune", "theme", "organisation", "service"],
+                fields=["commune", "theme", "service", "organisation"],
                 name="register_servicecommune_offer",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.service_id} @ {self.commune_id}"
+
+
+class CommuneOffer(models.Model):
+    """How many services, of how many organisations, serve a commune in a theme,
+    counting only active organisations; one row per commune and theme that has
+    any.
+
+    The register's services and the importer count them again as they write
+    (`register.services.commune_offers_recount`), so that a commune's page reads
+    its totals rather than counting its services at each visit."""
+
+    commune = models.ForeignKey(Commune, models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, models.CASCADE, related_name="+")
+    services = models.PositiveIntegerField()
+    organisations = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("offre d'une commune")
+        verbose_name_plural = _("offres des communes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "theme"], name="commune_offer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} × {self.theme_id}"
 
 
 class Relation(Versioned):

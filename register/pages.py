@@ -3,12 +3,10 @@
 Each helper runs a fixed number of queries, whatever the amount of data.
 """
 
-import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby, pairwise
-from operator import itemgetter
+from itertools import pairwise
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -31,6 +29,7 @@ from lib.urls import reverser
 from register import selectors
 from register.access import can_edit_declared, visible_contacts
 from register.models import (
+    CommuneOffer,
     Contact,
     Organisation,
     Relation,
@@ -205,30 +204,42 @@ class ThemeOffer:
 
 def commune_offer(commune: Commune) -> list[ThemeOffer]:
     """The services of active organisations that serve a commune, by theme, at most
-    SERVICES_PER_THEME each (two queries).
+    SERVICES_PER_THEME each (two queries, whatever the commune's size).
 
-    The services' keys (theme, organisation, service) are read once, as plain
-    tuples in theme order, from the service × commune index alone, and counted
-    here: two aggregate queries (totals, then a window to rank) over the same
-    rows cost the largest communes more than twice as much.
-    """
+    The totals are those the writes keep (CommuneOffer). Beside each, the ids of
+    the theme's most recently recorded services are read from the service ×
+    commune index, newest first: a few entries per theme, not all of them."""
     # Archived organisations are few: leaving theirs out (NOT IN, from their
-    # partial index) spares reading the organisation of each row, and keeps the
-    # rows in the index's theme order.
+    # partial index) spares reading the organisation of each row.
     archived = Organisation.objects.filter(status=Organisation.Status.ARCHIVED)
-    keys = (
-        ServiceCommune.objects.filter(commune=commune)
+    newest = (
+        ServiceCommune.objects.filter(
+            commune_id=OuterRef("commune_id"), theme_id=OuterRef("theme_id")
+        )
         .exclude(organisation_id__in=archived.values("pk"))
-        .order_by("theme_id")
-        .values_list("service_id", "theme_id", "organisation_id")
+        .order_by("-service_id")
+        .values("service_id")
+    )
+    totals = (
+        CommuneOffer.objects.filter(commune=commune)
+        .annotate(
+            **{
+                f"newest_{rank}": Subquery(newest[rank : rank + 1])
+                for rank in range(SERVICES_PER_THEME)
+            }
+        )
+        .values_list(
+            "theme_id",
+            "services",
+            "organisations",
+            *(f"newest_{rank}" for rank in range(SERVICES_PER_THEME)),
+        )
     )
     counts: dict[int, tuple[int, int]] = {}
-    # The most recently recorded services of each theme are read in full.
     ranked: list[int] = []
-    for theme_id, rows in groupby(keys, key=itemgetter(1)):
-        services = list(rows)
-        counts[theme_id] = (len(services), len({row[2] for row in services}))
-        ranked += heapq.nlargest(SERVICES_PER_THEME, (row[0] for row in services))
+    for theme_id, services, organisations, *newest_ids in totals:
+        counts[theme_id] = (services, organisations)
+        ranked += [pk for pk in newest_ids if pk is not None]
     first = (
         Service.objects.filter(pk__in=ranked)
         .select_related("organisation")

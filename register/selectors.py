@@ -23,6 +23,7 @@ from register.area import communes_by_nis
 from register.models import (
     Assessment,
     Organisation,
+    OrganisationCount,
     Relation,
     Service,
     ServiceCommune,
@@ -213,7 +214,9 @@ def organisation_pages(
     """The register list's pages: `rows` (what a row shows) of the organisations
     matching the filters.
 
-    A filtered list is counted without the status index (`Unindexed`). The few
+    An unfiltered list's total is read from the counts the writes keep
+    (`organisation_total`); a filtered list is counted without the status
+    index (`Unindexed`). The few
     organisations offering a service of a kind in a place are read all at once
     (without the status index too): counting them is then reading them."""
     if filters.selective:
@@ -221,16 +224,34 @@ def organisation_pages(
         return PagedRows(
             matching=matching, rows=rows, read_ahead=READ_AHEAD, complete=complete
         )
+    if filters.filtered:
+        return PagedRows(
+            matching=organisation_list(filters),
+            rows=rows,
+            complete=complete,
+            counting=organisation_list(filters, status_unindexed=True),
+        )
     return PagedRows(
         matching=organisation_list(filters),
         rows=rows,
         complete=complete,
-        counting=(
-            organisation_list(filters, status_unindexed=True)
-            if filters.filtered
-            else None
-        ),
+        counted=lambda: organisation_total(filters.status),
     )
+
+
+def organisation_total(status: str) -> int:
+    """How many organisations have this status ('all': any), from the counts
+    the register's writes keep (OrganisationCount); counted when they are not
+    there."""
+    counts = dict(OrganisationCount.objects.values_list("status", "count"))
+    wanted = (
+        [status]
+        if status in Organisation.Status.values
+        else list(Organisation.Status.values)
+    )
+    if any(name not in counts for name in wanted):
+        return organisation_list(OrganisationFilters(status=status)).count()
+    return sum(counts[name] for name in wanted)
 
 
 def organisation_rows() -> QuerySet[Organisation]:

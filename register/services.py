@@ -5,14 +5,14 @@ runs in one transaction, records who made the change in history, and refuses a
 stale `version` with VersionConflict instead of overwriting someone else's edit.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +28,11 @@ from lib.versioning import (
 )
 from register.models import (
     Assessment,
+    CommuneOffer,
     Contact,
     Membership,
     Organisation,
+    OrganisationCount,
     Relation,
     Service,
     ServiceCommune,
@@ -57,6 +59,143 @@ def _save(obj: Any, *, by: User | None, reason: str = "") -> None:
 
 
 # Organisations
+
+
+# Counts kept for reading: what the pages would otherwise count at each visit,
+# counted again by every write that changes them (see OrganisationCount and
+# CommuneOffer). `register_counts_recount` counts everything from scratch.
+
+
+def organisation_counts_add(changes: Mapping[str, int]) -> None:
+    """Add to the organisations counted by status (a negative number takes away)."""
+    for status, change in changes.items():
+        if change and not OrganisationCount.objects.filter(status=status).update(
+            count=F("count") + change
+        ):
+            organisation_counts_recount()
+            return
+
+
+def organisation_counts_recount() -> None:
+    """Count the organisations by status from scratch."""
+    counted = dict(
+        Organisation.objects.order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    for status in Organisation.Status.values:
+        OrganisationCount.objects.update_or_create(
+            status=status, defaults={"count": counted.get(status, 0)}
+        )
+
+
+type OfferKey = tuple[str, int]  # (commune, theme)
+
+
+def _offer_lookup(keys: Iterable[OfferKey]) -> Q:
+    """The rows of these communes × themes, as one lookup per theme."""
+    communes: dict[int, set[str]] = defaultdict(set)
+    for commune, theme in keys:
+        communes[theme].add(commune)
+    lookup = Q(pk__in=[])
+    for theme, names in communes.items():
+        lookup |= Q(theme_id=theme, commune_id__in=sorted(names))
+    return lookup
+
+
+def offer_keys(
+    *, organisation_ids: Iterable[int] = (), service_ids: Iterable[int] = ()
+) -> set[OfferKey]:
+    """The communes × themes these organisations' or services' offer counts in."""
+    return set(
+        ServiceCommune.objects.filter(
+            Q(organisation_id__in=list(organisation_ids))
+            | Q(service_id__in=list(service_ids))
+        )
+        .order_by()
+        .values_list("commune_id", "theme_id")
+        .distinct()
+    )
+
+
+def commune_offers_recount(keys: Iterable[OfferKey] | None = None) -> None:
+    """Count again the services and organisations on offer in these communes ×
+    themes (all of them when None), from the service × commune rows of active
+    organisations."""
+    rows = ServiceCommune.objects.exclude(
+        organisation_id__in=Organisation.objects.filter(
+            status=Organisation.Status.ARCHIVED
+        ).values("pk")
+    )
+    stored = CommuneOffer.objects.all()
+    if keys is not None:
+        keys = set(keys)
+        if not keys:
+            return
+        rows = rows.filter(_offer_lookup(keys))
+        stored = stored.filter(_offer_lookup(keys))
+    counted = (
+        rows.order_by()
+        .values("commune_id", "theme_id")
+        .annotate(
+            services=Count("pk"), organisations=Count("organisation_id", distinct=True)
+        )
+    )
+    fresh = [CommuneOffer(**row) for row in counted]
+    stored.delete()
+    CommuneOffer.objects.bulk_create(fresh, batch_size=MANY_CHUNK)
+
+
+def _commune_offers_add(rows: Sequence[ServiceCommune]) -> None:
+    """Count in new service × commune rows of active organisations, before they
+    are written: the organisations already there for a theme are not counted
+    twice."""
+    if not rows:
+        return
+    there = set(
+        ServiceCommune.objects.filter(
+            organisation_id__in={row.organisation_id for row in rows}
+        )
+        .order_by()
+        .values_list("commune_id", "theme_id", "organisation_id")
+        .distinct()
+    )
+    services = Counter((row.commune_id, row.theme_id) for row in rows)
+    new = {(row.commune_id, row.theme_id, row.organisation_id) for row in rows}
+    organisations = Counter((commune, theme) for commune, theme, _ in new - there)
+    stored = {
+        (offer.commune_id, offer.theme_id): offer
+        for offer in CommuneOffer.objects.filter(
+            theme_id__in={theme for _, theme in services},
+            commune_id__in={commune for commune, _ in services},
+        )
+    }
+    changed = []
+    for key, count in services.items():
+        offer = stored.get(key)
+        if offer is None:
+            offer = stored[key] = CommuneOffer(
+                commune_id=key[0], theme_id=key[1], services=0, organisations=0
+            )
+        else:
+            changed.append(offer)
+        offer.services += count
+        offer.organisations += organisations[key]
+    CommuneOffer.objects.bulk_update(
+        changed, ["services", "organisations"], batch_size=MANY_CHUNK
+    )
+    CommuneOffer.objects.bulk_create(
+        [offer for offer in stored.values() if offer.pk is None],
+        batch_size=MANY_CHUNK,
+    )
+
+
+def register_counts_recount() -> None:
+    """Count everything the register keeps counted from scratch: after writes
+    that went around the services (an import, the admin)."""
+    organisation_counts_recount()
+    commune_offers_recount()
 
 
 def postal_code_commune(postal_code: str, commune: Commune | None = None) -> Commune:
@@ -189,6 +328,7 @@ def organisation_create(
     _save(organisation, by=by, reason=_("Création"))
     organisation.area_communes.set(list(area_communes))
     history_squash(organisation, 0)
+    organisation_counts_add({organisation.status: 1})
     organisation_reindex(organisation_ids=[organisation.pk])
     organisation.refresh_from_db()
     return organisation
@@ -206,6 +346,7 @@ def organisation_update(
 ) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     check_version(organisation, expected_version)
+    status = organisation.status
     changed = assign(
         organisation, _clean_organisation_fields(dict(fields), organisation)
     )
@@ -235,6 +376,7 @@ def organisation_update(
             update_fields=changed,
             validate_constraints=False,
         )
+        _count_status_change(organisation, was=status)
         names = {"name", "name_fr", "name_nl", "name_de", "acronym"}
         if names & set(changed):
             # The stored search text changes; the returned object keeps the old.
@@ -262,6 +404,7 @@ def _set_status(
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     check_version(organisation, expected_version)
     if organisation.status != status:
+        was = organisation.status
         organisation.status = status
         organisation.version += 1
         reason = (
@@ -270,7 +413,17 @@ def _set_status(
             else _("Restauration")
         )
         _save(organisation, by=by, reason=reason)
+        _count_status_change(organisation, was=was)
     return organisation
+
+
+def _count_status_change(organisation: Organisation, *, was: str) -> None:
+    """Count an organisation that changed status under its new one, and count
+    its services in or out of its communes' offer."""
+    if organisation.status == was:
+        return
+    organisation_counts_add({was: -1, organisation.status: 1})
+    commune_offers_recount(offer_keys(organisation_ids=[organisation.pk]))
 
 
 @transaction.atomic
@@ -333,6 +486,7 @@ def organisation_revert(
     mark = history_mark(organisation)
     if record is None:
         raise ValidationError(_("Cette version n'existe pas pour cette organisation."))
+    status = organisation.status
     changed = assign(
         organisation, {name: getattr(record, name) for name in REVERTIBLE_FIELDS}
     )
@@ -351,6 +505,7 @@ def organisation_revert(
         if area_changed:
             organisation.area_communes.set(area)
         history_squash(organisation, mark)
+        _count_status_change(organisation, was=status)
         organisation_reindex(organisation_ids=[organisation.pk])
     return organisation
 
@@ -462,16 +617,26 @@ def _set_service_relations(
     communes: Iterable[Commune] | None,
     target_groups: Iterable[Any] | None,
     funders: Iterable[Organisation] | None,
+    new: bool = False,
 ) -> None:
+    """Set a service's communes, target groups and funders (those not None). A
+    `new` service's communes are counted into their offer here; a changed one's
+    are counted again by service_update."""
     if communes is not None:
         wanted = {commune.pk for commune in communes}
-        current = set(service.service_communes.values_list("commune_id", flat=True))
-        ServiceCommune.objects.filter(
-            service=service, commune_id__in=current - wanted
-        ).delete()
-        ServiceCommune.objects.bulk_create(
-            [service_commune(service, pk) for pk in wanted - current]
+        current = (
+            set()
+            if new
+            else set(service.service_communes.values_list("commune_id", flat=True))
         )
+        if current - wanted:
+            ServiceCommune.objects.filter(
+                service=service, commune_id__in=current - wanted
+            ).delete()
+        added = [service_commune(service, pk) for pk in wanted - current]
+        if new:
+            _commune_offers_add(added)
+        ServiceCommune.objects.bulk_create(added)
     if target_groups is not None:
         service.target_groups.set(list(target_groups))
     if funders is not None:
@@ -492,7 +657,11 @@ def service_create(
     _check_service_references(service, funders)
     _save(service, by=by, reason=_("Création"))
     _set_service_relations(
-        service, communes=communes, target_groups=target_groups, funders=funders
+        service,
+        communes=communes,
+        target_groups=target_groups,
+        funders=funders,
+        new=True,
     )
     history_squash(service, 0)
     organisation_reindex(organisation_ids=[service.organisation_id])
@@ -515,6 +684,7 @@ def service_update(
     check_version(service, expected_version)
     mark = history_mark(service)
     keys = (service.theme_id, service.organisation_id)
+    offered = offer_keys(service_ids=[service.pk])
     assign(service, fields)
     funders = None if funders is None else list(funders)
     _check_service_references(
@@ -529,6 +699,8 @@ def service_update(
     _set_service_relations(
         service, communes=communes, target_groups=target_groups, funders=funders
     )
+    if communes is not None or (service.theme_id, service.organisation_id) != keys:
+        commune_offers_recount(offered | offer_keys(service_ids=[service.pk]))
     history_squash(service, mark)
     organisation_reindex(organisation_ids=[service.organisation_id])
     service.refresh_from_db()
@@ -539,8 +711,10 @@ def service_update(
 def service_delete(*, service_id: int, by: User) -> None:
     service = Service.objects.get(pk=service_id)
     organisation_id = service.organisation_id
+    offered = offer_keys(service_ids=[service.pk])
     service._history_user = by  # type: ignore[attr-defined]
     service.delete()
+    commune_offers_recount(offered)
     organisation_reindex(organisation_ids=[organisation_id])
 
 
@@ -832,6 +1006,7 @@ def organisations_create_many(
             Organisation, [obj.pk for obj in objects], by=by, reason=reason
         )
         created += objects
+    organisation_counts_add(Counter(obj.status for obj in created))
     return created
 
 
@@ -890,14 +1065,13 @@ def services_create_many(
             obj.search_text = service_search_text(obj, owners[obj.organisation_id])
         Service.objects.bulk_create(objects, batch_size=batch_size)
         pairs = list(zip(objects, chunk, strict=True))
-        ServiceCommune.objects.bulk_create(
-            [
-                service_commune(obj, commune)
-                for obj, item in pairs
-                for commune in dict.fromkeys(item.communes)
-            ],
-            batch_size=batch_size,
-        )
+        rows = [
+            service_commune(obj, commune)
+            for obj, item in pairs
+            for commune in dict.fromkeys(item.communes)
+        ]
+        _commune_offers_add(rows)
+        ServiceCommune.objects.bulk_create(rows, batch_size=batch_size)
         for attribute in ("target_groups", "funders"):
             _insert_links(
                 Service,
@@ -994,4 +1168,8 @@ def organisations_archive_many(
             updated_at=timezone.now(),
         )
         history_record_many(Organisation, chunk, by=by, reason=reason, kind="~")
+    organisation_counts_add(
+        {Organisation.Status.ACTIVE: -len(ids), Organisation.Status.ARCHIVED: len(ids)}
+    )
+    commune_offers_recount(offer_keys(organisation_ids=ids))
     return len(ids)

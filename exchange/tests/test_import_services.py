@@ -8,9 +8,10 @@ from exchange.imports import ImportReport, batch_undo, import_file
 from exchange.tests.base import ImportTestCase, csv_bytes, xlsx_bytes
 from register import services
 from register.models import Contact, Organisation, Relation, Service
+from register.tests.test_counts_kept import CountsExact
 
 
-class ServiceImportTests(ImportTestCase):
+class ServiceImportTests(CountsExact, ImportTestCase):
     def run_csv(self, rows: list[list[Any]], kind: str, **options: Any) -> ImportReport:
         return import_file(
             io.BytesIO(csv_bytes(rows)),
@@ -57,6 +58,7 @@ class ServiceImportTests(ImportTestCase):
         self.assertEqual(service.history.get().target_groups.count(), 1)
         organisation = Organisation.objects.get(pk=self.organisation_a.pk)
         self.assertIn("colis", organisation.search_text)
+        self.assertCountsExact()
 
     def test_it_rejects_unknown_vocabulary_and_a_foreign_subtheme(self) -> None:
         report = self.run_csv(
@@ -118,7 +120,9 @@ class ServiceImportTests(ImportTestCase):
         # Found by the words of its services, like one created through the pages.
         self.assertIn("hebergement", service.organisation.search_text)
         self.assertIn("croix rouge", service.search_text)
+        self.assertCountsExact()
         batch_undo(batch_id=report.batch_id or 0, by=self.coordinator)
+        self.assertCountsExact()
         self.assertFalse(Organisation.objects.filter(name="Croix-Rouge").exists())
         self.assertFalse(Service.objects.filter(title="Hébergement").exists())
 
@@ -155,6 +159,10 @@ class ServiceImportTests(ImportTestCase):
             set(self.service_a.communes.values_list("nis", flat=True)),
             {"62063", "63079"},
         )
+        self.assertCountsExact()
+        batch_undo(batch_id=report.batch_id or 0, by=self.coordinator)
+        self.assertCountsExact()
+        report = self.run_csv(rows, "4w")
         again = self.run_csv(rows, "4w")
         self.assertEqual(again.counts["unchanged"], 3, again.as_text())
         wrong = self.run_csv(
