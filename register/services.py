@@ -78,6 +78,8 @@ def organisation_counts_add(changes: Mapping[str, int]) -> None:
 
 def organisation_counts_recount() -> None:
     """Count the organisations by status from scratch."""
+    # Wait for the writes that add to the counts to end, then count.
+    list(OrganisationCount.objects.select_for_update().values_list("pk", flat=True))
     counted = dict(
         Organisation.objects.order_by()
         .values_list("status")
@@ -119,6 +121,17 @@ def offer_keys(
     )
 
 
+def _lock_offers(communes: Iterable[str] | None) -> None:
+    """Make the writers that count these communes' offer (all when None) take
+    turns until this transaction ends, so that each counts what the one before
+    committed. The commune rows are locked without blocking what refers to them
+    (FOR NO KEY UPDATE; SQLite writes one transaction at a time anyway)."""
+    locked = Commune.objects.select_for_update(no_key=True).order_by("pk")
+    if communes is not None:
+        locked = locked.filter(pk__in=sorted(set(communes)))
+    list(locked.values_list("pk", flat=True))
+
+
 def commune_offers_recount(keys: Iterable[OfferKey] | None = None) -> None:
     """Count again the services and organisations on offer in these communes ×
     themes (all of them when None), from the service × commune rows of active
@@ -135,6 +148,7 @@ def commune_offers_recount(keys: Iterable[OfferKey] | None = None) -> None:
             return
         rows = rows.filter(_offer_lookup(keys))
         stored = stored.filter(_offer_lookup(keys))
+    _lock_offers(None if keys is None else {commune for commune, _ in keys})
     counted = (
         rows.order_by()
         .values("commune_id", "theme_id")
@@ -153,6 +167,8 @@ def _commune_offers_add(rows: Sequence[ServiceCommune]) -> None:
     twice."""
     if not rows:
         return
+    services = Counter((row.commune_id, row.theme_id) for row in rows)
+    _lock_offers({commune for commune, _ in services})
     there = set(
         ServiceCommune.objects.filter(
             organisation_id__in={row.organisation_id for row in rows}
@@ -161,7 +177,6 @@ def _commune_offers_add(rows: Sequence[ServiceCommune]) -> None:
         .values_list("commune_id", "theme_id", "organisation_id")
         .distinct()
     )
-    services = Counter((row.commune_id, row.theme_id) for row in rows)
     new = {(row.commune_id, row.theme_id, row.organisation_id) for row in rows}
     organisations = Counter((commune, theme) for commune, theme, _ in new - there)
     stored = {
@@ -171,26 +186,28 @@ def _commune_offers_add(rows: Sequence[ServiceCommune]) -> None:
             commune_id__in={commune for commune, _ in services},
         )
     }
-    changed = []
+    offers = []
     for key, count in services.items():
         offer = stored.get(key)
-        if offer is None:
-            offer = stored[key] = CommuneOffer(
-                commune_id=key[0], theme_id=key[1], services=0, organisations=0
+        offers.append(
+            CommuneOffer(
+                commune_id=key[0],
+                theme_id=key[1],
+                services=count + (offer.services if offer else 0),
+                organisations=organisations[key]
+                + (offer.organisations if offer else 0),
             )
-        else:
-            changed.append(offer)
-        offer.services += count
-        offer.organisations += organisations[key]
-    CommuneOffer.objects.bulk_update(
-        changed, ["services", "organisations"], batch_size=MANY_CHUNK
-    )
+        )
     CommuneOffer.objects.bulk_create(
-        [offer for offer in stored.values() if offer.pk is None],
+        offers,
+        update_conflicts=True,
+        unique_fields=["commune", "theme"],
+        update_fields=["services", "organisations"],
         batch_size=MANY_CHUNK,
     )
 
 
+@transaction.atomic
 def register_counts_recount() -> None:
     """Count everything the register keeps counted from scratch: after writes
     that went around the services (an import, the admin)."""
