@@ -21,9 +21,14 @@ write-only mode; see the README's "Exporting the register".
 Reading takes an uploaded file, XLSX (python-calamine) or CSV in any common
 encoding and delimiter, row by row. Every refusal is a `ReadError` with a
 French message (translated) said before anything is read: wrong extension or
-content, a zip bomb, a file over `IMPORT_MAX_BYTES`, bytes that are not in the
-file's encoding, an empty file. Cells come out as text: numbers without a
-useless ".0", dates as YYYY-MM-DD.
+content, a zip bomb, a file over `IMPORT_MAX_BYTES`, more rows than
+`IMPORT_MAX_ROWS` or columns than `IMPORT_MAX_COLUMNS`, XML that declares a
+document type (entities: "billion laughs", external files), bytes that are not
+in the file's encoding, an empty file. A workbook's sheets are scanned for their
+real extent before calamine loads one: it makes a cell for every position
+between the first and the last, so two cells far apart would ask for hundreds of
+gigabytes. Cells come out as text: numbers without a useless ".0", dates as
+YYYY-MM-DD.
 """
 
 import csv
@@ -35,11 +40,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, BinaryIO, Self
+from typing import IO, Any, BinaryIO, NoReturn, Self
+from xml.parsers import expat
 
 from charset_normalizer import from_bytes
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 from xlsxwriter import Workbook
@@ -217,6 +224,27 @@ def max_bytes() -> int:
     return int(settings.IMPORT_MAX_BYTES)
 
 
+def max_rows() -> int:
+    return int(settings.IMPORT_MAX_ROWS)
+
+
+def max_columns() -> int:
+    return int(settings.IMPORT_MAX_COLUMNS)
+
+
+def _too_many_rows(rows: int) -> ReadError:
+    return ReadError(
+        _(
+            "Le fichier compte plus de %(limit)s lignes (%(rows)s au moins) : "
+            "découpez-le en plusieurs fichiers."
+        )
+        % {
+            "limit": number_format(max_rows(), force_grouping=True),
+            "rows": number_format(rows, force_grouping=True),
+        }
+    )
+
+
 def read_tables(stream: BinaryIO, file_name: str) -> list[Table]:
     """The tables of an uploaded file; raises ReadError when it cannot be read."""
     extension = Path(file_name).suffix.lower()
@@ -304,17 +332,22 @@ def _cell_as_text(value: object) -> str:
     return str(value).strip()
 
 
+def _not_a_workbook() -> ReadError:
+    return ReadError(
+        _(
+            "Ce fichier n'est pas un classeur XLSX valide : ouvrez-le dans votre "
+            "tableur et enregistrez-le au format Excel (.xlsx)."
+        )
+    )
+
+
 def _read_xlsx(stream: BinaryIO) -> list[Table]:
     _check_zip(stream)
+    _check_xml(stream)
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
     except Exception:  # calamine raises its own error types for broken workbooks
-        raise ReadError(
-            _(
-                "Ce fichier n'est pas un classeur XLSX valide : ouvrez-le dans votre "
-                "tableur et enregistrez-le au format Excel (.xlsx)."
-            )
-        ) from None
+        raise _not_a_workbook() from None
     tables = [
         Table(name=name, rows=_xlsx_rows(workbook, name))
         for name in workbook.sheet_names
@@ -325,13 +358,139 @@ def _read_xlsx(stream: BinaryIO) -> list[Table]:
 
 
 def _xlsx_rows(workbook: CalamineWorkbook, name: str) -> Iterator[Row]:
-    sheet = workbook.get_sheet_by_name(name)
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+    except Exception:  # its XML is read now, and may be broken
+        raise _not_a_workbook() from None
     # calamine's rows start at the first used cell; keep the file's line numbers.
     first = sheet.start[0] + 1 if sheet.start else 1
     for offset, cells in enumerate(sheet.iter_rows()):
         texts = [_cell_as_text(cell) for cell in cells]
         if any(texts):
             yield first + offset, texts
+
+
+class _Refused(Exception):
+    """Stops a scan of a workbook's XML: `error` says why."""
+
+    def __init__(self, error: ReadError) -> None:
+        self.error = error
+
+
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+XML_CHUNK = 64 * 1024
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+class _Extent:
+    """The rows and columns a worksheet's cells reach, counted as its XML is
+    read: cells and rows without a reference follow the one before."""
+
+    def __init__(self, rows_before: int) -> None:
+        self.rows_before = rows_before
+        self.row = 0
+        self.column = 0
+        self.rows = 0
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == "row":
+            self.row = _int(attributes.get("r"), self.row + 1)
+            self.column = 0
+            self.rows += 1
+            if self.row > max_rows() or self.rows_before + self.rows > max_rows():
+                raise _Refused(
+                    _too_many_rows(max(self.row, self.rows_before + self.rows))
+                )
+        elif tag == "c":
+            reference = CELL_REFERENCE.fullmatch(attributes.get("r", ""))
+            if reference:
+                self.column = _column_number(reference.group(1))
+                row = int(reference.group(2))
+                if row > max_rows():
+                    raise _Refused(_too_many_rows(row))
+            else:
+                self.column += 1
+            if self.column > max_columns():
+                raise _Refused(
+                    ReadError(
+                        _(
+                            "Une feuille du classeur a des cellules au-delà de la "
+                            "colonne %(limit)s : supprimez les colonnes en trop."
+                        )
+                        % {"limit": max_columns()}
+                    )
+                )
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and len(text) <= 7 else default
+
+
+def _check_xml(stream: BinaryIO) -> None:
+    """Read every XML part of the workbook once, with a parser that refuses a
+    document type (and so any entity), and count the rows and columns of each
+    worksheet before anything is loaded."""
+    rows = 0
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            for member in archive.infolist():
+                if not member.filename.endswith((".xml", ".rels")):
+                    continue
+                sheet = member.filename.startswith("xl/worksheets/")
+                extent = _Extent(rows) if sheet else None
+                _scan(archive, member, extent)
+                if extent is not None:
+                    rows += extent.rows
+    except _Refused as refused:
+        raise refused.error from None
+    except (zipfile.BadZipFile, OSError, ValueError, expat.ExpatError):
+        raise _not_a_workbook() from None
+    finally:
+        stream.seek(0)
+
+
+def _scan(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, extent: "_Extent | None"
+) -> None:
+    """Parse one XML part: to its end for a worksheet's extent, else to its
+    first element (a document type can only come before it)."""
+
+    class Done(Exception):
+        pass
+
+    def doctype(*_args: object) -> NoReturn:
+        raise _Refused(
+            ReadError(
+                _(
+                    "Ce classeur contient des déclarations XML (DOCTYPE, entités) "
+                    "qu'un tableur n'écrit pas : il est refusé par sécurité."
+                )
+            )
+        )
+
+    def element(name: str, attributes: dict[str, str]) -> None:
+        if extent is None:
+            raise Done
+        extent.start(name.rpartition(":")[2], attributes)
+
+    parser = expat.ParserCreate(namespace_separator=":")
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.ExternalEntityRefHandler = doctype
+    parser.StartElementHandler = element
+    try:
+        with archive.open(member) as part:
+            while chunk := part.read(XML_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except Done:
+        pass
 
 
 # CSV
@@ -416,6 +575,13 @@ def _read_csv(data: bytes) -> Iterator[Row]:
     if not text.strip():
         raise ReadError(_("Le fichier est vide."))
     delimiter = sniff_delimiter(text)
+    if text.count("\n") >= max_rows():
+        # Lines are not rows (a quoted cell may hold line breaks): count those.
+        rows = sum(
+            1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        )
+        if rows > max_rows():
+            raise _too_many_rows(rows)
     return _csv_rows(text, delimiter)
 
 

@@ -261,6 +261,10 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # The largest spreadsheet the register import accepts (lib/spreadsheets.py).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1000 * 1000, minimum=1)
+# The most rows (all sheets together) and columns (per sheet) it accepts: a
+# workbook's real extent is read before any sheet is loaded.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200, minimum=1)
 # Exports of more rows than this are written by the worker, with their progress
 # shown, then downloaded; smaller ones are sent at once (exchange.export_jobs).
 # Measured with make bench on 2 cores: XLSX writes about 4,000 rows a

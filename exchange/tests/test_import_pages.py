@@ -3,8 +3,11 @@ check-then-apply flow, query counts."""
 
 import io
 import tempfile
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
@@ -201,3 +204,78 @@ class ImportCommandTests(ImportTestCase):
                 stdout=io.StringIO(),
             )
             self.assertEqual(ImportBatch.objects.get().author, self.coordinator)
+
+
+def hostile_files() -> dict[str, bytes]:
+    """Workbooks built to break a reader: cells far apart, entities, broken XML."""
+    far = io.BytesIO()
+    with xlsxwriter.Workbook(far) as workbook:
+        sheet = workbook.add_worksheet("organisations")
+        sheet.write("A1", "name")
+        sheet.write("XFD1048576", "x")
+    plain = io.BytesIO()
+    with xlsxwriter.Workbook(plain) as workbook:
+        sheet = workbook.add_worksheet("organisations")
+        for row, cells in enumerate(ROWS):
+            sheet.write_row(row, 0, cells)
+
+    def rewrite(part: str, change: Callable[[bytes], bytes]) -> bytes:
+        source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in source.infolist():
+                content = source.read(member)
+                archive.writestr(
+                    member, change(content) if member.filename == part else content
+                )
+        return buffer.getvalue()
+
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    )
+    return {
+        "far.xlsx": far.getvalue(),
+        "laughs.xlsx": rewrite(
+            "xl/sharedStrings.xml", lambda xml: laughs + xml.split(b"?>", 1)[1]
+        ),
+        "broken.xlsx": rewrite(
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace(b"</sheetData>", b"<row></sheetData>"),
+        ),
+    }
+
+
+REFUSALS = {
+    "far.xlsx": "lignes",
+    "laughs.xlsx": "refusé par sécurité",
+    "broken.xlsx": "pas un classeur XLSX valide",
+}
+
+
+class HostileFileTests(ImportTestCase):
+    def test_the_command_refuses_them_with_status_1_and_writes_nothing(self) -> None:
+        before = Organisation.objects.count()
+        with tempfile.TemporaryDirectory() as folder:
+            for name, data in hostile_files().items():
+                with self.subTest(name=name):
+                    path = Path(folder) / name
+                    path.write_bytes(data)
+                    out = io.StringIO()
+                    with self.assertRaises(CommandError) as refusal:
+                        call_command("import_register", str(path), stdout=out)
+                    self.assertEqual(refusal.exception.returncode, 1)
+                    self.assertIn(REFUSALS[name], out.getvalue())
+        self.assertEqual(Organisation.objects.count(), before)
+        self.assertFalse(ImportBatch.objects.exists())
+
+    def test_the_page_explains_the_refusal_and_keeps_serving(self) -> None:
+        self.login(self.coordinator)
+        for name, data in hostile_files().items():
+            with self.subTest(name=name):
+                response = self.client.post(
+                    UPLOAD, {"file": SimpleUploadedFile(name, data), "check": "1"}
+                )
+                self.assertContains(response, REFUSALS[name])
+        self.assertEqual(self.client.get(UPLOAD).status_code, 200)
+        self.assertFalse(ImportBatch.objects.exists())

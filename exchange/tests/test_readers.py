@@ -2,7 +2,10 @@
 
 import io
 import zipfile
+from collections.abc import Callable
+from functools import partial
 
+import xlsxwriter
 from django.test import SimpleTestCase, override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +14,23 @@ from exchange.tests.base import csv_bytes, xlsx_bytes
 from lib.spreadsheets import ReadError, read_tables
 
 ROWS = [["nom", "commune"], ["Église de Liège", "Liège"], ["Ça va", "Namur"]]
+
+
+def _rewrite(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook `data` with its part `name` changed."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            content = source.read(member)
+            archive.writestr(
+                member, change(content) if member.filename == name else content
+            )
+    return buffer.getvalue()
+
+
+def _with_prolog(prolog: bytes, xml: bytes) -> bytes:
+    return prolog + xml.split(b"?>", 1)[1]
 
 
 def rows(data: bytes, name: str = "f.csv") -> list[list[str]]:
@@ -78,6 +98,66 @@ class ReaderTests(SimpleTestCase):
     @override_settings(IMPORT_MAX_BYTES=100)
     def test_it_refuses_a_file_over_the_limit(self) -> None:
         self.assertRefused(b"a," * 100, "f.csv", "au-delà de la limite")
+
+    def test_it_refuses_a_tiny_workbook_whose_cells_are_far_apart(self) -> None:
+        # A1 and XFD1048576 only: calamine would make a cell for every position
+        # between them (hundreds of gigabytes) and abort the process.
+        buffer = io.BytesIO()
+        with xlsxwriter.Workbook(buffer) as workbook:
+            sheet = workbook.add_worksheet("organisations")
+            sheet.write("A1", "name")
+            sheet.write("XFD1048576", "x")
+        self.assertLess(len(buffer.getvalue()), 10_000)
+        self.assertRefused(buffer.getvalue(), "f.xlsx", "lignes")
+
+    def test_it_refuses_cells_beyond_the_columns_allowed(self) -> None:
+        data = xlsx_bytes({"organisations": [["name"] + [""] * 300 + ["x"]]})
+        self.assertRefused(data, "f.xlsx", "au-delà de la colonne 200")
+
+    @override_settings(IMPORT_MAX_ROWS=5)
+    def test_it_refuses_more_rows_than_allowed_in_either_format(self) -> None:
+        many = [["name"]] + [[f"Organisation {n}"] for n in range(6)]
+        self.assertRefused(xlsx_bytes({"organisations": many}), "f.xlsx", "plus de 5")
+        self.assertRefused(csv_bytes(many), "f.csv", "plus de 5")
+        # Sheets count together.
+        three = many[:3]
+        self.assertRefused(
+            xlsx_bytes({"organisations": three, "services": three}),
+            "f.xlsx",
+            "plus de 5",
+        )
+        # Line breaks inside a quoted cell are not rows.
+        self.assertEqual(len(rows(csv_bytes([["name"], ["a\nb\nc\nd\ne\nf"]]))), 2)
+
+    def test_it_refuses_xml_that_declares_entities(self) -> None:
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        )
+        external = (
+            b'<?xml version="1.0"?>'
+            b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        )
+        buffer = io.BytesIO()
+        with xlsxwriter.Workbook(buffer) as workbook:
+            sheet = workbook.add_worksheet("organisations")
+            sheet.write_row(0, 0, ["name"])
+            sheet.write_row(1, 0, ["Croix-Rouge"])
+        for part in ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"):
+            for prolog in (laughs, external):
+                with self.subTest(part=part, prolog=prolog[30:50]):
+                    data = _rewrite(
+                        buffer.getvalue(), part, partial(_with_prolog, prolog)
+                    )
+                    self.assertRefused(data, "f.xlsx", "refusé par sécurité")
+
+    def test_it_refuses_a_sheet_whose_xml_is_broken(self) -> None:
+        data = _rewrite(
+            xlsx_bytes({"organisations": [["name"], ["Croix-Rouge"]]}),
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace(b"</sheetData>", b"<row></sheetData>"),
+        )
+        self.assertRefused(data, "f.xlsx", "n'est pas un classeur XLSX valide")
 
     def test_it_refuses_an_empty_file(self) -> None:
         self.assertRefused(b"", "f.csv", "Le fichier est vide.")
