@@ -402,6 +402,10 @@ class Service(Versioned):
         return [str(labels.get(code, code)) for code in self.languages]
 
 
+# Services still offered: a commune's page counts and shows them first.
+CURRENT_SERVICE_STATUSES = (Service.Status.PLANNED, Service.Status.ONGOING)
+
+
 class ServiceCommune(models.Model):
     """A commune a service serves: the "where" of the 4W, one row per commune.
 
@@ -444,9 +448,10 @@ class ServiceCommune(models.Model):
 
 
 class CommuneOffer(models.Model):
-    """How many services, of how many organisations, serve a commune in a theme,
-    counting only active organisations; one row per commune and theme that has
-    any.
+    """How many current services (planned or ongoing), of how many
+    organisations, serve a commune in a theme, and how many more are ended or
+    suspended, counting only active organisations; one row per commune and
+    theme that has any.
 
     The register's services and the importer count them again as they write
     (`register.services.commune_offers_recount`), so that a commune's page reads
@@ -454,8 +459,9 @@ class CommuneOffer(models.Model):
 
     commune = models.ForeignKey(Commune, models.CASCADE, related_name="+")
     theme = models.ForeignKey(Theme, models.CASCADE, related_name="+")
-    services = models.PositiveIntegerField()
-    organisations = models.PositiveIntegerField()
+    services = models.PositiveIntegerField(default=0)
+    organisations = models.PositiveIntegerField(default=0)
+    ended = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("offre d'une commune")

@@ -29,6 +29,7 @@ from lib.urls import reverser
 from register import selectors
 from register.access import can_edit_declared, visible_contacts
 from register.models import (
+    CURRENT_SERVICE_STATUSES,
     CommuneOffer,
     Contact,
     Organisation,
@@ -189,12 +190,14 @@ SERVICES_PER_THEME = 3
 
 @dataclass
 class ThemeOffer:
-    """What is on offer in a commune for one theme: a first few services and the
-    totals."""
+    """What is on offer in a commune for one theme: the totals of its current
+    services (planned or ongoing) and of the ended or suspended ones, and the
+    newest current services."""
 
     theme: Theme
-    service_count: int
-    organisation_count: int
+    service_count: int = 0
+    organisation_count: int = 0
+    ended_count: int = 0
     services: list[Service] = field(default_factory=list)
 
     @property
@@ -203,18 +206,22 @@ class ThemeOffer:
 
 
 def commune_offer(commune: Commune) -> list[ThemeOffer]:
-    """The services of active organisations that serve a commune, by theme, at most
-    SERVICES_PER_THEME each (two queries, whatever the commune's size).
+    """Every theme, in its order, with the current services of active
+    organisations that serve a commune: totals, and at most SERVICES_PER_THEME
+    services each; a theme without any is there too, with zeros (two queries,
+    whatever the commune's size).
 
     The totals are those the writes keep (CommuneOffer). Beside each, the ids of
-    the theme's most recently recorded services are read from the service ×
-    commune index, newest first: a few entries per theme, not all of them."""
+    the theme's most recently recorded current services are read from the
+    service × commune index, newest first: a few entries per theme, not all."""
     # Archived organisations are few: leaving theirs out (NOT IN, from their
     # partial index) spares reading the organisation of each row.
     archived = Organisation.objects.filter(status=Organisation.Status.ARCHIVED)
     newest = (
         ServiceCommune.objects.filter(
-            commune_id=OuterRef("commune_id"), theme_id=OuterRef("theme_id")
+            commune_id=OuterRef("commune_id"),
+            theme_id=OuterRef("theme_id"),
+            service__status__in=CURRENT_SERVICE_STATUSES,
         )
         .exclude(organisation_id__in=archived.values("pk"))
         .order_by("-service_id")
@@ -232,13 +239,26 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
             "theme_id",
             "services",
             "organisations",
+            "ended",
             *(f"newest_{rank}" for rank in range(SERVICES_PER_THEME)),
         )
     )
-    counts: dict[int, tuple[int, int]] = {}
+    # Themes from the reference data kept in memory, not joined row by row.
+    themes = terms_by_id(Theme)
+    offers = {
+        theme.pk: ThemeOffer(theme)
+        for theme in sorted(
+            (theme for theme in themes.values() if theme.parent_id is None),
+            key=lambda theme: (theme.position, theme.code),
+        )
+    }
     ranked: list[int] = []
-    for theme_id, services, organisations, *newest_ids in totals:
-        counts[theme_id] = (services, organisations)
+    for theme_id, services, organisations, ended, *newest_ids in totals:
+        offer = offers.get(theme_id)
+        if offer is not None:
+            offer.service_count = services
+            offer.organisation_count = organisations
+            offer.ended_count = ended
         ranked += [pk for pk in newest_ids if pk is not None]
     first = (
         Service.objects.filter(pk__in=ranked)
@@ -253,26 +273,39 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
             "organisation__name",
             "organisation__acronym",
         )
-        .order_by("theme__position", "theme__code", "organisation__name", "title")
+        .order_by("organisation__name", "title")
     )
-    offers: dict[int, ThemeOffer] = {}
     service_url = reverser("register:service_detail")
     organisation_url = reverser("register:organisation_detail")
-    # Themes from the reference data kept in memory, not joined row by row.
-    themes = terms_by_id(Theme)
     for service in first:
         service.theme = themes[service.theme_id]
         service.subtheme = themes[service.subtheme_id] if service.subtheme_id else None
         service.page_url = service_url(service.pk)  # type: ignore[attr-defined]
         service.organisation_url = organisation_url(service.organisation_id)  # type: ignore[attr-defined]
-        offer = offers.get(service.theme_id)
-        if offer is None:
-            service_count, organisation_count = counts.get(service.theme_id, (0, 0))
-            offer = offers[service.theme_id] = ThemeOffer(
-                service.theme, service_count, organisation_count
-            )
-        offer.services.append(service)
+        if service.theme_id in offers:
+            offers[service.theme_id].services.append(service)
     return list(offers.values())
+
+
+LOCAL_ACTOR_TYPES = ("commune", "cpas")
+
+
+def commune_administration(commune: Commune) -> list[Organisation]:
+    """The commune's own administration and its CPAS, when the register has
+    them: active organisations of those kinds seated in the commune (one
+    query)."""
+    order = {code: rank for rank, code in enumerate(LOCAL_ACTOR_TYPES)}
+    local = list(
+        Organisation.objects.filter(
+            commune=commune,
+            status=Organisation.Status.ACTIVE,
+            actor_type__code__in=LOCAL_ACTOR_TYPES,
+        )
+        .select_related("actor_type")
+        .order_by("name")
+    )
+    local.sort(key=lambda organisation: order[organisation.actor_type.code])
+    return local
 
 
 # History

@@ -27,6 +27,7 @@ from lib.versioning import (
     save_with_history,
 )
 from register.models import (
+    CURRENT_SERVICE_STATUSES,
     Assessment,
     CommuneOffer,
     Contact,
@@ -149,11 +150,14 @@ def commune_offers_recount(keys: Iterable[OfferKey] | None = None) -> None:
         rows = rows.filter(_offer_lookup(keys))
         stored = stored.filter(_offer_lookup(keys))
     _lock_offers(None if keys is None else {commune for commune, _ in keys})
+    current = Q(service__status__in=CURRENT_SERVICE_STATUSES)
     counted = (
         rows.order_by()
         .values("commune_id", "theme_id")
         .annotate(
-            services=Count("pk"), organisations=Count("organisation_id", distinct=True)
+            services=Count("pk", filter=current),
+            organisations=Count("organisation_id", distinct=True, filter=current),
+            ended=Count("pk", filter=~current),
         )
     )
     fresh = [CommuneOffer(**row) for row in counted]
@@ -163,46 +167,54 @@ def commune_offers_recount(keys: Iterable[OfferKey] | None = None) -> None:
 
 def _commune_offers_add(rows: Sequence[ServiceCommune]) -> None:
     """Count in new service × commune rows of active organisations, before they
-    are written: the organisations already there for a theme are not counted
-    twice."""
+    are written (each with its `service`): the organisations already there with
+    a current service in a theme are not counted twice."""
     if not rows:
         return
-    services = Counter((row.commune_id, row.theme_id) for row in rows)
-    _lock_offers({commune for commune, _ in services})
+    keys = {(row.commune_id, row.theme_id) for row in rows}
+    _lock_offers({commune for commune, _ in keys})
+    current = [row for row in rows if row.service.status in CURRENT_SERVICE_STATUSES]
     there = set(
         ServiceCommune.objects.filter(
-            organisation_id__in={row.organisation_id for row in rows}
+            organisation_id__in={row.organisation_id for row in current},
+            service__status__in=CURRENT_SERVICE_STATUSES,
         )
         .order_by()
         .values_list("commune_id", "theme_id", "organisation_id")
         .distinct()
     )
-    new = {(row.commune_id, row.theme_id, row.organisation_id) for row in rows}
+    services = Counter((row.commune_id, row.theme_id) for row in current)
+    new = {(row.commune_id, row.theme_id, row.organisation_id) for row in current}
     organisations = Counter((commune, theme) for commune, theme, _ in new - there)
+    ended = Counter(
+        (row.commune_id, row.theme_id)
+        for row in rows
+        if row.service.status not in CURRENT_SERVICE_STATUSES
+    )
     stored = {
         (offer.commune_id, offer.theme_id): offer
         for offer in CommuneOffer.objects.filter(
-            theme_id__in={theme for _, theme in services},
-            commune_id__in={commune for commune, _ in services},
+            theme_id__in={theme for _, theme in keys},
+            commune_id__in={commune for commune, _ in keys},
         )
     }
     offers = []
-    for key, count in services.items():
-        offer = stored.get(key)
+    for key in keys:
+        offer = stored.get(key) or CommuneOffer()
         offers.append(
             CommuneOffer(
                 commune_id=key[0],
                 theme_id=key[1],
-                services=count + (offer.services if offer else 0),
-                organisations=organisations[key]
-                + (offer.organisations if offer else 0),
+                services=offer.services + services[key],
+                organisations=offer.organisations + organisations[key],
+                ended=offer.ended + ended[key],
             )
         )
     CommuneOffer.objects.bulk_create(
         offers,
         update_conflicts=True,
         unique_fields=["commune", "theme"],
-        update_fields=["services", "organisations"],
+        update_fields=["services", "organisations", "ended"],
         batch_size=MANY_CHUNK,
     )
 
@@ -611,7 +623,7 @@ def _check_service_references(
 def service_commune(service: Service, commune_id: str) -> ServiceCommune:
     """A new service × commune row, with its service's keys (see ServiceCommune)."""
     return ServiceCommune(
-        service_id=service.pk,
+        service=service,
         commune_id=commune_id,
         theme_id=service.theme_id,
         organisation_id=service.organisation_id,
@@ -700,7 +712,7 @@ def service_update(
     service = Service.objects.select_for_update().get(pk=service_id)
     check_version(service, expected_version)
     mark = history_mark(service)
-    keys = (service.theme_id, service.organisation_id)
+    keys = (service.theme_id, service.organisation_id, service.status)
     offered = offer_keys(service_ids=[service.pk])
     assign(service, fields)
     funders = None if funders is None else list(funders)
@@ -709,14 +721,22 @@ def service_update(
     )
     service.version += 1
     _save(service, by=by, reason=_("Modification"))
-    if (service.theme_id, service.organisation_id) != keys:
+    if (service.theme_id, service.organisation_id) != keys[:2]:
         ServiceCommune.objects.filter(service=service).update(
             theme_id=service.theme_id, organisation_id=service.organisation_id
         )
     _set_service_relations(
         service, communes=communes, target_groups=target_groups, funders=funders
     )
-    if communes is not None or (service.theme_id, service.organisation_id) != keys:
+    if (
+        communes is not None
+        or (
+            service.theme_id,
+            service.organisation_id,
+            service.status,
+        )
+        != keys
+    ):
         commune_offers_recount(offered | offer_keys(service_ids=[service.pk]))
     history_squash(service, mark)
     organisation_reindex(organisation_ids=[service.organisation_id])

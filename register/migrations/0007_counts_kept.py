@@ -2,7 +2,9 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import Count
+from django.db.models import Count, Q
+
+CURRENT = Q(service__status__in=["planned", "ongoing"])
 
 
 def count(apps, schema_editor):
@@ -30,7 +32,9 @@ def count(apps, schema_editor):
         .order_by()
         .values("commune_id", "theme_id")
         .annotate(
-            services=Count("pk"), organisations=Count("organisation_id", distinct=True)
+            services=Count("pk", filter=CURRENT),
+            organisations=Count("organisation_id", distinct=True, filter=CURRENT),
+            ended=Count("pk", filter=~CURRENT),
         )
     )
     CommuneOffer.objects.bulk_create(
@@ -58,8 +62,9 @@ class Migration(migrations.Migration):
                         verbose_name="ID",
                     ),
                 ),
-                ("services", models.PositiveIntegerField()),
-                ("organisations", models.PositiveIntegerField()),
+                ("services", models.PositiveIntegerField(default=0)),
+                ("organisations", models.PositiveIntegerField(default=0)),
+                ("ended", models.PositiveIntegerField(default=0)),
             ],
             options={
                 "verbose_name": "offre d'une commune",

@@ -126,19 +126,37 @@ def relation_rows(
 
 @register.simple_tag
 def commune_offers(offers: Iterable[ThemeOffer], list_url: str, nis: str) -> SafeString:
-    """A commune page's sections, one per theme: its name, its totals, its first
-    services and a link to the others in the register list (`list_url`, filtered
-    by the commune `nis` and the theme)."""
+    """A commune page's sections, one per theme: its name, its totals (none said
+    plainly), its first current services, a link to the others in the register
+    list (`list_url`, filtered by the commune `nis` and the theme), and apart,
+    how many ended or suspended ones there are."""
     sections = []
     for offer in offers:
         code, name = escape(offer.theme.code), escape(offer.theme.name)
-        totals = escape(
-            ngettext(
-                "%(counter)s service, %(organisations)s organisation(s)",
-                "%(counter)s services, %(organisations)s organisation(s)",
-                offer.service_count,
+        if offer.service_count:
+            totals = (
+                escape(
+                    ngettext(
+                        "%(counter)s service en cours ou prévu",
+                        "%(counter)s services en cours ou prévus",
+                        offer.service_count,
+                    )
+                )
+                % {"counter": offer.service_count}
+                + " · "
+                + escape(
+                    ngettext(
+                        "%(counter)s organisation",
+                        "%(counter)s organisations",
+                        offer.organisation_count,
+                    )
+                )
+                % {"counter": offer.organisation_count}
             )
-        ) % {"counter": offer.service_count, "organisations": offer.organisation_count}
+            listed = f"\n<ul>\n{_offer_items(offer.services)}\n</ul>"
+        else:
+            totals = escape(gettext("Aucun service en cours ou prévu n'est recensé."))
+            listed = ""
         more = ""
         if offer.more:
             label = escape(
@@ -151,11 +169,25 @@ def commune_offers(offers: Iterable[ThemeOffer], list_url: str, nis: str) -> Saf
             ) % {"counter": offer.more, "theme": name}
             url = f"{escape(list_url)}?commune={escape(nis)}&amp;theme={code}"
             more = f'\n<p><a href="{url}">{label}</a></p>'
+        ended = ""
+        if offer.ended_count:
+            ended = (
+                '\n<p class="muted">'
+                + escape(
+                    ngettext(
+                        "Et %(counter)s service terminé ou suspendu.",
+                        "Et %(counter)s services terminés ou suspendus.",
+                        offer.ended_count,
+                    )
+                )
+                % {"counter": offer.ended_count}
+                + "</p>"
+            )
+        empty = "" if offer.service_count else ' class="theme-empty"'
         sections.append(
-            f'<section aria-labelledby="theme-{code}">\n'
+            f'<section aria-labelledby="theme-{code}"{empty}>\n'
             f'<h2 id="theme-{code}">{name}</h2>\n'
-            f'<p class="muted">{totals}</p>\n'
-            f"<ul>\n{_offer_items(offer.services)}\n</ul>{more}\n"
+            f'<p class="muted">{totals}</p>{listed}{more}{ended}\n'
             "</section>"
         )
     return mark_safe("\n".join(sections))  # noqa: S308 - every value is escaped above

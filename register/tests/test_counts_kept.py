@@ -50,19 +50,35 @@ class CountsExact:
             Organisation.objects.filter(status="archived").values_list("pk", flat=True)
         )
         services: Counter[tuple[str, int]] = Counter()
+        ended: Counter[tuple[str, int]] = Counter()
         organisations: dict[tuple[str, int], set[int]] = defaultdict(set)
-        for commune, theme, organisation in ServiceCommune.objects.values_list(
-            "commune_id", "service__theme_id", "service__organisation_id"
+        for commune, theme, organisation, status in ServiceCommune.objects.values_list(
+            "commune_id",
+            "service__theme_id",
+            "service__organisation_id",
+            "service__status",
         ):
-            if organisation not in archived:
-                services[commune, theme] += 1
-                organisations[commune, theme].add(organisation)
+            if organisation in archived:
+                continue
+            key = (commune, theme)
+            if status in ("planned", "ongoing"):
+                services[key] += 1
+                organisations[key].add(organisation)
+            else:
+                ended[key] += 1
         self.assertEqual(
             {
-                (row.commune_id, row.theme_id): (row.services, row.organisations)
+                (row.commune_id, row.theme_id): (
+                    row.services,
+                    row.organisations,
+                    row.ended,
+                )
                 for row in CommuneOffer.objects.all()
             },
-            {key: (count, len(organisations[key])) for key, count in services.items()},
+            {
+                key: (services[key], len(organisations[key]), ended[key])
+                for key in set(services) | set(ended)
+            },
         )
 
 
@@ -99,6 +115,22 @@ class CountsKeptTests(CountsExact, RegisterTestCase):
             by=self.coordinator,
             expected_version=None,
             fields={"organisation": self.organisation_b},
+        )
+        self.assertCountsExact()
+        for status in ("ended", "planned", "suspended"):
+            service_update(
+                service_id=second.pk,
+                by=self.coordinator,
+                expected_version=None,
+                fields={"status": status},
+            )
+            self.assertCountsExact()
+        make_service(
+            self.organisation_b,
+            "Ancien",
+            theme="health",
+            communes=["61031"],
+            status="ended",
         )
         self.assertCountsExact()
         service_delete(service_id=second.pk, by=self.coordinator)

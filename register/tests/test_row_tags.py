@@ -100,7 +100,7 @@ class RowTagTests(RegisterTestCase):
             reverse("register:commune_detail", args=["62063"]),
             headers={"accept-language": "nl"},
         )
-        self.assertContains(response, "5 diensten, 2 organisatie(s)")
+        self.assertContains(response, "5 diensten lopend of gepland · 2 organisaties")
         self.assertContains(response, "De 2 andere diensten (")
 
     def test_service_rows_escape_and_show_theme_groups_and_period(self):

@@ -23,5 +23,9 @@ def commune_detail(request: HttpRequest, nis: str) -> HttpResponse:
     return render(
         request,
         "register/commune_detail.html",
-        {"commune": commune, "offers": pages.commune_offer(commune)},
+        {
+            "commune": commune,
+            "local": pages.commune_administration(commune),
+            "offers": pages.commune_offer(commune),
+        },
     )
