@@ -110,3 +110,34 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_written * 100 // self.rows_total)
+
+
+class ImportUpload(models.Model):
+    """A file checked on the import page, kept with the choices made for it
+    (what it holds, the mapping of its columns) so that it is applied in one
+    click as it was checked. Removed once applied, or IMPORT_RETENTION_HOURS
+    after it was uploaded.
+
+    The id is random, and the file lies under MEDIA_ROOT at a path named after
+    it, but it is only ever read by the import page, for the person who
+    uploaded it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("auteur·rice"),
+    )
+    file = models.CharField(_("fichier"), max_length=255)
+    file_name = models.CharField(_("nom du fichier"), max_length=255)
+    kind = models.CharField(_("contenu"), max_length=20, blank=True)
+    overrides = models.JSONField(_("colonnes associées"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("fichier à importer")
+        verbose_name_plural = _("fichiers à importer")
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -1,7 +1,8 @@
 """The import pages: upload and check a file, apply it, list and undo batches.
 
-The uploaded file is read during the request and never stored: applying after a
-check means choosing the file again (the check is repeated, all or nothing).
+A checked file is kept with the choices made for it (exchange.import_uploads):
+applying it is one click on what was checked, and the check is repeated then,
+all or nothing. A file may also be imported at once, without a check first.
 """
 
 from django import forms
@@ -9,12 +10,20 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import current_user, permission_required
-from exchange.columns import SHEETS, columns_for
+from exchange.columns import SHEETS, Column, columns_for
+from exchange.import_uploads import (
+    get_import_upload_for_user,
+    import_upload_delete,
+    import_upload_keep,
+    import_upload_run,
+    import_uploads_purge,
+)
 from exchange.imports import (
     ImportReport,
     RowResult,
@@ -23,7 +32,7 @@ from exchange.imports import (
     batch_undo,
     import_file,
 )
-from exchange.models import ImportBatch
+from exchange.models import ImportBatch, ImportUpload
 from lib.views import GET_POST
 
 MAX_ROWS_SHOWN = 500
@@ -40,6 +49,7 @@ MAP_PREFIX = "map:"
 
 class ImportForm(forms.Form):
     file = forms.FileField(
+        required=False,
         label=gettext_lazy("Fichier XLSX ou CSV"),
         help_text=gettext_lazy(
             "Le modèle à remplir se télécharge depuis la page d'export. Les colonnes "
@@ -50,6 +60,13 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Données"), choices=KIND_CHOICES, required=False
     )
+    upload = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("file") and not cleaned.get("upload"):
+            self.add_error("file", _("Choisissez un fichier XLSX ou CSV."))
+        return cleaned
 
 
 def _overrides(request: HttpRequest) -> dict[str, str]:
@@ -60,25 +77,68 @@ def _overrides(request: HttpRequest) -> dict[str, str]:
     }
 
 
+def _column_label(column: Column) -> str:
+    labels = column.labels
+    return labels.get((get_language() or "fr")[:2]) or labels.get("fr") or column.key
+
+
+def _mapping(
+    report: ImportReport, overrides: dict[str, str]
+) -> list[tuple[str, str, list[tuple[str, str]], str]]:
+    """The columns to map, each as (header, where, [(key, label)], chosen key):
+    those not recognised, then those already mapped, so that the mapping goes
+    with the file from the check to the import."""
+    rows = []
+    seen: set[str] = set()
+    for sheet in report.sheets:
+        choices = [
+            (column.key, _column_label(column)) for column in columns_for(sheet.sheet)
+        ]
+        for header in [*sheet.mapping.unknown, *overrides]:
+            if header in seen or (
+                header in overrides and header not in sheet.mapping.headers
+            ):
+                continue
+            seen.add(header)
+            rows.append((header, sheet.table, choices, overrides.get(header, "")))
+    return rows
+
+
 @GET_POST
 @permission_required("register.manage")
 def import_upload(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    if request.method == "POST":
+        import_uploads_purge(now=timezone.now())
     form = ImportForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
+    kept: ImportUpload | None = None
     overrides = _overrides(request) if request.method == "POST" else {}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
         apply = "apply" in request.POST
-        report = import_file(
-            upload,
-            file_name=upload.name,
-            user=user,
-            kind=form.cleaned_data["kind"],
-            dry_run=not apply,
-            overrides=overrides,
-        )
-        upload.close()
+        if upload is not None and apply:
+            report = import_file(
+                upload,
+                file_name=upload.name,
+                user=user,
+                kind=kind,
+                dry_run=False,
+                overrides=overrides,
+            )
+        elif upload is not None:
+            kept = import_upload_keep(upload, user=user, kind=kind, overrides=overrides)
+            report = import_upload_run(
+                kept, user=user, kind=kind, overrides=overrides, apply=False
+            )
+        else:
+            kept = get_import_upload_for_user(user, form.cleaned_data["upload"])
+            report = import_upload_run(
+                kept, user=user, kind=kind, overrides=overrides, apply=apply
+            )
+        if upload is not None:
+            upload.close()
         if report.applied:
             messages.success(
                 request,
@@ -86,6 +146,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 % report.counts,
             )
             return redirect("exchange:import_batches")
+        if kept is not None and report.problems:
+            # A file that cannot be read is not kept for a second try.
+            import_upload_delete(kept)
+            kept = None
+        if kept is not None:
+            form = ImportForm(initial={"upload": kept.pk, "kind": kept.kind})
     rows: list[tuple[SheetReport, RowResult]] = []
     hidden = 0
     if report is not None:
@@ -95,21 +161,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     rows.append((sheet, row))
                 else:
                     hidden += 1
-    unknown = [
-        (sheet, header, [column.key for column in columns_for(sheet.sheet)])
-        for sheet in (report.sheets if report else [])
-        for header in sheet.mapping.unknown
-    ]
     return render(
         request,
         "exchange/import.html",
         {
             "form": form,
             "report": report,
+            "kept": kept,
             "rows": rows,
             "hidden": hidden,
-            "unknown": unknown,
-            "overrides": overrides,
+            "mapping": _mapping(report, overrides) if report else [],
             "map_prefix": MAP_PREFIX,
             "sheets": SHEETS,
         },

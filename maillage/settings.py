@@ -265,6 +265,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1000 * 1000, minimum=1)
 # workbook's real extent is read before any sheet is loaded.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200, minimum=1)
+# A file checked on the import page is kept this long for its one-click apply.
+IMPORT_RETENTION_HOURS = env_int("IMPORT_RETENTION_HOURS", 24, minimum=1)
 # Exports of more rows than this are written by the worker, with their progress
 # shown, then downloaded; smaller ones are sent at once (exchange.export_jobs).
 # Measured with make bench on 2 cores: XLSX writes about 4,000 rows a

@@ -3,8 +3,11 @@ and files built in memory."""
 
 import csv
 import io
+import shutil
+import tempfile
 from collections.abc import Sequence
 
+from django.test import override_settings
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from register.tests.base import RegisterTestCase
@@ -30,4 +33,10 @@ def xlsx_bytes(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
 
 
 class ImportTestCase(RegisterTestCase):
-    pass
+    def setUp(self) -> None:
+        super().setUp()
+        media = tempfile.mkdtemp(prefix="maillage-media-")
+        self.addCleanup(shutil.rmtree, media, True)
+        settings = override_settings(MEDIA_ROOT=media)
+        settings.enable()
+        self.addCleanup(settings.disable)

@@ -22,7 +22,10 @@ def assert_accessible(page: Any) -> None:
     assert violations == [], f"{page.url}: {violations}"
 
 
-def test_a_coordinator_checks_then_imports_a_csv(page: Any, tmp_path: Path) -> None:
+def test_a_coordinator_checks_then_imports_a_csv(
+    page: Any, tmp_path: Path, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_reference", stdout=StringIO())
     User.objects.create_user(
         "claire.coord@example.org", PASSWORD, role=Role.COORDINATOR
@@ -32,7 +35,7 @@ def test_a_coordinator_checks_then_imports_a_csv(page: Any, tmp_path: Path) -> N
         csv_bytes(
             [
                 [
-                    "Nom",
+                    "Nom de la structure",
                     "Niveau institutionnel",
                     "Secteur",
                     "Type d'acteur",
@@ -62,13 +65,22 @@ def test_a_coordinator_checks_then_imports_a_csv(page: Any, tmp_path: Path) -> N
     page.get_by_label("Fichier XLSX ou CSV").set_input_files(str(path))
     page.get_by_label("Données").select_option("organisations")
     page.get_by_role("button", name="Vérifier").click()
+    # The name's column is not recognised: map it, check again without the file.
+    mapping = page.get_by_label("Nom de la structure (organisations)")
+    expect(mapping).to_be_visible()
+    assert_accessible(page)
+    mapping.select_option(label="nom")
+    page.get_by_role("button", name="Vérifier à nouveau").click()
     expect(page.get_by_text("Le fichier est valide")).to_be_visible()
     expect(page.get_by_role("table", name="Lignes du fichier")).to_be_visible()
+    expect(page.get_by_label("Nom de la structure (organisations)")).to_have_value(
+        "name"
+    )
     assert_accessible(page)
     assert not Organisation.objects.filter(name="Maison d'accueil de Dinant").exists()
 
-    page.get_by_label("Fichier XLSX ou CSV").set_input_files(str(path))
-    page.get_by_role("button", name="Importer", exact=True).click()
+    # One click imports what was checked, mapping included.
+    page.get_by_role("button", name="Importer ce fichier").click()
     page.wait_for_url("**/echanges/importer/lots/")
     expect(page.get_by_text("Import appliqué")).to_be_visible()
     assert_accessible(page)

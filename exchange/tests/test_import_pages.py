@@ -5,14 +5,17 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import xlsxwriter
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from exchange.imports import import_file
-from exchange.models import ImportBatch
+from exchange.models import ImportBatch, ImportUpload
 from exchange.tests.base import ImportTestCase, csv_bytes
 from register.models import Organisation
 
@@ -63,9 +66,16 @@ class ImportPageTests(ImportTestCase):
         self.assertContains(response, "Le fichier est valide")
         self.assertContains(response, "<caption>Lignes du fichier", html=False)
         self.assertFalse(Organisation.objects.filter(name="Croix-Rouge Namur").exists())
+        # The checked file is kept: importing it is one click, without the file.
+        kept = ImportUpload.objects.get()
+        self.assertContains(response, f'name="upload" value="{kept.pk}"')
+        self.assertContains(response, "Importer ce fichier")
+        self.assertTrue(default_storage.exists(kept.file))
         response = self.client.post(
-            UPLOAD, {"file": upload(), "apply": "1"}, follow=True
+            UPLOAD, {"upload": kept.pk, "apply": "1"}, follow=True
         )
+        self.assertFalse(ImportUpload.objects.exists())
+        self.assertFalse(default_storage.exists(kept.file))
         self.assertRedirects(response, BATCHES)
         self.assertContains(response, "orgs.csv")
         batch = ImportBatch.objects.get()
@@ -101,8 +111,10 @@ class ImportPageTests(ImportTestCase):
             UPLOAD, {"file": upload(rows), "kind": "organisations", "apply": "1"}
         )
         self.assertContains(response, 'id="error-summary"')
-        self.assertContains(response, "Colonnes non reconnues")
+        self.assertContains(response, "Colonnes du fichier")
         self.assertContains(response, 'name="map:Nom de la structure"')
+        # Labels, not keys, in the reader's language.
+        self.assertContains(response, '<option value="name">nom</option>', html=True)
         response = self.client.post(
             UPLOAD,
             {
@@ -113,7 +125,53 @@ class ImportPageTests(ImportTestCase):
             },
         )
         self.assertContains(response, "nope")
-        self.assertNotContains(response, "Colonnes non reconnues")
+        # The mapping chosen stays on the page, chosen, for the import.
+        self.assertContains(
+            response, '<option value="name" selected>nom</option>', html=True
+        )
+
+    def test_the_mapping_chosen_at_the_check_is_the_one_applied(self) -> None:
+        self.login(self.coordinator)
+        rows = [["Nom de la structure", *ROWS[0][1:]], ROWS[1]]
+        response = self.client.post(
+            UPLOAD,
+            {"file": upload(rows), "check": "1", "map:Nom de la structure": "name"},
+        )
+        self.assertContains(response, "Le fichier est valide")
+        kept = ImportUpload.objects.get()
+        self.assertEqual(kept.overrides, {"Nom de la structure": "name"})
+        # What the browser sends back: the kept file and the mapping shown.
+        response = self.client.post(
+            UPLOAD,
+            {"upload": kept.pk, "apply": "1", "map:Nom de la structure": "name"},
+        )
+        self.assertRedirects(response, BATCHES)
+        self.assertTrue(Organisation.objects.filter(name="Croix-Rouge Namur").exists())
+
+    def test_a_kept_file_is_its_author_s_only_and_expires(self) -> None:
+        self.login(self.coordinator)
+        self.client.post(UPLOAD, {"file": upload(), "check": "1"})
+        kept = ImportUpload.objects.get()
+        self.login(self.admin)
+        response = self.client.post(UPLOAD, {"upload": kept.pk, "apply": "1"})
+        self.assertEqual(response.status_code, 404)
+        for junk in ("not-a-uuid", "0" * 40, "\x00"):
+            response = self.client.post(UPLOAD, {"upload": junk, "apply": "1"})
+            self.assertIn(response.status_code, (200, 404))
+        ImportUpload.objects.update(created_at=timezone.now() - timedelta(hours=25))
+        self.login(self.coordinator)
+        response = self.client.post(UPLOAD, {"upload": kept.pk, "apply": "1"})
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(ImportUpload.objects.exists())
+        self.assertFalse(default_storage.exists(kept.file))
+        self.assertFalse(Organisation.objects.filter(name="Croix-Rouge Namur").exists())
+
+    def test_a_file_that_cannot_be_read_is_not_kept(self) -> None:
+        self.login(self.coordinator)
+        self.client.post(
+            UPLOAD, {"file": SimpleUploadedFile("x.csv", b"%PDF-1.4"), "check": "1"}
+        )
+        self.assertFalse(ImportUpload.objects.exists())
 
     def test_a_bad_file_is_explained(self) -> None:
         self.login(self.coordinator)
