@@ -11,6 +11,7 @@ import datetime
 import uuid
 from collections.abc import Mapping
 from pathlib import PurePath
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -24,7 +25,11 @@ from exchange.models import ImportUpload
 
 
 def import_upload_keep(
-    upload: UploadedFile, *, user: User, kind: str, overrides: Mapping[str, str]
+    upload: "UploadedFile[bytes]",
+    *,
+    user: User,
+    kind: str,
+    overrides: Mapping[str, str],
 ) -> ImportUpload:
     """Keep an uploaded file and the choices made for it."""
     kept = ImportUpload(
@@ -55,7 +60,7 @@ def import_upload_run(
     kept.save(update_fields=["kind", "overrides"])
     with default_storage.open(kept.file, "rb") as stream:
         report = import_file(
-            stream,
+            cast(BinaryIO, stream),
             file_name=kept.file_name,
             user=user,
             kind=kept.kind,
