@@ -13,6 +13,12 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observateur·rice")
 
 
+def normalise_email(email: str) -> str:
+    """An address as accounts store it and as logins and lock-outs count it: no
+    surrounding spaces, lower case (so `Olga@Example.org` is `olga@example.org`)."""
+    return email.strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -21,7 +27,7 @@ class UserManager(BaseUserManager["User"]):
     ) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -33,8 +39,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        # E-mail addresses are stored lower-case: log in whatever the case typed.
-        return self.get(email__iexact=username or "")
+        # Addresses are stored normalised: log in whatever the case typed.
+        return self.get(email__iexact=normalise_email(username or ""))
 
 
 class User(AbstractBaseUser):
@@ -73,7 +79,7 @@ class User(AbstractBaseUser):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.email.strip().lower()
+        self.email = normalise_email(self.email)
 
     # The Django admin and its permission checks: administrators may do everything
     # there, nobody else enters it. Roles replace Django's per-model permissions.

@@ -58,6 +58,31 @@ class ThrottlingTests(BaseTestCase):
         self.assertContains(response, "Trop de tentatives", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
 
+    def test_it_locks_the_address_whatever_its_case(self):
+        for _ in range(5):
+            self.client.post(LOGIN, {"username": self.observer.email, "password": "x"})
+        response = self.client.post(
+            LOGIN, {"username": self.observer.email.upper(), "password": PASSWORD}
+        )
+        self.assertContains(response, "Trop de tentatives", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_it_counts_the_failures_of_every_case_together(self):
+        email = self.observer.email
+        spellings = [email.upper(), email.title(), f" {email} ", email.capitalize()]
+        for spelling in spellings:
+            self.client.post(LOGIN, {"username": spelling, "password": "x"})
+        # Not yet locked: four failures.
+        self.client.post(LOGIN, {"username": email, "password": PASSWORD})
+        self.assertIn("_auth_user_id", self.client.session)
+        self.client.logout()
+        # The success reset the count; five failures in mixed cases lock it.
+        for spelling in [*spellings, email]:
+            self.client.post(LOGIN, {"username": spelling, "password": "x"})
+        response = self.client.post(LOGIN, {"username": email, "password": PASSWORD})
+        self.assertEqual(response.status_code, 429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
     def test_it_does_not_lock_other_accounts(self):
         for _ in range(5):
             self.client.post(LOGIN, {"username": self.observer.email, "password": "x"})
@@ -103,6 +128,15 @@ class PasswordTests(BaseTestCase):
         self.assertRedirects(response, "/comptes/mot-de-passe/nouveau/termine/")
         self.observer.refresh_from_db()
         self.assertTrue(self.observer.check_password("another-long-passphrase-7"))
+
+    def test_it_resets_the_password_of_an_address_in_any_case(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                "/comptes/mot-de-passe/oubli/",
+                {"email": f" {self.observer.email.upper()} "},
+            )
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].to, [self.observer.email])
 
     def test_it_sends_nothing_for_an_unknown_address_but_says_the_same(self):
         response = self.client.post(
