@@ -155,7 +155,8 @@ def bare_read(path: str) -> int:
 
 def openpyxl_write_only(path: str) -> int:
     """The same sheets written by openpyxl in its write-only mode, cells typed
-    and text neutralised as the export does: the writer the export used before."""
+    and text cleaned (`cell_text`) as the export does: the writer the export used
+    before."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 

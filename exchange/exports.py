@@ -655,7 +655,8 @@ class _Line:
 
 def csv_text(value: Any) -> str:
     """A value as CSV text: booleans and dates in a form the import reads back
-    ("oui"/"non", ISO dates); text neutralised."""
+    ("oui"/"non", ISO dates); text neutralised (an apostrophe before a formula
+    sign that would start a cell, which the import takes off)."""
     kind = type(value)
     if kind is str:
         return neutralise(value)
@@ -695,7 +696,8 @@ def csv_chunks(table: Table, *, hxl: bool = False) -> Iterator[str]:
 
 def write_xlsx(output: IO[bytes] | str, tables: Iterable[Table]) -> dict[str, int]:
     """An XLSX workbook, one sheet per table (`lib.spreadsheets`: rows go to disk
-    as they come): frozen header, autofilter, typed cells, text neutralised.
+    as they come): frozen header, autofilter, typed cells, text as it is (a
+    string cell is never run as a formula).
     Returns the number of rows written per sheet."""
     counts: dict[str, int] = {}
     with XlsxWriter(output) as workbook:

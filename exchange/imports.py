@@ -31,7 +31,7 @@ from accounts.models import User
 from exchange.columns import Column, Kind, columns_for
 from exchange.mapping import ColumnMapping, guess_sheet, map_columns
 from exchange.models import ImportBatch
-from lib.spreadsheets import ReadError, Row, Table, read_tables
+from lib.spreadsheets import ReadError, Row, Table, read_tables, unguard
 from register.models import (
     Contact,
     Organisation,
@@ -87,8 +87,6 @@ TRUE_WORDS = frozenset(
 FALSE_WORDS = frozenset({"non", "n", "no", "nee", "nein", "false", "faux", "0"})
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 SPLIT = re.compile(r"\s*[;|\n]\s*")
-# A leading apostrophe before a formula sign, as exchange/exports.py writes it.
-NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
 class Status(StrEnum):
@@ -392,11 +390,9 @@ def _split(text: str) -> list[str]:
 def parse_cell(column: Column, text: str, lookups: Lookups) -> Any:
     """A cell's value for its column; ValueError with a message when it is not."""
     kind = column.kind
-    text = text.strip()
-    if text.startswith(NEUTRALISED):
-        # The apostrophe the exports put before text a spreadsheet would take for
-        # a formula ("'+32 4…", "'=…") is not part of the value.
-        text = text[1:]
+    # The apostrophes the exports put before formula signs ("'+32 4…",
+    # "a;'=b") are not part of the value.
+    text = unguard(text.strip())
     if kind in (Kind.TEXT, Kind.EMAIL, Kind.URL):
         return text
     if kind == Kind.ID:

@@ -4,10 +4,11 @@ CSV files.
 Writing is a small API over XlsxWriter in its constant-memory mode: each row goes
 to a temporary file as it is written, so a sheet of any length takes the memory
 of one row. Cells are typed from their Python values (numbers, booleans, dates
-and datetimes, text), and text is made safe for a spreadsheet: a leading `=`,
-`+`, `-`, `@`, tab or carriage return gets an apostrophe (so that the cell is
-shown, not run as a formula) and the control characters XML cannot hold are
-dropped.
+and datetimes, text). Text is written as it is, typed as a string: a spreadsheet
+never runs a string cell as a formula, so "+32 4 123 45 67" or "=1+1" need no
+apostrophe there (nothing is written with `write()`, and the workbook is told
+not to take strings for formulas, numbers or links anyway). Only the control
+characters XML cannot hold are dropped.
 
     with XlsxWriter(path) as workbook:
         sheet = workbook.add_sheet("services", header=keys, widths=(12, 30))
@@ -17,6 +18,16 @@ dropped.
 
 XlsxWriter (BSD-2-Clause) writes several times faster than openpyxl's
 write-only mode; see the README's "Exporting the register".
+
+A CSV file has no types: a spreadsheet runs any cell that starts with a formula
+sign. `neutralise` guards a CSV cell as OWASP advises against CSV injection
+(https://owasp.org/www-community/attacks/CSV_Injection): an apostrophe before
+a `=`, `+`, `-`, `@`, tab, carriage return or their full-width forms (＝ ＋ －
+＠) that starts the cell, after any spaces, and after each `,` or `;` in it,
+where a spreadsheet splitting lines at another separator than the file's (Excel
+in Belgium splits at `;`, and the csv module quotes only the cells that hold
+the file's `,`) would start a new cell. `unguard` takes those apostrophes off
+again when a file is read, so that an export imports back exactly.
 
 Reading takes an uploaded file, XLSX (python-calamine) or CSV in any common
 encoding and delimiter, row by row. Every refusal is a `ReadError` with a
@@ -52,26 +63,61 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet takes for the start of a formula: the signs, tab and carriage
+# return (OWASP), and the full-width signs, which Excel reads as the others.
+FORMULA_SIGN = r"[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
+# A formula sign after spaces and after any guards (apostrophes) already there:
+# where `neutralise` puts a guard.
+FORMULA = re.compile(f"'* *{FORMULA_SIGN}")
+FORMULA_AFTER_SEPARATOR = re.compile(f"([,;])(?='* *{FORMULA_SIGN})")
+# An apostrophe there already: where `unguard` takes one off, and so where
+# `cell_text` puts one more.
+GUARDED = re.compile(f"'+ *{FORMULA_SIGN}")
+GUARDED_AFTER_SEPARATOR = re.compile(f"([,;])(?='+ *{FORMULA_SIGN})")
+UNGUARD_AFTER_SEPARATOR = re.compile(f"([,;])'(?='* *{FORMULA_SIGN})")
+GUARDED_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20' ")
 # What XML 1.0 cannot hold (tab, line feed and carriage return it can).
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
+def _guard(text: str, start: re.Pattern[str], separator: re.Pattern[str]) -> str:
+    # The cheap tests first: most cells start with a letter or a digit and hold
+    # no separator.
+    if text[:1] in GUARDED_STARTS and start.match(text):
+        text = "'" + text
+    if "," in text or ";" in text:
+        text = separator.sub("\\1'", text)
+    return text
+
+
 def neutralise(text: str) -> str:
-    """Text a spreadsheet would take for a formula gets a leading apostrophe."""
-    if text.startswith(FORMULA_START):
-        return "'" + text
+    """A CSV cell a spreadsheet will not run: an apostrophe at its start and after
+    each `,` or `;` where a formula sign follows, after any spaces (see the
+    module's docstring). `unguard` gives the text back."""
+    return _guard(text, FORMULA, FORMULA_AFTER_SEPARATOR)
+
+
+def unguard(text: str) -> str:
+    """The text `neutralise` or `cell_text` was given: one apostrophe less where
+    they put one. Also reads the exports written before (an apostrophe before
+    every text cell that started with a formula sign, XLSX included)."""
+    if text[:1] == "'" and GUARDED.match(text):
+        text = text[1:]
+    if "," in text or ";" in text:
+        text = UNGUARD_AFTER_SEPARATOR.sub("\\1", text)
     return text
 
 
 def cell_text(text: str) -> str:
-    """Neutralised, without the control characters XML (so XLSX) cannot hold."""
+    """The text of an XLSX string cell: as it is, without the control characters
+    XML cannot hold. Text that already has an apostrophe where `unguard` would
+    take one off (rare: "'=x") gets one more, so that it reads back as written."""
     if not text.isprintable():
         # Rare (line breaks, control characters): the pattern only then.
         text = ILLEGAL_CHARACTERS.sub("", text)
-    return neutralise(text)
+    return _guard(text, GUARDED, GUARDED_AFTER_SEPARATOR)
 
 
 class Sheet:

@@ -6,9 +6,11 @@ import io
 import shutil
 import tempfile
 from collections.abc import Sequence
+from typing import Any
 
 from django.test import override_settings
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
 from register.tests.base import RegisterTestCase
 
@@ -22,14 +24,24 @@ def csv_bytes(
 
 
 def xlsx_bytes(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
+    """A workbook whose text stays text, as a spreadsheet saves what was typed
+    or read as a string (openpyxl would take "=1+1" for a formula)."""
     workbook = Workbook(write_only=True)
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(name)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet: Any, value: object) -> object:
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 class ImportTestCase(RegisterTestCase):

@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -184,6 +185,12 @@ class FormulaTests(ExportTestCase):
             street="@SUM(A1)",
             acronym="-2+3",
         )
+        Organisation.objects.filter(pk=cls.organisation_b.pk).update(
+            description="Accueil;=1+1",
+            phone=" +32 4 123 45 67",
+            street="Rue X 1, -cmd",
+            acronym="\uff1d1+1",
+        )
 
     def test_csv_text_that_looks_like_a_formula_is_neutralised(self):
         self.login(self.coordinator)
@@ -199,6 +206,28 @@ class FormulaTests(ExportTestCase):
         self.assertEqual(a["acronym"], "'-2+3")
         self.assertEqual(a["id"], str(self.organisation_a.pk))
 
+    def test_csv_neutralises_spaces_full_width_signs_and_formulas_after_a_separator(
+        self,
+    ):
+        self.login(self.coordinator)
+        data = body(self.client.get(EXPORT, {"format": "csv"}))
+        rows = csv_rows(data)
+        b = next(
+            dict(zip(rows[0], row, strict=True))
+            for row in rows
+            if row[0] == str(self.organisation_b.pk)
+        )
+        self.assertEqual(b["description"], "Accueil;'=1+1")
+        self.assertEqual(b["phone"], "' +32 4 123 45 67")
+        self.assertEqual(b["street"], "Rue X 1,' -cmd")
+        self.assertEqual(b["acronym"], "'\uff1d1+1")
+        # Excel in Belgium splits lines at ";", which the csv module does not
+        # quote in a comma-separated file: no piece may start with a formula,
+        # nor where a reader blind to quotes would split at ",".
+        for line in data.decode("utf-8").splitlines():
+            for piece in re.split("[,;]", line):
+                self.assertNotRegex(piece, "^ *[=+\\-@\uff1d\uff0b\uff0d\uff20]")
+
     def test_xlsx_cells_hold_text_not_formulas_and_numbers_stay_numbers(self):
         self.export_command("--format", "xlsx", "--output", self.path("r.xlsx"))
         sheet = load_workbook(self.path("r.xlsx"))["organisations"]
@@ -206,12 +235,17 @@ class FormulaTests(ExportTestCase):
         a = dict(
             zip(rows[0], next(r for r in rows if r[1] == "CPAS de Liège"), strict=True)
         )
-        self.assertEqual(a["description"], '\'=HYPERLINK("http://evil.example","clic")')
-        self.assertEqual(a["street"], "'@SUM(A1)")
+        # String cells are never run: the text is as it was typed, no apostrophe.
+        self.assertEqual(a["description"], '=HYPERLINK("http://evil.example","clic")')
+        self.assertEqual(a["street"], "@SUM(A1)")
+        self.assertEqual(a["phone"], "+32 4 000 00 00")
+        self.assertEqual(a["acronym"], "-2+3")
         self.assertEqual(a["id"], self.organisation_a.pk)
         for row in sheet.iter_rows():
             for cell in row:
                 self.assertNotEqual(cell.data_type, "f")
+                if isinstance(cell.value, str):
+                    self.assertEqual(cell.data_type, "s")
 
 
 class XlsxExportTests(ExportTestCase):
