@@ -5,10 +5,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import can
+from lib import parts as lib_parts
+
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The platform's parts that exist (lib.parts), each linked for those who
+    may open it."""
+    parts = [(part, can(request.user, part.action)) for part in lib_parts.parts()]
+    return render(request, "home.html", {"parts": parts})
 
 
 @login_not_required

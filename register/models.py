@@ -128,7 +128,10 @@ class Organisation(Versioned):
     published = models.BooleanField(
         _("publiée"),
         default=False,
-        help_text=_("Visible dans l'annuaire public."),
+        help_text=_(
+            "Elle accepte d'être montrée au public. Aucun annuaire public n'existe "
+            "encore : ce choix est seulement enregistré."
+        ),
     )
     # Accent- and case-free text of the names, acronym and services, indexed by the
     # database's own full-text search (see register/search.py).

@@ -1,10 +1,17 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from register import views
 from territory import urls as territory_urls  # noqa: F401 - registers <nis:>
 
 app_name = "register"
 urlpatterns = [
+    # The register's address, as the README gives it, opens its list.
+    path(
+        "",
+        RedirectView.as_view(pattern_name="register:organisation_list"),
+        name="index",
+    ),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path(
         "organisations/nouvelle/",

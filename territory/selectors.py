@@ -1,8 +1,9 @@
 """Reading territory facts: each helper fetches what its page or endpoint shows in a
 fixed number of queries, whatever the number of rows."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from lib.refcache import cached_reference
 from territory.models import (
     Arrondissement,
     CodeSuccessor,
@@ -142,4 +143,17 @@ def arrondissement_detail(nis: str) -> Arrondissement | None:
         )
         .filter(nis=nis)
         .first()
+    )
+
+
+def communes_mapped() -> bool:
+    """Whether any commune has a boundary or coordinates, so that a map can be
+    drawn (kept with the reference data: lib.refcache)."""
+    return cached_reference(
+        "territory:communes-mapped",
+        lambda: Commune.objects.filter(
+            Q(boundary__isnull=False)
+            | Q(latitude__isnull=False, longitude__isnull=False)
+        ).exists(),
+        sources=[Commune],
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import shapely
 from django.db import models, transaction
 
+from lib import refcache
 from territory import geo
 from territory.models import (
     Arrondissement,
@@ -246,6 +247,8 @@ def commune_boundaries_import(
         Commune.objects.bulk_update(
             updates, ["boundary", "latitude", "longitude"], batch_size=100
         )
+    # A bulk update sends no signal: what is kept of the communes is dropped here.
+    refcache.forget_all()
     report.without_boundary = list(
         Commune.objects.filter(boundary__isnull=True).values_list("nis", flat=True)
     )

@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from exchange.columns import column_keys, hxl_row
+from lib import refcache
 from register.models import Organisation, Relation, Service
 from register.schemas import ContactOut, OrganisationOut, RelationOut, ServiceOut
 from register.tests.base import RegisterTestCase
@@ -317,6 +318,23 @@ class GeoJsonExportTests(ExportTestCase):
         self.assertContains(response, "import_boundaries", status_code=409)
         with self.assertRaisesMessage(CommandError, "import_boundaries"):
             self.export_command("--format", "geojson", "--output", self.path("x"))
+
+    def test_the_link_says_when_there_is_no_map_to_export(self):
+        self.login(self.coordinator)
+        for page in ("/registre/organisations/", EXPORT):
+            with self.subTest(page=page):
+                response = self.client.get(page)
+                self.assertNotContains(response, "format=geojson")
+                self.assertContains(
+                    response, "aucune commune n'a de limites ni de coordonnées"
+                )
+        Commune.objects.filter(nis="63079").update(latitude=50.59, longitude=5.86)
+        refcache.forget_all()
+        for page in ("/registre/organisations/", EXPORT):
+            with self.subTest(page=page):
+                response = self.client.get(page)
+                self.assertContains(response, "format=geojson")
+                self.assertNotContains(response, "aucune commune n'a de limites")
 
     def test_it_counts_services_and_organisations_per_commune(self):
         square = {

@@ -29,3 +29,24 @@ class ShellPageTests(BaseTestCase):
         self.assertNotContains(self.client.get("/"), "demo-notice")
         with self.settings(DEMO_NOTICE=True):
             self.assertContains(self.client.get("/"), "sont fictifs")
+
+    def test_the_home_page_presents_only_the_parts_that_exist(self):
+        for name, user in self.personas().items():
+            with self.subTest(persona=name):
+                self.login(user)
+                html = self.client.get("/").content.decode()
+                self.assertIn("État des lieux", html)
+                self.assertIn("Organes de coordination", html)
+                for missing in (
+                    "Analyse du secteur",
+                    "Réunions de cadrage",
+                    "Enquête et consultations",
+                ):
+                    self.assertNotIn(missing, html)
+                linked = 'href="/registre/organisations/"' in html.split("<main", 1)[1]
+                self.assertEqual(linked, user is not None)
+
+    def test_the_register_s_own_address_opens_its_list(self):
+        self.login(self.observer)
+        response = self.client.get("/registre/")
+        self.assertRedirects(response, "/registre/organisations/")
