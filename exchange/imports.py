@@ -1885,13 +1885,24 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
         created = batch.created.get(name, [])
         if created:
             queryset = model._default_manager.filter(pk__in=created)
-            if queryset.filter(version__gt=1).exists() or queryset.count() != len(
-                created
-            ):
+            edited = [str(obj) for obj in queryset.filter(version__gt=1)[: NAMED + 1]]
+            if edited:
                 raise UndoRefused(
                     _(
-                        "Des %(objects)s créé·es par cet import ont été modifié·es "
-                        "depuis : annulez à la main."
+                        "Ces %(objects)s créé·es par cet import ont été modifié·es "
+                        "depuis : %(names)s. Annulez ces modifications ou l'import à "
+                        "la main."
+                    )
+                    % {
+                        "objects": model._meta.verbose_name_plural,
+                        "names": _named(edited),
+                    }
+                )
+            if queryset.count() != len(created):
+                raise UndoRefused(
+                    _(
+                        "Des %(objects)s créé·es par cet import ont été supprimé·es "
+                        "depuis : annulez le reste à la main."
                     )
                     % {"objects": model._meta.verbose_name_plural}
                 )
@@ -1920,6 +1931,76 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
         organisation_reindex(organisation_ids=ids)
     register_counts_recount()
     return batch
+
+
+NAMED = 10
+
+
+def _named(names: list[str]) -> str:
+    """The first NAMED names, then how many more."""
+    shown = ", ".join(f"« {name} »" for name in names[:NAMED])
+    if len(names) > NAMED:
+        return _("%(names)s et d'autres") % {"names": shown}
+    return shown
+
+
+@dataclass
+class BatchObjects:
+    """What a batch created or updated of one kind of object, for its page:
+    (label, page address or "") of those still there, and how many are gone."""
+
+    label: str
+    created: list[tuple[str, str]]
+    updated: list[tuple[str, str]]
+    gone: int
+
+
+BATCH_OBJECTS_SHOWN = 500
+# How a batch's page names each kind of object, and what that reads with it.
+BATCH_LABELS: dict[type[models.Model], tuple[tuple[str, ...], Callable[[Any], str]]] = {
+    Organisation: ((), str),
+    Contact: (("organisation",), lambda contact: f"{contact} ({contact.organisation})"),
+    Service: (("organisation",), lambda service: f"{service} ({service.organisation})"),
+    Relation: (
+        ("source", "target", "type"),
+        lambda relation: f"{relation.source} → {relation.target} ({relation.type})",
+    ),
+}
+
+
+def batch_objects(batch: ImportBatch) -> list[BatchObjects]:
+    """The objects a batch created and updated, by kind (two queries per kind
+    it wrote), at most BATCH_OBJECTS_SHOWN of each."""
+    groups = []
+    for model in (Organisation, Contact, Service, Relation):
+        name = model._meta.model_name or ""
+        created = [int(pk) for pk in batch.created.get(name, [])]
+        updated = [int(pk) for pk in batch.updated.get(name, {})]
+        if not created and not updated:
+            continue
+        rows: dict[str, list[tuple[str, str]]] = {}
+        gone = 0
+        related, label = BATCH_LABELS[model]
+        for key, ids in (("created", created), ("updated", updated)):
+            objects = model._default_manager.all()
+            if related:
+                objects = objects.select_related(*related)
+            found = objects.in_bulk(ids[:BATCH_OBJECTS_SHOWN])
+            gone += len(ids[:BATCH_OBJECTS_SHOWN]) - len(found)
+            rows[key] = [
+                (label(obj), getattr(obj, "get_absolute_url", lambda: "")())
+                for pk in ids[:BATCH_OBJECTS_SHOWN]
+                if (obj := found.get(pk)) is not None
+            ]
+        groups.append(
+            BatchObjects(
+                label=str(model._meta.verbose_name_plural),
+                created=rows["created"],
+                updated=rows["updated"],
+                gone=gone,
+            )
+        )
+    return groups
 
 
 def _other(model: type[models.Model], attribute: str) -> str:

@@ -18,6 +18,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("importer/", views_import.import_upload, name="import_upload"),
     path("importer/lots/", views_import.import_batches, name="import_batches"),
     path(
+        "importer/lots/<int:pk>/",
+        views_import.import_batch_detail,
+        name="import_batch_detail",
+    ),
+    path(
         "importer/lots/<int:pk>/annuler/",
         views_import.import_batch_undo,
         name="import_batch_undo",

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import current_user, permission_required
 from exchange.columns import SHEETS, Column, columns_for
@@ -29,6 +29,7 @@ from exchange.imports import (
     RowResult,
     SheetReport,
     UndoRefused,
+    batch_objects,
     batch_undo,
     import_file,
 )
@@ -190,6 +191,21 @@ def import_batches(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import_batches.html", {"page": page})
 
 
+@require_safe
+@permission_required("register.manage")
+def import_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A batch: what it created and updated, and (unless undone) the
+    confirmation of its undoing."""
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("author", "undone_by"), pk=pk
+    )
+    return render(
+        request,
+        "exchange/import_batch_detail.html",
+        {"batch": batch, "objects": batch_objects(batch)},
+    )
+
+
 @require_POST
 @permission_required("register.manage")
 def import_batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
@@ -198,6 +214,6 @@ def import_batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
         batch_undo(batch_id=batch.pk, by=current_user(request))
     except UndoRefused as refusal:
         messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("L'import a été annulé."))
+        return redirect("exchange:import_batch_detail", pk=batch.pk)
+    messages.success(request, _("L'import a été annulé."))
     return redirect("exchange:import_batches")

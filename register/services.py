@@ -525,7 +525,8 @@ def organisation_revert(
     )
     if changed or area_changed:
         organisation.version += 1
-        date = record.history_date.strftime("%Y-%m-%d %H:%M")
+        # In the time people read on the pages (Brussels), not UTC.
+        date = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
         _save(
             organisation,
             by=by,

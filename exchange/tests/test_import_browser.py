@@ -93,3 +93,15 @@ def test_a_coordinator_checks_then_imports_a_csv(
         .startswith("Maison d'accueil de Dinant")
     )
     assert_accessible(page)
+
+    # The batch's page lists what it created, and undoing is asked there.
+    page.goto("/echanges/importer/lots/")
+    page.get_by_role(
+        "link", name="Voir ou annuler l'import de organisations.csv"
+    ).click()
+    expect(page.get_by_role("link", name="Maison d'accueil de Dinant")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Annuler l'import de organisations.csv").click()
+    page.wait_for_url("**/echanges/importer/lots/")
+    expect(page.get_by_text("L'import a été annulé.")).to_be_visible()
+    assert not Organisation.objects.filter(name="Maison d'accueil de Dinant").exists()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from exchange.imports import import_file
 from exchange.models import ImportBatch, ImportUpload
 from exchange.tests.base import ImportTestCase, csv_bytes
+from register import services
 from register.models import Organisation
 
 UPLOAD = "/echanges/importer/"
@@ -85,6 +86,45 @@ class ImportPageTests(ImportTestCase):
         self.assertFalse(Organisation.objects.filter(name="Croix-Rouge Namur").exists())
         response = self.client.post(f"{BATCHES}{batch.pk}/annuler/", follow=True)
         self.assertContains(response, "déjà été annulé")
+
+    def test_a_batch_page_lists_its_objects_and_asks_before_undoing(self) -> None:
+        report = import_file(
+            io.BytesIO(csv_bytes([*ROWS, ["Entraide Huy", *ROWS[1][1:]]])),
+            file_name="o.csv",
+            user=self.coordinator,
+            dry_run=False,
+        )
+        created = Organisation.objects.get(name="Croix-Rouge Namur")
+        self.login(self.coordinator)
+        listing = self.client.get(BATCHES)
+        self.assertContains(listing, f'href="{BATCHES}{report.batch_id}/"')
+        self.assertNotContains(listing, "/annuler/")  # undoing is asked on its page
+        page = self.client.get(f"{BATCHES}{report.batch_id}/")
+        self.assertContains(page, "Créées par cet import")
+        self.assertContains(
+            page, f'<a href="{created.get_absolute_url()}">Croix-Rouge Namur</a>'
+        )
+        self.assertContains(page, "Entraide Huy")
+        self.assertContains(page, f'action="{BATCHES}{report.batch_id}/annuler/"')
+        # Edited since: the refusal names what blocks it.
+        services.organisation_update(
+            organisation_id=created.pk,
+            by=self.coordinator,
+            expected_version=None,
+            fields={"phone": "+32 81 00 00 00"},
+        )
+        response = self.client.post(f"{BATCHES}{report.batch_id}/annuler/", follow=True)
+        self.assertRedirects(response, f"{BATCHES}{report.batch_id}/")
+        self.assertContains(response, "« Croix-Rouge Namur »")
+        self.assertNotContains(response, "« Entraide Huy »")
+        self.assertEqual(ImportBatch.objects.get().status, "applied")
+        for user in (self.observer, self.focal_point_a):
+            self.login(user)
+            self.assertEqual(
+                self.client.get(f"{BATCHES}{report.batch_id}/").status_code, 403
+            )
+        self.login(self.coordinator)
+        self.assertEqual(self.client.get(f"{BATCHES}999999/").status_code, 404)
 
     def test_undo_is_refused_to_others(self) -> None:
         report = import_file(

@@ -4,6 +4,7 @@ former version."""
 from typing import ClassVar
 
 from django.urls import reverse
+from django.utils import timezone
 
 from register import services
 from register.models import Organisation
@@ -141,12 +142,20 @@ class HistoryTests(RegisterTestCase):
         self.assertContains(
             self.history(), "Rétablir cette version", count=len(records) - 1
         )
-        response = self.client.post(
-            reverse(
-                "register:organisation_revert",
-                args=[self.organisation_a.pk, first.history_id],
-            )
+        url = reverse(
+            "register:organisation_revert",
+            args=[self.organisation_a.pk, first.history_id],
         )
+        # The link asks first, in the time the pages show (Brussels, not UTC).
+        confirm = self.client.get(url)
+        local = timezone.localtime(first.history_date)
+        self.assertContains(confirm, f"Rétablir la version du {local:%d/%m/%Y %H:%M}")
+        self.assertContains(confirm, '<form method="post">')
+        self.assertEqual(
+            Organisation.objects.get(pk=self.organisation_a.pk).history.count(),
+            len(records),
+        )
+        response = self.client.post(url)
         self.assertRedirects(
             response,
             reverse("register:organisation_history", args=[self.organisation_a.pk]),
@@ -161,8 +170,9 @@ class HistoryTests(RegisterTestCase):
             set(organisation.area_communes.values_list("pk", flat=True)), {"62063"}
         )
         self.assertEqual(organisation.history.count(), len(records) + 1)
-        self.assertIn(
-            "Retour à la version du", organisation.history.first().history_change_reason
+        self.assertEqual(
+            organisation.history.first().history_change_reason,
+            f"Retour à la version du {local:%Y-%m-%d %H:%M}",
         )
         self.assertContains(self.history(), "a été rétablie")
 
@@ -180,13 +190,13 @@ class HistoryTests(RegisterTestCase):
             "register:organisation_revert",
             args=[self.organisation_a.pk, creation.history_id],
         )
-        self.assertIn(f'action="{revert}"', html)
+        self.assertIn(f'href="{revert}"', html)
         # The archived version would change the status: only coordinators may.
         forbidden = reverse(
             "register:organisation_revert",
             args=[self.organisation_a.pk, archived.history_id],
         )
-        self.assertNotIn(f'action="{forbidden}"', html)
+        self.assertNotIn(f'href="{forbidden}"', html)
         self.assertEqual(self.client.post(forbidden).status_code, 403)
         self.assertFalse(
             Organisation.objects.get(pk=self.organisation_a.pk).is_archived

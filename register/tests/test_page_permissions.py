@@ -162,7 +162,9 @@ class PagePermissionTests(RegisterPages):
             "register:organisation_revert",
             args=[self.organisation_a.pk, self.organisation_a.history.first().pk],
         )
-        self.assertEqual(self.client.get(revert).status_code, 405)
+        # Asked first (GET), done by the form (POST); nothing else.
+        self.assertEqual(self.client.get(revert).status_code, 200)
+        self.assertEqual(self.client.put(revert).status_code, 405)
         detail = reverse("register:organisation_detail", args=[self.organisation_a.pk])
         self.assertEqual(self.client.post(detail).status_code, 405)
 

@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
-    require_POST,
     require_safe,
 )
 
@@ -267,9 +267,10 @@ def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@GET_POST
 @permission_required("internal.view")
 def organisation_revert(request: HttpRequest, pk: int, history_id: int) -> HttpResponse:
+    """Bring back a former version: the page asks first, the form does it."""
     user = current_user(request)
     organisation = get_organisation_for_user(user, pk, write=True)
     record = organisation.history.filter(history_id=history_id).first()
@@ -277,12 +278,19 @@ def organisation_revert(request: HttpRequest, pk: int, history_id: int) -> HttpR
         raise Http404
     if record.status != organisation.status and not can_archive_organisation(user):
         raise PermissionDenied
+    date = formats.date_format(
+        timezone.localtime(record.history_date), "SHORT_DATETIME_FORMAT"
+    )
+    if request.method != "POST":
+        return render(
+            request,
+            "register/organisation_revert_confirm.html",
+            {"organisation": organisation, "record": record, "date": date},
+        )
     services.organisation_revert(
         organisation_id=organisation.pk, history_id=history_id, by=user
     )
     messages.success(
-        request,
-        _("La version du %(date)s a été rétablie.")
-        % {"date": record.history_date.strftime("%d/%m/%Y %H:%M")},
+        request, _("La version du %(date)s a été rétablie.") % {"date": date}
     )
     return redirect("register:organisation_history", pk=organisation.pk)
