@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -99,6 +100,23 @@ def on_invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
         {"location": _location(item.get("loc", ())), "message": item.get("msg", "")}
         for item in error.errors
     ]
+    invalid_path = [
+        item["location"].removeprefix("path.")
+        for item in errors
+        if item["location"].startswith("path.")
+    ]
+    if invalid_path:
+        # A path whose id no object can have (0, past 64 bits, not a number) names
+        # nothing: 404, as Django answers a URL that matches no pattern.
+        return problem(
+            request,
+            404,
+            _(
+                "Rien ne se trouve à cette adresse : aucun objet n'a cet "
+                "identifiant (%(parameters)s)."
+            )
+            % {"parameters": ", ".join(invalid_path)},
+        )
     return problem(request, 422, "The request is not valid: see errors.", errors=errors)
 
 
