@@ -4,9 +4,11 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -118,6 +120,20 @@ def on_invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
             % {"parameters": ", ".join(invalid_path)},
         )
     return problem(request, 422, "The request is not valid: see errors.", errors=errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """A body over UPLOAD_MAX_BYTES: Django refuses to read it."""
+    return problem(
+        request,
+        413,
+        _(
+            "La requête dépasse la taille permise (%(limit)s) : envoyez moins de "
+            "données à la fois."
+        )
+        % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
+    )
 
 
 @api.exception_handler(PermissionDenied)
