@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
@@ -16,6 +16,7 @@ from coordination import services
 from coordination.access import get_body_for_user
 from coordination.models import BodyMember, CoordinationBody
 from coordination.selectors import body_list
+from lib.api import Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from register.models import Organisation
 from register.refs import RegisterRefs
@@ -36,7 +37,7 @@ MemberRole = Literal["chair", "secretariat", "member", "observer"]
 
 
 class MemberIn(Schema):
-    organisation: int = Field(..., description="Id of the member organisation.")
+    organisation: Id = Field(..., description="Id of the member organisation.")
     role: MemberRole
 
 
@@ -89,7 +90,7 @@ class BodyOut(Schema):
 class BodyIn(Schema):
     name: str = Field(..., min_length=1)
     acronym: str = ""
-    convenors: list[int] = Field(default_factory=list)
+    convenors: list[Id] = Field(default_factory=list)
     level: str = Field(..., description="Code of an institutional level.")
     communes: list[str] = Field(default_factory=list, description=NIS_HELP)
     themes: list[str] = Field(default_factory=list)
@@ -105,10 +106,10 @@ class BodyIn(Schema):
 class BodyPatch(Schema):
     """Only the fields sent change; a list replaces the whole list."""
 
-    version: int = Field(..., ge=1, description="The version the client read.")
+    version: Id = Field(..., description="The version the client read.")
     name: str | None = None
     acronym: str | None = None
-    convenors: list[int] | None = None
+    convenors: list[Id] | None = None
     level: str | None = None
     communes: list[str] | None = Field(None, description=NIS_HELP)
     themes: list[str] | None = None
@@ -126,7 +127,7 @@ class BodyFiltersIn(Schema):
     status: BodyStatus | None = None
     level: str = Field("", description="Code of an institutional level.")
     theme: str = Field("", description="Code of a theme.")
-    organisation: int | None = Field(
+    organisation: Id | None = Field(
         None, description="Id of an organisation that convenes it or is a member."
     )
 
@@ -203,7 +204,7 @@ def _body_arguments(refs: RegisterRefs, data: dict[str, Any]) -> dict[str, Any]:
     operation_id="coordination_body_list",
     summary="List coordination bodies",
 )
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_bodies(
     request: HttpRequest, filters: Query[BodyFiltersIn]
 ) -> QuerySet[CoordinationBody]:
@@ -241,7 +242,7 @@ def list_bodies(
     operation_id="coordination_body_detail",
     summary="One coordination body with its members",
 )
-def get_body(request: HttpRequest, body_id: int) -> CoordinationBody:
+def get_body(request: HttpRequest, body_id: Id) -> CoordinationBody:
     return get_body_for_user(api_user(request), body_id, queryset=_bodies())
 
 
@@ -266,7 +267,7 @@ def create_body(request: HttpRequest, payload: BodyIn) -> Status[BodyOut]:
     operation_id="coordination_body_update",
     summary="Change a coordination body (coordinators)",
 )
-def update_body(request: HttpRequest, body_id: int, payload: BodyPatch) -> BodyOut:
+def update_body(request: HttpRequest, body_id: Id, payload: BodyPatch) -> BodyOut:
     user = api_user(request)
     get_body_for_user(user, body_id, write=True, queryset=_bodies_to_check())
     refs = RegisterRefs(user)

@@ -1,9 +1,9 @@
-"""Helpers shared by every app's API: request bodies' references resolved with
-one 422 for all the unknown ones, the version a writer read, and paging in two
-steps (ids first)."""
+"""Helpers shared by every app's API: bounded ids and page numbers, request
+bodies' references resolved with one 422 for all the unknown ones, the version a
+writer read, and paging in two steps (ids first)."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -14,9 +14,20 @@ from ninja.pagination import PageNumberPagination
 
 from lib.paging import PagedRows
 
+# The largest id (or version) a row can have: a signed 64-bit integer. A larger
+# number never reaches the database, whose drivers fail on it (SQLite's
+# OverflowError, PostgreSQL's "bigint out of range") instead of finding nothing.
+MAX_ID = 2**63 - 1
+# The highest page number: its offset, at any page size, stays far within 64 bits.
+MAX_PAGE = 2**31 - 1
+
+# Every id a request carries, in its path, its query or its body, and every
+# version it sends back (422 beyond).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 
 class VersionIn(Schema):
-    version: int = Field(..., ge=1, description="The version the client read.")
+    version: Id = Field(..., description="The version the client read.")
 
 
 class Refs:
@@ -91,14 +102,23 @@ def not_null(refs: Refs, data: dict[str, Any], names: Iterable[str]) -> None:
             refs.fail(name, _("Ce champ est obligatoire."))
 
 
-class IdsFirstPagination(PageNumberPagination):
+class PageNumbers(PageNumberPagination):
+    """ninja's page numbers, bounded: a page number beyond any list is refused
+    (422) before its offset reaches the database, which would fail on it."""
+
+    class Input(PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
+class IdsFirstPagination(PageNumbers):
     """Page numbers over lib.paging.PagedRows: the matching rows counted, the
     page's ids read first, then their rows."""
 
     def paginate_queryset(  # type: ignore[override]  # PagedRows, not a QuerySet
         self,
         queryset: PagedRows[Any],
-        pagination: PageNumberPagination.Input,
+        pagination: PageNumbers.Input,
         request: HttpRequest,
         **params: Any,
     ) -> Any:

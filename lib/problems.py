@@ -1,18 +1,22 @@
 """RFC 9457 problem details: the one error format of the API.
 
-The schemas document the error answers in the OpenAPI document; the exception
-handlers of `maillage.api` build them. Apps register here what their own errors
-answer (`problem_for`) and how a 409 shows their versioned objects
-(`conflict_schema`), without editing `maillage.api`.
+The schemas document the error answers in the OpenAPI document, which
+`document_problems` completes; the exception handlers of `maillage.api` build
+them. Apps register here what their own errors answer (`problem_for`) and how a
+409 shows their versioned objects (`conflict_schema`), without editing
+`maillage.api`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 class FieldErrorOut(Schema):
@@ -101,3 +105,57 @@ def conflict_current(current: Any) -> dict[str, Any] | None:
     """The object as stored now, as its API shows it (None: no schema known)."""
     serialise = _CONFLICT_SCHEMAS.get(type(current))
     return serialise(current).model_dump(mode="json") if serialise else None
+
+
+def document_problems(document: dict[str, Any]) -> None:
+    """Complete an OpenAPI document's error answers, in place.
+
+    Every error answer is a problem, sent as application/problem+json (ninja
+    writes application/json for all). Each operation lists, besides the errors
+    it declares, those the API gives whatever the endpoint: 400 (a body that
+    cannot be read) and 413 (a body over UPLOAD_MAX_BYTES) for a request body,
+    401 where authentication is needed, 404 for a path that names nothing, 422
+    for invalid query parameters or body."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    if "ProblemOut" not in schemas:
+        found = ProblemOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        schemas.update(found.pop("$defs", {}))
+        schemas["ProblemOut"] = found
+    problem = {"schema": {"$ref": "#/components/schemas/ProblemOut"}}
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            # ninja's statuses are numbers, JSON's keys strings: one of each.
+            responses = {
+                str(status): response
+                for status, response in operation.get("responses", {}).items()
+            }
+            operation["responses"] = responses
+            for implied in _implied_errors(operation):
+                responses.setdefault(str(implied), {})
+            for status, response in responses.items():
+                if int(status) < 400:
+                    continue
+                response.setdefault("description", HTTPStatus(int(status)).phrase)
+                content = response.setdefault("content", {})
+                declared = content.get("application/json")
+                if declared == problem:
+                    del content["application/json"]
+                # Another schema (an import's report) stays beside the problem.
+                content[PROBLEM_CONTENT_TYPE] = problem
+
+
+def _implied_errors(operation: dict[str, Any]) -> set[int]:
+    places = {parameter["in"] for parameter in operation.get("parameters", [])}
+    body = "requestBody" in operation
+    implied = set()
+    if body:
+        implied |= {400, 413}
+    if operation.get("security"):
+        implied.add(401)
+    if "path" in places:
+        implied.add(404)
+    if body or places - {"path"}:
+        implied.add(422)
+    return implied

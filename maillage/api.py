@@ -1,21 +1,36 @@
 """The one API of the platform, under /api/v1/. Each app adds its own router."""
 
+import logging
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template.defaultfilters import filesizeformat
+from django.utils.log import log_response
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from accounts.api_auth import API_AUTH
 from coordination.api import router as coordination_router
 from exchange.api import router as exchange_router
 from lib.problems import (
+    PROBLEM_CONTENT_TYPE,
     Problem,
     conflict_current,
+    document_problems,
     field_errors,
     problem_for,
     registered_problems,
@@ -25,9 +40,23 @@ from register.api import router as register_router
 from taxonomy.api import router as taxonomy_router
 from territory.api import router as territory_router
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 
-api = NinjaAPI(
+class MaillageAPI(NinjaAPI):
+    def get_openapi_schema(
+        self,
+        *,
+        path_prefix: str | None = None,
+        path_params: dict[str, Any] | None = None,
+    ) -> OpenAPISchema:
+        """ninja's document, with the error answers the handlers below give."""
+        document = super().get_openapi_schema(
+            path_prefix=path_prefix, path_params=path_params
+        )
+        document_problems(document)
+        return document
+
+
+api = MaillageAPI(
     title="Maillage API",
     version="1.0.0",
     description=(
@@ -99,7 +128,38 @@ def on_invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
         {"location": _location(item.get("loc", ())), "message": item.get("msg", "")}
         for item in error.errors
     ]
+    invalid_path = [
+        item["location"].removeprefix("path.")
+        for item in errors
+        if item["location"].startswith("path.")
+    ]
+    if invalid_path:
+        # A path whose id no object can have (0, past 64 bits, not a number) names
+        # nothing: 404, as Django answers a URL that matches no pattern.
+        return problem(
+            request,
+            404,
+            _(
+                "Rien ne se trouve à cette adresse : aucun objet n'a cet "
+                "identifiant (%(parameters)s)."
+            )
+            % {"parameters": ", ".join(invalid_path)},
+        )
     return problem(request, 422, "The request is not valid: see errors.", errors=errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """A body over UPLOAD_MAX_BYTES: Django refuses to read it."""
+    return problem(
+        request,
+        413,
+        _(
+            "La requête dépasse la taille permise (%(limit)s) : envoyez moins de "
+            "données à la fois."
+        )
+        % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -116,6 +176,53 @@ def on_refused(request: HttpRequest, error: DjangoValidationError) -> HttpRespon
         "The request is not valid: see errors. Nothing was written.",
         errors=field_errors(error),
     )
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+@api.exception_handler(MultiPartParserError)
+def on_unreadable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A request Django refuses to read (too many fields, a broken multipart
+    body): 400, as Django answers it; suspicious ones logged where it logs them."""
+    response = problem(
+        request, 400, _("La requête est mal formée : elle n'a pas pu être lue.")
+    )
+    if isinstance(error, SuspiciousOperation):
+        logger = logging.getLogger(f"django.security.{type(error).__name__}")
+        log_response(
+            str(error),
+            response=response,
+            request=request,
+            logger=logger,
+            level="error",
+            exception=error,
+        )
+    return response
+
+
+@api.exception_handler(Exception)
+def on_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Anything else is a bug: reported as Django reports one (the
+    got_request_exception signal, an error with its traceback in the
+    django.request log), answered as a problem that shows nothing of it."""
+    signals.got_request_exception.send(sender=None, request=request)
+    response = problem(
+        request,
+        500,
+        _(
+            "Une erreur inattendue est survenue ; elle a été enregistrée. "
+            "Réessayez dans quelques instants."
+        ),
+    )
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        request.path,
+        response=response,
+        request=request,
+        exception=error,
+    )
+    return response
 
 
 @problem_for(VersionConflict)

@@ -15,6 +15,8 @@ def _public_api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     return patterns, app_name, namespace
 
 
+handler400 = views.bad_request
+
 admin.site.site_header = "Maillage"
 admin.site.site_title = "Maillage"
 

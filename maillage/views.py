@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,3 +37,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django answers 400 to every request it refuses to read; a body over
+    UPLOAD_MAX_BYTES is a 413, and says so (the API answers its own)."""
+    if isinstance(exception, RequestDataTooBig):
+        context = {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        return render(request, "413.html", context, status=413)
+    return defaults.bad_request(request, exception)

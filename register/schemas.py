@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from lib.api import Id
 from register.models import (
     Assessment,
     Contact,
@@ -29,6 +30,8 @@ Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "ad_hoc
 Attitude = Literal["opposed", "reserved", "neutral", "supportive", "champion"]
 Strategy = Literal["inform", "consult", "involve", "collaborate", "empower"]
 Scale = int
+# A service's capacity is a PositiveIntegerField: 32 bits in PostgreSQL.
+MAX_CAPACITY = 2**31 - 1
 
 LANGUAGES_HELP = "Codes of spoken languages: " + ", ".join(SpokenLanguage.values)
 NIS_HELP = "NIS codes of communes; a former code is read as its successor's."
@@ -105,7 +108,7 @@ class OrganisationIn(Schema):
     level: str = Field(..., description="Code of an institutional level.")
     sector: str = Field(..., description="Code of a sector.")
     actor_type: str = Field(..., description="Code of an actor type.")
-    parent: int | None = None
+    parent: Id | None = None
     street: str = ""
     postal_code: str = Field(
         "",
@@ -131,7 +134,7 @@ class OrganisationIn(Schema):
 class OrganisationPatch(Schema):
     """Only the fields sent change; `area_communes` replaces the whole area."""
 
-    version: int = Field(..., ge=1, description="The version the client read.")
+    version: Id = Field(..., description="The version the client read.")
     name: str | None = None
     name_fr: str | None = None
     name_nl: str | None = None
@@ -142,7 +145,7 @@ class OrganisationPatch(Schema):
     level: str | None = None
     sector: str | None = None
     actor_type: str | None = None
-    parent: int | None = None
+    parent: Id | None = None
     street: str | None = None
     postal_code: str | None = None
     commune: str | None = None
@@ -207,7 +210,7 @@ class ContactOut(Schema):
 
 
 class ContactIn(Schema):
-    organisation: int
+    organisation: Id
     name: str = Field(..., min_length=1)
     function: str = ""
     email: str = ""
@@ -221,7 +224,7 @@ class ContactIn(Schema):
 
 
 class ContactPatch(Schema):
-    version: int = Field(..., ge=1, description="The version the client read.")
+    version: Id = Field(..., description="The version the client read.")
     name: str | None = None
     function: str | None = None
     email: str | None = None
@@ -235,7 +238,7 @@ class ContactPatch(Schema):
 
 
 class ContactFiltersIn(Schema):
-    organisation: int | None = Field(None, description="Id of an organisation.")
+    organisation: Id | None = Field(None, description="Id of an organisation.")
 
 
 class ServiceOut(Schema):
@@ -291,7 +294,7 @@ class ServiceOut(Schema):
 
 
 class ServiceIn(Schema):
-    organisation: int
+    organisation: Id
     theme: str = Field(..., description="Code of a (main) theme.")
     subtheme: str | None = Field(None, description="Code of one of its sub-themes.")
     title: str = Field(..., min_length=1)
@@ -301,7 +304,7 @@ class ServiceIn(Schema):
     communes: list[str] = Field(default_factory=list, description=NIS_HELP)
     delivery_mode: DeliveryMode = "on_site"
     languages: list[str] = Field(default_factory=list, description=LANGUAGES_HELP)
-    capacity: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=0, le=MAX_CAPACITY)
     capacity_unit: str = ""
     cost: ServiceCost = "free"
     access: ServiceAccess = "appointment"
@@ -310,14 +313,14 @@ class ServiceIn(Schema):
     start_date: date | None = None
     end_date: date | None = None
     status: ServiceStatus = "ongoing"
-    funders: list[int] = Field(default_factory=list)
+    funders: list[Id] = Field(default_factory=list)
     published: bool = False
 
 
 class ServicePatch(Schema):
     """Only the fields sent change; a list replaces the whole list."""
 
-    version: int = Field(..., ge=1, description="The version the client read.")
+    version: Id = Field(..., description="The version the client read.")
     theme: str | None = None
     subtheme: str | None = None
     title: str | None = None
@@ -327,7 +330,7 @@ class ServicePatch(Schema):
     communes: list[str] | None = Field(None, description=NIS_HELP)
     delivery_mode: DeliveryMode | None = None
     languages: list[str] | None = None
-    capacity: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=0, le=MAX_CAPACITY)
     capacity_unit: str | None = None
     cost: ServiceCost | None = None
     access: ServiceAccess | None = None
@@ -336,12 +339,12 @@ class ServicePatch(Schema):
     start_date: date | None = None
     end_date: date | None = None
     status: ServiceStatus | None = None
-    funders: list[int] | None = None
+    funders: list[Id] | None = None
     published: bool | None = None
 
 
 class ServiceFiltersIn(Schema):
-    organisation: int | None = Field(None, description="Id of an organisation.")
+    organisation: Id | None = Field(None, description="Id of an organisation.")
     theme: str = Field("", description="Code of a theme or sub-theme.")
     target_group: str = Field("", description="Code of a target group.")
     commune: str = Field("", description="NIS code of a commune served.")
@@ -396,14 +399,14 @@ class RelationOut(Schema):
 
 
 class RelationIn(Schema):
-    source: int
-    target: int
+    source: Id
+    target: Id
     type: str = Field(..., description="Code of a relation type.")
     themes: list[str] = Field(default_factory=list)
     frequency: Frequency | None = None
     formal: bool = False
     since: date | None = None
-    declared_by: int | None = Field(
+    declared_by: Id | None = Field(
         None,
         description=(
             "Focal points declare their own organisations' relations: by default "
@@ -415,19 +418,19 @@ class RelationIn(Schema):
 
 
 class RelationPatch(Schema):
-    version: int = Field(..., ge=1, description="The version the client read.")
+    version: Id = Field(..., description="The version the client read.")
     type: str | None = None
     themes: list[str] | None = None
     frequency: Frequency | None = None
     formal: bool | None = None
     since: date | None = None
-    declared_by: int | None = None
+    declared_by: Id | None = None
     source_note: str | None = None
     note: str | None = None
 
 
 class RelationFiltersIn(Schema):
-    organisation: int | None = Field(
+    organisation: Id | None = Field(
         None, description="Id of an organisation on either side."
     )
     type: str = Field("", description="Code of a relation type.")
@@ -456,7 +459,7 @@ class AssessmentOut(Schema):
 
 
 class AssessmentIn(Schema):
-    organisation: int
+    organisation: Id
     influence: Scale = Field(..., ge=1, le=5)
     interest: Scale = Field(..., ge=1, le=5)
     attitude: Attitude
@@ -467,4 +470,4 @@ class AssessmentIn(Schema):
 
 
 class AssessmentFiltersIn(Schema):
-    organisation: int | None = Field(None, description="Id of an organisation.")
+    organisation: Id | None = Field(None, description="Id of an organisation.")

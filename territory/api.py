@@ -6,8 +6,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from lib.api import PageNumbers
 from territory import selectors
 from territory.models import Commune, CommuneQuerySet, Province
 
@@ -130,7 +131,7 @@ def province_list(
     operation_id="territory_commune_list",
     summary="List and search communes",
 )
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def commune_list(
     request: HttpRequest, filters: Query[CommuneFilters]
 ) -> CommuneQuerySet:

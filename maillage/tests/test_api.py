@@ -1,10 +1,21 @@
 import json
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
-from django.test import TestCase
+from django.test import Client, TestCase, override_settings
 
 from maillage.api import api
+
+PROBLEM = {"schema": {"$ref": "#/components/schemas/ProblemOut"}}
+
+
+def operations():
+    """Every operation of the API's OpenAPI document, with its path."""
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
 
 SNAPSHOT = Path(settings.BASE_DIR) / "openapi.json"
 
@@ -37,6 +48,50 @@ class OpenAPITests(TestCase):
                         )
                     )
 
+    def test_every_error_answer_is_documented_as_a_problem(self):
+        checked = 0
+        for name, operation in operations():
+            for status, response in operation["responses"].items():
+                if int(status) < 400:
+                    continue
+                checked += 1
+                with self.subTest(operation=name, status=status):
+                    content = response["content"]
+                    self.assertEqual(content["application/problem+json"], PROBLEM)
+                    self.assertNotEqual(content.get("application/json"), PROBLEM)
+                    self.assertTrue(response["description"])
+        self.assertGreater(checked, 100)
+
+    def test_it_documents_the_errors_any_endpoint_may_answer(self):
+        for name, operation in operations():
+            places = {parameter["in"] for parameter in operation.get("parameters", [])}
+            body = "requestBody" in operation
+            statuses = set(operation["responses"])
+            with self.subTest(operation=name):
+                if body or places - {"path"}:
+                    self.assertIn("422", statuses, "invalid parameters or body")
+                if "path" in places:
+                    self.assertIn("404", statuses, "a path that names nothing")
+                if body:
+                    self.assertLessEqual({"400", "413"}, statuses, "unreadable body")
+                if operation.get("security"):
+                    self.assertIn("401", statuses, "not signed in")
+
+    def test_it_documents_the_public_endpoints_errors_and_an_imports_report(self):
+        document = api.get_openapi_schema()["paths"]
+        communes = "/api/v1/territory/communes"
+        self.assertIn("422", document[communes]["get"]["responses"])
+        self.assertIn("404", document[communes + "/{nis}"]["get"]["responses"])
+        competences = document["/api/v1/taxonomy/competences"]["get"]["responses"]
+        self.assertLessEqual({"401", "422"}, set(competences))
+        # A rejected import answers its report; an invalid request, a problem.
+        refused = document["/api/v1/exchange/imports"]["post"]["responses"]["422"]
+        self.assertEqual(
+            refused["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ImportReportOut",
+        )
+        self.assertEqual(refused["content"]["application/problem+json"], PROBLEM)
+
 
 class ProblemDetailTests(TestCase):
     def assert_problem(self, response, status: int) -> dict[str, object]:
@@ -60,3 +115,44 @@ class ProblemDetailTests(TestCase):
             self.client.get("/api/v1/taxonomy/themes?lang=xx"), 422
         )
         self.assertIn("lang", json.dumps(body["errors"]))
+
+    def test_an_unexpected_error_is_a_500_problem_logged_with_its_traceback(self):
+        client = Client(raise_request_exception=False)
+        failing = mock.patch(
+            "territory.selectors.provinces_with_counts",
+            side_effect=RuntimeError("the secret of the bug"),
+        )
+        for debug in (False, True):
+            with (
+                self.subTest(debug=debug),
+                override_settings(DEBUG=debug),
+                failing,
+                self.assertLogs("django.request", "ERROR") as logs,
+            ):
+                response = client.get("/api/v1/territory/provinces")
+                body = self.assert_problem(response, 500)
+                self.assertEqual(body["title"], "Internal Server Error")
+                self.assertEqual(body["instance"], "/api/v1/territory/provinces")
+                self.assertNotIn(b"secret", response.content)
+                self.assertNotIn(b"Traceback", response.content)
+                [record] = logs.records
+                self.assertEqual(getattr(record, "status_code", None), 500)
+                assert record.exc_info is not None
+                self.assertIsInstance(record.exc_info[1], RuntimeError)
+
+    def test_an_unexpected_error_still_reaches_the_test_client(self):
+        with (
+            mock.patch(
+                "territory.selectors.provinces_with_counts",
+                side_effect=RuntimeError("a bug"),
+            ),
+            self.assertLogs("django.request", "ERROR"),
+            self.assertRaisesMessage(RuntimeError, "a bug"),
+        ):
+            self.client.get("/api/v1/territory/provinces")
+
+    @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=2)
+    def test_a_request_django_refuses_to_read_is_a_400_problem(self):
+        with self.assertLogs("django.security.TooManyFieldsSent", "ERROR"):
+            response = self.client.get("/api/v1/taxonomy/themes?a=1&b=2&c=3")
+        self.assert_problem(response, 400)

@@ -1,4 +1,5 @@
 from accounts.testing import BaseTestCase
+from register.tests.api_base import ApiTestCase
 
 
 class ShellPageTests(BaseTestCase):
@@ -50,3 +51,27 @@ class ShellPageTests(BaseTestCase):
         self.login(self.observer)
         response = self.client.get("/registre/")
         self.assertRedirects(response, "/registre/organisations/")
+
+class PageNumberTests(ApiTestCase):
+    """A page number past 64 bits shows a list's last page (Django's paginator),
+    never an error: it is never sent to the database."""
+
+    def test_it_shows_the_last_page_for_a_page_number_past_64_bits(self):
+        self.login(self.coordinator)
+        organisation = self.organisation_a.pk
+        for path, parameter in (
+            ("/territoire/communes/", "page"),
+            ("/registre/organisations/", "page"),
+            (f"/registre/organisations/{organisation}/historique/", "page"),
+            (f"/registre/organisations/{organisation}/", "relations"),
+            ("/coordination/organes/", "page"),
+            ("/echanges/importer/lots/", "page"),
+        ):
+            for number in (2**63 - 1, 99999999999999999999):
+                with self.subTest(path=path, number=number):
+                    response = self.client.get(path, {parameter: number})
+                    self.assertEqual(response.status_code, 200)
+                    page = response.context[
+                        "relations" if parameter == "relations" else "page"
+                    ]
+                    self.assertEqual(page.number, page.paginator.num_pages)

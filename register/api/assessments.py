@@ -4,10 +4,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
+from lib.api import Id, PageNumbers
 from lib.problems import problems
 from register import services
 from register.access import get_assessment_for_user
@@ -32,7 +33,7 @@ router = Router()
     operation_id="register_assessment_list",
     summary="List stakeholder assessments, newest first (not for focal points)",
 )
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_assessments(
     request: HttpRequest, filters: Query[AssessmentFiltersIn]
 ) -> QuerySet[Assessment]:
@@ -49,7 +50,7 @@ def list_assessments(
     operation_id="register_assessment_detail",
     summary="One stakeholder assessment",
 )
-def get_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+def get_assessment(request: HttpRequest, assessment_id: Id) -> Assessment:
     return get_assessment_for_user(api_user(request), assessment_id)
 
 

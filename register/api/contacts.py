@@ -5,11 +5,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
-from lib.api import blank_none, not_null
+from lib.api import Id, PageNumbers, blank_none, not_null
 from lib.problems import problems
 from register import services
 from register.access import (
@@ -49,7 +49,7 @@ def _contact_fields(refs: RegisterRefs, data: dict[str, Any]) -> dict[str, Any]:
     operation_id="register_contact_list",
     summary="List the contact persons you may see",
 )
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_contacts(
     request: HttpRequest, filters: Query[ContactFiltersIn]
 ) -> QuerySet[Contact]:
@@ -67,7 +67,7 @@ def list_contacts(
     operation_id="register_contact_detail",
     summary="One contact person",
 )
-def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+def get_contact(request: HttpRequest, contact_id: Id) -> Contact:
     return get_contact_for_user(api_user(request), contact_id)
 
 
@@ -94,7 +94,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     summary="Change a contact person",
 )
 def update_contact(
-    request: HttpRequest, contact_id: int, payload: ContactPatch
+    request: HttpRequest, contact_id: Id, payload: ContactPatch
 ) -> Contact:
     user = api_user(request)
     contact = get_contact_for_user(user, contact_id, write=True)
@@ -115,7 +115,7 @@ def update_contact(
     operation_id="register_contact_erase",
     summary="Erase a contact person and their history (GDPR)",
 )
-def erase_contact(request: HttpRequest, contact_id: int) -> Status[None]:
+def erase_contact(request: HttpRequest, contact_id: Id) -> Status[None]:
     user = api_user(request)
     contact = get_contact_for_user(user, contact_id, write=True)
     services.contact_erase(contact_id=contact.pk, by=user)

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
-from lib.api import IdsFirstPagination, VersionIn, blank_none, not_null
+from lib.api import Id, IdsFirstPagination, VersionIn, blank_none, not_null
 from lib.paging import PagedRows
 from lib.problems import problems
 from register import services
@@ -175,7 +175,7 @@ def list_organisations(
     operation_id="register_organisation_detail",
     summary="One organisation",
 )
-def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+def get_organisation(request: HttpRequest, organisation_id: Id) -> Organisation:
     organisation = get_organisation_for_user(api_user(request), organisation_id)
     prefetch_related_objects([organisation], AREA_PREFETCH)
     return organisation
@@ -211,7 +211,7 @@ def create_organisation(
     summary="Change an organisation (coordinators, its focal points)",
 )
 def update_organisation(
-    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+    request: HttpRequest, organisation_id: Id, payload: OrganisationPatch
 ) -> OrganisationOut:
     user = api_user(request)
     organisation = get_organisation_for_user(user, organisation_id, write=True)
@@ -253,7 +253,7 @@ def _set_status(
     summary="Archive an organisation (coordinators); it stays where referenced",
 )
 def archive_organisation(
-    request: HttpRequest, organisation_id: int, payload: VersionIn
+    request: HttpRequest, organisation_id: Id, payload: VersionIn
 ) -> OrganisationOut:
     return _set_status(
         request, organisation_id, payload.version, services.organisation_archive
@@ -267,7 +267,7 @@ def archive_organisation(
     summary="Restore an archived organisation (coordinators)",
 )
 def restore_organisation(
-    request: HttpRequest, organisation_id: int, payload: VersionIn
+    request: HttpRequest, organisation_id: Id, payload: VersionIn
 ) -> OrganisationOut:
     return _set_status(
         request, organisation_id, payload.version, services.organisation_restore

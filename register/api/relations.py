@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
 from accounts.models import User
 from accounts.permissions import can
-from lib.api import blank_none, not_null
+from lib.api import Id, PageNumbers, blank_none, not_null
 from lib.problems import problems
 from register import services
 from register.access import (
@@ -93,7 +93,7 @@ def _relation_fields(
     operation_id="register_relation_list",
     summary="List relations between organisations",
 )
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_relations(
     request: HttpRequest, filters: Query[RelationFiltersIn]
 ) -> QuerySet[Relation]:
@@ -114,7 +114,7 @@ def list_relations(
     operation_id="register_relation_detail",
     summary="One relation",
 )
-def get_relation(request: HttpRequest, relation_id: int) -> RelationOut:
+def get_relation(request: HttpRequest, relation_id: Id) -> RelationOut:
     return relation_out(get_relation_for_user(api_user(request), relation_id))
 
 
@@ -163,7 +163,7 @@ def create_relation(request: HttpRequest, payload: RelationIn) -> Status[Relatio
     summary="Change a relation your organisation declared",
 )
 def update_relation(
-    request: HttpRequest, relation_id: int, payload: RelationPatch
+    request: HttpRequest, relation_id: Id, payload: RelationPatch
 ) -> RelationOut:
     user = api_user(request)
     relation = get_relation_for_user(user, relation_id, write=True)
@@ -192,7 +192,7 @@ def update_relation(
     operation_id="register_relation_delete",
     summary="Delete a relation your organisation declared",
 )
-def delete_relation(request: HttpRequest, relation_id: int) -> Status[None]:
+def delete_relation(request: HttpRequest, relation_id: Id) -> Status[None]:
     user = api_user(request)
     relation = get_relation_for_user(user, relation_id, write=True)
     services.relation_delete(relation_id=relation.pk, by=user)

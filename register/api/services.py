@@ -6,11 +6,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
-from lib.api import blank_none, not_null
+from lib.api import Id, PageNumbers, blank_none, not_null
 from lib.problems import problems
 from register import services
 from register.access import (
@@ -109,7 +109,7 @@ def _service_fields(
     operation_id="register_service_list",
     summary="List and search services (the 4W rows)",
 )
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_services(
     request: HttpRequest, filters: Query[ServiceFiltersIn]
 ) -> QuerySet[Service]:
@@ -141,7 +141,7 @@ def list_services(
     operation_id="register_service_detail",
     summary="One service",
 )
-def get_service(request: HttpRequest, service_id: int) -> ServiceOut:
+def get_service(request: HttpRequest, service_id: Id) -> ServiceOut:
     return service_out(get_service_for_user(api_user(request), service_id))
 
 
@@ -170,7 +170,7 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Status[ServiceOu
     summary="Change a service",
 )
 def update_service(
-    request: HttpRequest, service_id: int, payload: ServicePatch
+    request: HttpRequest, service_id: Id, payload: ServicePatch
 ) -> ServiceOut:
     user = api_user(request)
     service = get_service_for_user(user, service_id, write=True)
@@ -193,7 +193,7 @@ def update_service(
     operation_id="register_service_delete",
     summary="Delete a service",
 )
-def delete_service(request: HttpRequest, service_id: int) -> Status[None]:
+def delete_service(request: HttpRequest, service_id: Id) -> Status[None]:
     user = api_user(request)
     service = get_service_for_user(user, service_id, write=True)
     services.service_delete(service_id=service.pk, by=user)
