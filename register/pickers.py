@@ -16,6 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.api import MAX_ID
 from register.area import expand_area
 from register.models import Organisation
 from register.search import normalise, search
@@ -105,14 +106,21 @@ def organisation_reference(organisation: Organisation) -> str:
 def split_reference(text: str) -> tuple[str, int | None]:
     """The name part and the id of what was typed in a picker (no id: None).
 
-    A bare number is an id; a number inside a name ("Article 27") is not."""
+    A bare number is an id; a number inside a name ("Article 27") is not. A
+    number no id can be (past 64 bits) is no id: the database would overflow."""
     text = text.strip()
     if text.isdigit():
-        return "", int(text)
+        return "", _id(text)
     match = _ID_SUFFIX.match(text)
     if match is None:
         return text, None
-    return match["name"].strip(), int(match["pk"])
+    return match["name"].strip(), _id(match["pk"])
+
+
+def _id(digits: str) -> int:
+    """An id as typed; 0 (which no organisation has) past the largest id."""
+    number = int(digits) if len(digits) <= 19 else 0
+    return number if number <= MAX_ID else 0
 
 
 class OrganisationInput(forms.TextInput):

@@ -52,6 +52,7 @@ class ShellPageTests(BaseTestCase):
         response = self.client.get("/registre/")
         self.assertRedirects(response, "/registre/organisations/")
 
+
 class PageNumberTests(ApiTestCase):
     """A page number past 64 bits shows a list's last page (Django's paginator),
     never an error: it is never sent to the database."""

@@ -159,6 +159,19 @@ class ServicePageTests(RegisterTestCase):
             Service.objects.filter(title__startswith="Cours de français pour").exists()
         )
 
+    def test_a_funder_typed_as_a_number_past_64_bits_is_unknown(self):
+        self.login(self.coordinator)
+        for typed in ("99999999999999999999", "Fonds — n° 1180591620717411303424"):
+            with self.subTest(typed=typed):
+                response = self.client.post(
+                    reverse("register:service_create", args=[self.organisation_a.pk]),
+                    service_data(funders=[typed]),
+                )
+                self.assertContains(response, 'id="id_funders_error"')
+        self.assertFalse(
+            Service.objects.filter(title__startswith="Cours de français pour").exists()
+        )
+
     def test_a_focal_point_may_not_touch_another_organisation_services(self):
         self.login(self.focal_point_a)
         for url in (
