@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can
 from lib import parts as lib_parts
+from register import selectors as register_selectors
 
 
 @login_not_required
@@ -17,7 +18,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """The platform's parts that exist (lib.parts), each linked for those who
     may open it."""
     parts = [(part, can(request.user, part.action)) for part in lib_parts.parts()]
-    return render(request, "home.html", {"parts": parts})
+    return render(
+        request,
+        "home.html",
+        {
+            "parts": parts,
+            # A focal point's way in: their own organisation's page.
+            "own": register_selectors.member_organisations(request.user),
+        },
+    )
 
 
 @login_not_required

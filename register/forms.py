@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.forms import (
     DateInput,
@@ -315,7 +316,8 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
         (_("Pour qui"), ["target_groups", "eligibility"]),
         (_("Où"), ["communes", *AREA_SHORTCUTS]),
         (
-            _("Comment"),
+            # In context: Django's own catalogue has "Comment" (a remark).
+            pgettext_lazy("how a service is delivered", "Comment"),
             [
                 "delivery_mode",
                 "languages",
@@ -332,10 +334,16 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
         (_("Enregistrement"), ["version"]),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation | None = None, **kwargs: Any
+    ) -> None:
+        """`organisation`: a new service's, whose communes and languages it
+        starts from."""
         super().__init__(*args, **kwargs)
         instance = self.instance
         editing = instance.pk is not None
+        if organisation is not None and not editing:
+            self.initial.setdefault("languages", list(organisation.languages))
         themes = list(
             usable_terms(
                 Theme,
@@ -381,7 +389,11 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
             self,
             "communes",
             _("Communes desservies"),
-            instance.communes.all() if editing else (),
+            instance.communes.all()
+            if editing
+            else organisation.area_communes.all()
+            if organisation is not None
+            else (),
         )
         if editing:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)

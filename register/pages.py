@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
     Count,
     IntegerField,
     OuterRef,
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -288,23 +290,44 @@ def commune_offer(commune: Commune) -> list[ThemeOffer]:
 
 
 LOCAL_ACTOR_TYPES = ("commune", "cpas")
+LOCAL_SHOWN = 6
 
 
 def commune_administration(commune: Commune) -> list[Organisation]:
     """The commune's own administration and its CPAS, when the register has
-    them: active organisations of those kinds seated in the commune (one
-    query)."""
-    order = {code: rank for rank, code in enumerate(LOCAL_ACTOR_TYPES)}
+    them: active organisations of those kinds seated in the commune, the
+    administration first, at most LOCAL_SHOWN (one query; a commune has one of
+    each, though a register may hold their antennas too)."""
+    actor_types = {
+        term.pk: term
+        for term in terms_by_id(ActorType).values()
+        if term.code in LOCAL_ACTOR_TYPES
+    }
     local = list(
         Organisation.objects.filter(
             commune=commune,
             status=Organisation.Status.ACTIVE,
-            actor_type__code__in=LOCAL_ACTOR_TYPES,
+            actor_type_id__in=list(actor_types),
         )
-        .select_related("actor_type")
-        .order_by("name")
+        .only("id", "name", "acronym", "actor_type_id")
+        .order_by(
+            Case(
+                When(
+                    actor_type_id__in=[
+                        pk
+                        for pk, term in actor_types.items()
+                        if term.code == LOCAL_ACTOR_TYPES[0]
+                    ],
+                    then=Value(0),
+                ),
+                default=Value(1),
+            ),
+            "name",
+            "id",
+        )[:LOCAL_SHOWN]
     )
-    local.sort(key=lambda organisation: order[organisation.actor_type.code])
+    for organisation in local:
+        organisation.actor_type = actor_types[organisation.actor_type_id]
     return local
 
 

@@ -434,3 +434,15 @@ def latest_assessment(organisation: Organisation) -> Assessment | None:
         .order_by("-assessed_on", "-id")
         .first()
     )
+
+
+def member_organisations(user: Any) -> list[Organisation]:
+    """The organisations a person is a member of (their focal point's
+    organisations), by name; none for anonymous visitors."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Organisation.objects.filter(memberships__user=user)
+        .only("id", "name", "acronym", "status")
+        .order_by("name", "id")
+    )

@@ -1,3 +1,7 @@
+from io import StringIO
+
+from django.core.management import call_command
+
 from accounts.testing import BaseTestCase
 from register.tests.api_base import ApiTestCase
 
@@ -46,6 +50,20 @@ class ShellPageTests(BaseTestCase):
                     self.assertNotIn(missing, html)
                 linked = 'href="/registre/organisations/"' in html.split("<main", 1)[1]
                 self.assertEqual(linked, user is not None)
+
+    def test_a_focal_point_finds_their_organisation_on_the_home_page(self):
+        from register import services
+        from register.tests.factories import make_organisation
+
+        call_command("load_reference", stdout=StringIO())
+        organisation = make_organisation("CPAS de Liège")
+        services.membership_add(user=self.focal_point_a, organisation=organisation)
+        self.login(self.focal_point_a)
+        response = self.client.get("/")
+        self.assertContains(response, "Mon organisation")
+        self.assertContains(response, f'href="{organisation.get_absolute_url()}"')
+        self.login(self.observer)
+        self.assertNotContains(self.client.get("/"), "Mon organisation")
 
     def test_the_register_s_own_address_opens_its_list(self):
         self.login(self.observer)

@@ -159,6 +159,26 @@ class ServicePageTests(RegisterTestCase):
             Service.objects.filter(title__startswith="Cours de français pour").exists()
         )
 
+    def test_a_new_service_starts_from_its_organisation_s_communes_and_languages(
+        self,
+    ):
+        self.login(self.coordinator)
+        response = self.client.get(
+            reverse("register:service_create", args=[self.organisation_a.pk])
+        )
+        form = response.context["form"]
+        self.assertEqual(form.initial["communes"], ["62063"])
+        self.assertEqual(form.initial["languages"], ["fr", "uk"])
+        self.assertContains(response, '<option value="62063" selected>')
+        # Editing keeps the service's own.
+        response = self.client.get(
+            reverse("register:service_update", args=[self.service_b.pk])
+        )
+        self.assertEqual(
+            sorted(response.context["form"].initial["communes"]),
+            sorted(self.service_b.communes.values_list("pk", flat=True)),
+        )
+
     def test_a_funder_typed_as_a_number_past_64_bits_is_unknown(self):
         self.login(self.coordinator)
         for typed in ("99999999999999999999", "Fonds — n° 1180591620717411303424"):

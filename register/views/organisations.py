@@ -61,8 +61,19 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filtered": _is_filtered(form.filters()),
+            "narrowed": _narrowing(form.filters()),
             "can_create": can_create_organisation(user),
         },
+    )
+
+
+def _narrowing(filters: dict[str, str]) -> int:
+    """How many filters beyond the search narrow the list (its other filters
+    stay folded on the page until one does)."""
+    return sum(
+        1
+        for name, value in filters.items()
+        if value and name not in {"q", "sort"} and (name, value) != ("status", "active")
     )
 
 

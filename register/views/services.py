@@ -30,7 +30,7 @@ from territory.models import Commune
 def service_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     organisation = get_organisation_for_user(user, pk, write=True)
-    form = ServiceForm(request.POST or None)
+    form = ServiceForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             service = services.service_create(
