@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_focal_point_exports_the_filtered_list(page, register_data):  # noqa: F811
     sign_in(page, "fanny.focal@example.org")
     page.goto("/registre/organisations/")
+    page.get_by_text("Plus de filtres").click()
     page.get_by_label("Thème").select_option("language-learning")
     page.wait_for_url("**theme=language-learning**")
     page.wait_for_function(

@@ -166,6 +166,8 @@ def test_a_coordinator_searches_filters_archives_restores_and_reads_the_history(
 
     # htmx replaces the results when a filter changes, and keeps them in the URL.
     page.get_by_label("Rechercher").fill("")
+    # The other filters are folded away until the person opens them.
+    page.get_by_text("Plus de filtres").click()
     page.get_by_label("Commune desservie").select_option(label="Liège")
     page.wait_for_url("**commune=62063**")
     page.get_by_label("Thème").select_option("language-learning")

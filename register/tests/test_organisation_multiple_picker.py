@@ -196,7 +196,8 @@ class FunderPickerTests(RegisterTestCase):
         self.login(self.focal_point_a)
 
         def check(size: str) -> None:
-            for url, count in ((create, 10), (update, 14)):
+            # The new service's form also reads its organisation's communes.
+            for url, count in ((create, 11), (update, 14)):
                 with self.subTest(url=url, size=size), self.assertNumQueries(count):
                     self.assertEqual(self.client.get(url).status_code, 200)
 
