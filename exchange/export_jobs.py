@@ -34,13 +34,17 @@ from exchange.exports import (
     export_to_path,
 )
 from exchange.models import ExportJob
-from register.selectors import OrganisationFilters
+from register.selectors import OrganisationFilters, ServiceFilters
 
 FOLDER = "exports"
 
 
 def export_is_large(
-    fmt: str, *, filters: OrganisationFilters, user: User, sheet: str = ""
+    fmt: str,
+    *,
+    filters: OrganisationFilters | ServiceFilters,
+    user: User,
+    sheet: str = "",
 ) -> bool:
     """Whether an export would write more than EXPORT_BACKGROUND_ROWS rows."""
     scope = export_scope(filters=filters, user=user)
@@ -49,7 +53,11 @@ def export_is_large(
 
 @transaction.atomic
 def export_job_create(
-    *, user: User, fmt: str, sheet: str = "", filters: OrganisationFilters
+    *,
+    user: User,
+    fmt: str,
+    sheet: str = "",
+    filters: OrganisationFilters | ServiceFilters,
 ) -> ExportJob:
     """Ask for an export in the background; the worker starts it once this
     transaction commits. Expired exports are removed on the way."""
@@ -58,11 +66,20 @@ def export_job_create(
     export_jobs_purge(now=timezone.now())
     if fmt in DEFAULT_SHEETS:
         sheet = sheet or DEFAULT_SHEETS[fmt]
-    job = ExportJob.objects.create(
-        user=user, format=fmt, sheet=sheet, filters=dataclasses.asdict(filters)
-    )
+    stored = dataclasses.asdict(filters)
+    if isinstance(filters, ServiceFilters):
+        stored["list"] = "services"
+    job = ExportJob.objects.create(user=user, format=fmt, sheet=sheet, filters=stored)
     transaction.on_commit(lambda: run_export.enqueue(job_id=str(job.pk)))
     return job
+
+
+def _job_filters(stored: dict[str, Any]) -> OrganisationFilters | ServiceFilters:
+    """The filters a job was asked with (a services list's carry `list`)."""
+    values = dict(stored)
+    if values.pop("list", "") == "services":
+        return ServiceFilters(**values)
+    return OrganisationFilters(**values)
 
 
 def _progress(job_id: uuid.UUID) -> Any:
@@ -83,7 +100,7 @@ def export_job_run(*, job_id: str) -> int:
     job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
     if job is None or job.status in {ExportJob.Status.DONE, ExportJob.Status.EXPIRED}:
         return 0
-    scope = export_scope(filters=OrganisationFilters(**job.filters), user=job.user)
+    scope = export_scope(filters=_job_filters(job.filters), user=job.user)
     job.status = ExportJob.Status.RUNNING
     job.rows_written = 0
     job.rows_total = export_row_total(job.format, scope, sheet=job.sheet)

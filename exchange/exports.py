@@ -31,7 +31,13 @@ from lib.spreadsheets import XlsxWriter, neutralise
 from register.access import visible_contacts
 from register.models import Contact, Organisation, Relation, Service, ServiceCommune
 from register.schemas import ContactOut, OrganisationOut, RelationOut, ServiceOut
-from register.selectors import OrganisationFilters, organisation_list
+from register.selectors import (
+    OrganisationFilters,
+    ServiceFilters,
+    organisation_list,
+    served_commune_ids,
+    service_list,
+)
 from territory.models import Commune
 
 FORMATS = ("xlsx", "csv", "hxl", "geojson", "json")
@@ -74,10 +80,14 @@ class ExportScope:
 
     `organisations` is None for the whole register (every status), which spares
     the `IN (…)` subquery; `contacts` is the contacts the reader may see, or None
-    when the export holds no personal data."""
+    when the export holds no personal data. `services`, when set, narrows the
+    services (and the 4W) to those of a kind; `communes`, when set, narrows the
+    4W to its rows in those communes (a filter on a territory)."""
 
     organisations: QuerySet[Organisation] | None
     contacts: QuerySet[Contact] | None
+    services: QuerySet[Service] | None = None
+    communes: frozenset[str] | None = None
     description: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
     # Told, now and then, how many more records were read (background exports).
@@ -94,18 +104,22 @@ EVERYTHING = OrganisationFilters(status="all")
 
 def export_scope(
     *,
-    filters: OrganisationFilters = EVERYTHING,
+    filters: OrganisationFilters | ServiceFilters = EVERYTHING,
     user: User | None,
     include_contacts: bool = False,
 ) -> ExportScope:
-    """The scope of an export by `user` of the organisations matching `filters`.
+    """The scope of an export by `user` of what matches `filters`: the register
+    list's (organisations) or the services list's.
+
+    Filters on services (theme, target group) and on a territory select rows,
+    not only organisations: the services and the 4W then hold only the services
+    of that kind and their rows in that territory.
 
     With a user, contacts are those the user may see (`visible_contacts`: all for
     coordinators and administrators, the shared ones and their own organisations'
     for focal points, none for observers). Without a user (the command run by the
     operator), contacts only when `include_contacts` says so.
     """
-    organisations = None if filters == EVERYTHING else organisation_list(filters)
     contacts: QuerySet[Contact] | None
     if user is not None:
         contacts = visible_contacts(user, Contact.objects.all())
@@ -113,7 +127,39 @@ def export_scope(
         contacts = Contact.objects.all()
     else:
         contacts = None
-    return ExportScope(organisations=organisations, contacts=contacts)
+    communes = served_commune_ids(filters)
+    frozen = None if communes is None else frozenset(communes)
+    if isinstance(filters, ServiceFilters):
+        matching = service_list(filters)
+        return ExportScope(
+            organisations=Organisation.objects.filter(
+                pk__in=matching.order_by().values("organisation_id")
+            ),
+            contacts=contacts,
+            services=matching,
+            communes=frozen,
+        )
+    organisations: QuerySet[Organisation] | None
+    organisations = None if filters == EVERYTHING else organisation_list(filters)
+    services: QuerySet[Service] | None = None
+    if filters.theme or filters.target_group or communes is not None:
+        services = service_list(
+            ServiceFilters(
+                theme=filters.theme,
+                target_group=filters.target_group,
+                province=filters.province,
+                arrondissement=filters.arrondissement,
+                commune=filters.commune,
+                status="all",
+                include_archived=True,
+            )
+        )
+    return ExportScope(
+        organisations=organisations,
+        contacts=contacts,
+        services=services,
+        communes=frozen,
+    )
 
 
 def _in_scope(
@@ -296,8 +342,15 @@ SERVICE_NAMES = {
 }
 
 
-def service_records(scope: ExportScope) -> Iterator[Record]:
+def _scope_services(scope: ExportScope) -> QuerySet[Service]:
     services = _in_scope(Service.objects.all(), scope, "organisation_id")
+    if scope.services is not None:
+        services = services.filter(pk__in=scope.services.order_by().values("pk"))
+    return services
+
+
+def service_records(scope: ExportScope) -> Iterator[Record]:
+    services = _scope_services(scope)
     groups = Service.target_groups.through.objects.all()
     funders = Service.funders.through.objects.all()
     communes = ServiceCommune.objects.all()
@@ -377,10 +430,17 @@ def _places() -> dict[str, Place]:
 
 def four_w_records(scope: ExportScope) -> Iterator[Record]:
     """The 4W: one row per service × commune served (a service serving no commune
-    yet gives one row without a place, so that no service is left out)."""
+    yet gives one row without a place, so that no service is left out); in a
+    territory, only the rows of its communes."""
     places = _places()
+    wanted = scope.communes
     for service in service_records(scope):
-        for nis in service["communes"] or [None]:
+        served = service["communes"]
+        if wanted is not None:
+            served = [nis for nis in served if nis in wanted]
+        elif not served:
+            served = [None]
+        for nis in served:
             place = places.get(nis) if nis else None
             yield {
                 **service,
@@ -446,13 +506,16 @@ def _sheet_total(sheet: str, scope: ExportScope) -> int:
     if sheet == "relations":
         relations = Relation.objects.all()
         return _in_scope(relations, scope, "source_id", "target_id").count()
-    services = _in_scope(Service.objects.all(), scope, "organisation_id").count()
+    services = _scope_services(scope)
     if sheet == "services":
-        return services
-    served = _in_scope(
-        ServiceCommune.objects.all(), scope, "service__organisation_id"
-    ).count()
-    return max(served, services)
+        return services.count()
+    if scope.services is None:
+        served = _in_scope(ServiceCommune.objects.all(), scope, "organisation_id")
+    else:
+        served = ServiceCommune.objects.filter(service_id__in=services.values("pk"))
+    if scope.communes is not None:
+        return served.filter(commune_id__in=scope.communes).count()
+    return max(served.count(), services.count())
 
 
 # The fields of the JSON dump: the register API's, in its order.

@@ -35,8 +35,20 @@ from exchange.exports import (
 )
 from exchange.spreadsheets import template_file
 from lib.views import render_page_or_partial
-from register.filters import OrganisationFilterForm
-from register.selectors import OrganisationFilters
+from register.filters import OrganisationFilterForm, ServiceFilterForm
+from register.selectors import OrganisationFilters, ServiceFilters
+
+
+def _filters(request: HttpRequest) -> OrganisationFilters | ServiceFilters:
+    """The filters of the list the export comes from (`list=services`: the
+    services list's; otherwise the register list's), invalid ones left out."""
+    if request.GET.get("list") == "services":
+        services = ServiceFilterForm(request.GET)
+        services.is_valid()
+        return ServiceFilters(**services.filters())
+    form = OrganisationFilterForm(request.GET)
+    form.is_valid()
+    return OrganisationFilters(**form.filters())
 
 
 def download_response(download: Download) -> HttpResponseBase:
@@ -66,6 +78,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
         {
             "error": error,
             "filters": query.urlencode(),
+            "exporting": "services" if query.get("list") == "services" else "",
             "csv_sheets": CSV_SHEETS,
             "template_sheets": TEMPLATE_SHEETS,
             "personal_data": can(current_user(request), "personal_data.view"),
@@ -93,9 +106,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
             "sheet": sheet
         }
         return _page(request, error=message, status=400)
-    form = OrganisationFilterForm(request.GET)
-    form.is_valid()
-    filters = OrganisationFilters(**form.filters())
+    filters = _filters(request)
     user = current_user(request)
     if request.GET.get("background") or export_is_large(
         fmt, filters=filters, user=user, sheet=sheet

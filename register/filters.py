@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.i18n import current_language
 from lib.refcache import cached_reference
 from lib.widgets import FastSelect, PreparedChoiceField, PreparedChoices
-from register.models import SpokenLanguage
+from register.models import Service, SpokenLanguage
 from register.pickers import scope_communes
 from taxonomy.choices import grouped_themes
 from taxonomy.models import (
@@ -37,6 +37,17 @@ SORT_CHOICES = [
     ("-name", _("nom (Z → A)")),
     ("-updated", _("modifiées récemment")),
     ("updated", _("modifiées il y a longtemps")),
+]
+
+SERVICE_STATUS_CHOICES = [
+    ("current", _("en cours ou prévus")),
+    *Service.Status.choices,
+    ("all", _("tous")),
+]
+SERVICE_SORT_CHOICES = [
+    ("title", _("intitulé (A → Z)")),
+    ("organisation", _("organisation (A → Z)")),
+    ("-updated", _("modifiés récemment")),
 ]
 
 
@@ -152,4 +163,75 @@ class OrganisationFilterForm(forms.Form):
         }
         values.setdefault("status", "active")
         values.setdefault("sort", "name")
+        return values
+
+
+class ServiceFilterForm(forms.Form):
+    """The services list's filters (the 4W rows), read from the URL; every one
+    is optional. The territory filters keep only the communes served there."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        help_text=_("Intitulé ou description du service, avec ou sans accents."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    theme = PreparedChoiceField(
+        widget=FastSelect, label=_("Thème ou sous-thème"), required=False
+    )
+    target_group = PreparedChoiceField(
+        widget=FastSelect, label=_("Public cible"), required=False
+    )
+    level = PreparedChoiceField(
+        widget=FastSelect, label=_("Niveau de l'organisation"), required=False
+    )
+    province = PreparedChoiceField(
+        widget=FastSelect, label=_("Province desservie"), required=False
+    )
+    arrondissement = PreparedChoiceField(
+        widget=FastSelect, label=_("Arrondissement desservi"), required=False
+    )
+    commune = PreparedChoiceField(
+        widget=FastSelect, label=_("Commune desservie"), required=False
+    )
+    language = PreparedChoiceField(
+        widget=FastSelect, label=_("Langue parlée"), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=SERVICE_STATUS_CHOICES
+    )
+    active_on = forms.DateField(
+        label=_("Actif le"),
+        required=False,
+        help_text=_("Les services dont les dates couvrent ce jour."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"), required=False, choices=SERVICE_SORT_CHOICES
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = filter_choices()
+        for name in (
+            "theme",
+            "target_group",
+            "level",
+            "province",
+            "arrondissement",
+            "commune",
+            "language",
+        ):
+            self.fields[name].choices = choices[name]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, by the names of selectors.ServiceFilters."""
+        values = {
+            name: value.isoformat() if name == "active_on" else value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value
+        }
+        values.setdefault("status", "current")
+        values.setdefault("sort", "title")
         return values

@@ -345,12 +345,26 @@ class ServicePatch(Schema):
 
 class ServiceFiltersIn(Schema):
     organisation: Id | None = Field(None, description="Id of an organisation.")
-    theme: str = Field("", description="Code of a theme or sub-theme.")
-    target_group: str = Field("", description="Code of a target group.")
-    commune: str = Field("", description="NIS code of a commune served.")
-    status: ServiceStatus | None = None
+    theme: FilterText = Field("", description="Code of a theme or sub-theme.")
+    target_group: FilterText = Field("", description="Code of a target group.")
+    level: FilterText = Field(
+        "", description="Code of its organisation's institutional level."
+    )
+    province: FilterText = Field("", description="NIS code of a province served.")
+    arrondissement: FilterText = Field(
+        "", description="NIS code of an arrondissement served."
+    )
+    commune: FilterText = Field("", description="NIS code of a commune served.")
+    language: FilterText = Field("", description="Code of a language spoken.")
+    status: ServiceStatus | Literal["current"] | None = Field(
+        None,
+        description="A status, or `current` (planned or ongoing); any if left out.",
+    )
+    active_on: date | None = Field(
+        None, description="A day the service runs on (its start and end dates)."
+    )
     published: bool | None = None
-    q: str = Field("", description="Full-text search, accents and case ignored.")
+    q: FilterText = Field("", description="Full-text search, accents and case ignored.")
 
 
 class RelationOut(Schema):

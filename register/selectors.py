@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from lib.paging import PagedRows
 from register.area import communes_by_nis
 from register.models import (
+    CURRENT_SERVICE_STATUSES,
     Assessment,
     Organisation,
     OrganisationCount,
@@ -96,12 +97,12 @@ class Unindexed(Func):
         return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
-def _term_ids(filters: OrganisationFilters) -> dict[str, int] | None:
+def _term_ids(filters: "OrganisationFilters | ServiceFilters") -> dict[str, int] | None:
     """The ids of the vocabulary terms the filters name, by filter (compared as
     ids: no join); None when a code names no term."""
     ids: dict[str, int] = {}
     for field, model in TERM_FILTERS.items():
-        code = getattr(filters, field)
+        code = getattr(filters, field, "")
         if not code:
             continue
         found = [pk for pk, term in terms_by_id(model).items() if term.code == code]
@@ -111,7 +112,7 @@ def _term_ids(filters: OrganisationFilters) -> dict[str, int] | None:
     return ids
 
 
-def _served_communes(filters: OrganisationFilters) -> Q | None:
+def _served_communes(filters: "OrganisationFilters | ServiceFilters") -> Q | None:
     """The territory filter as a lookup on a `commune_id` column."""
     if filters.commune:
         return Q(commune_id=filters.commune)
@@ -119,6 +120,19 @@ def _served_communes(filters: OrganisationFilters) -> Q | None:
         return Q(commune_id__in=_communes(arrondissement_id=filters.arrondissement))
     if filters.province:
         return Q(commune_id__in=_communes(province_id=filters.province))
+    return None
+
+
+def served_commune_ids(
+    filters: "OrganisationFilters | ServiceFilters",
+) -> set[str] | None:
+    """The communes (NIS codes) of the territory filter; None without one."""
+    if filters.commune:
+        return {filters.commune}
+    if filters.arrondissement:
+        return set(_communes(arrondissement_id=filters.arrondissement))
+    if filters.province:
+        return set(_communes(province_id=filters.province))
     return None
 
 
@@ -201,6 +215,124 @@ def organisation_list(
             languages__icontains=f'"{filters.language}"'
         )
     return organisations.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+# Services (the 4W list)
+
+SERVICE_STATUS_CURRENT = "current"
+SERVICE_SORTS = {
+    "title": ("title", "id"),
+    "organisation": ("organisation__name", "title", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class ServiceFilters:
+    """The services list's filters; every field is optional ('' means no
+    filter). `status` is a service's status, 'current' (planned or ongoing) or
+    'all'; `active_on` a date the service runs on (ISO, as in the URL);
+    `theme` a main theme or a sub-theme; `level` its organisation's level."""
+
+    q: str = ""
+    theme: str = ""
+    target_group: str = ""
+    level: str = ""
+    province: str = ""
+    arrondissement: str = ""
+    commune: str = ""
+    language: str = ""
+    status: str = SERVICE_STATUS_CURRENT
+    active_on: str = ""
+    organisation: int | None = None
+    sort: str = "title"
+    # The services of archived organisations too (an export of the register's
+    # organisations, whatever their status).
+    include_archived: bool = False
+
+    @property
+    def place(self) -> Q | None:
+        """The territory filter as a lookup on a `commune_id` column: the
+        service × commune rows of a filtered 4W."""
+        return _served_communes(self)
+
+
+def service_list(filters: ServiceFilters) -> QuerySet[Service]:
+    """Services of active organisations matching the filters, sorted. A
+    territory filter means 'serves a commune there'; an unknown code matches
+    nothing."""
+    services = Service.objects.all()
+    if not filters.include_archived:
+        services = services.filter(organisation__status=Organisation.Status.ACTIVE)
+    terms = _term_ids(filters)
+    if terms is None:
+        return services.none()
+    if filters.status == SERVICE_STATUS_CURRENT:
+        services = services.filter(status__in=CURRENT_SERVICE_STATUSES)
+    elif filters.status in Service.Status.values:
+        services = services.filter(status=filters.status)
+    if "theme" in terms:
+        theme = terms["theme"]
+        services = services.filter(Q(theme_id=theme) | Q(subtheme_id=theme))
+    if "target_group" in terms:
+        services = services.filter(target_groups=terms["target_group"])
+    if "level" in terms:
+        services = services.filter(organisation__level_id=terms["level"])
+    if filters.organisation is not None:
+        services = services.filter(organisation_id=filters.organisation)
+    place = filters.place
+    if place is not None:
+        served = ServiceCommune.objects.filter(place).values("service_id")
+        services = services.filter(pk__in=served)
+    if filters.language:
+        services = services.filter(languages__icontains=f'"{filters.language}"')
+    if filters.active_on:
+        services = services.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=filters.active_on),
+            Q(end_date__isnull=True) | Q(end_date__gte=filters.active_on),
+        )
+    if filters.q:
+        services = search(services, filters.q)
+    return services.order_by(*SERVICE_SORTS.get(filters.sort, SERVICE_SORTS["title"]))
+
+
+def service_rows() -> QuerySet[Service]:
+    """Services with what a row of the services list shows."""
+    return Service.objects.select_related("organisation", "theme", "subtheme").only(
+        "title",
+        "status",
+        "start_date",
+        "end_date",
+        "organisation__name",
+        "organisation__acronym",
+        "theme__code",
+        *(f"theme__{name}" for name in TERM_NAMES),
+        "subtheme__code",
+        *(f"subtheme__{name}" for name in TERM_NAMES),
+    )
+
+
+def add_served_communes(services: list[Service]) -> None:
+    """Set `served` on each service: the communes it serves, by name (one
+    query for a page of services)."""
+    served: dict[int, list[Commune]] = {service.pk: [] for service in services}
+    rows = (
+        ServiceCommune.objects.filter(service_id__in=served)
+        .select_related("commune")
+        .only(
+            "service_id",
+            "commune__nis",
+            "commune__language_area",
+            "commune__name_fr",
+            "commune__name_nl",
+            "commune__name_de",
+        )
+        .order_by("commune__name_fr")
+    )
+    for row in rows:
+        served[row.service_id].append(row.commune)
+    for service in services:
+        service.served = served[service.pk]  # type: ignore[attr-defined]
 
 
 READ_AHEAD = 1000

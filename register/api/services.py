@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -29,7 +29,7 @@ from register.schemas import (
     ServiceOut,
     ServicePatch,
 )
-from register.search import search
+from register.selectors import ServiceFilters, service_list
 from taxonomy.models import (
     TargetGroup,
 )
@@ -48,8 +48,9 @@ SERVICE_TEXT = (
 )
 
 
-def _services() -> QuerySet[Service]:
-    return Service.objects.select_related("theme", "subtheme").prefetch_related(
+def _services(services: QuerySet[Service] | None = None) -> QuerySet[Service]:
+    services = Service.objects.all() if services is None else services
+    return services.select_related("theme", "subtheme").prefetch_related(
         Prefetch("target_groups", queryset=TargetGroup.objects.only("code")),
         Prefetch(
             "service_communes",
@@ -114,25 +115,30 @@ def list_services(
     request: HttpRequest, filters: Query[ServiceFiltersIn]
 ) -> QuerySet[Service]:
     api_user(request, may=can_read_register)
-    services_ = _services()
-    if filters.organisation is not None:
-        services_ = services_.filter(organisation_id=filters.organisation)
-    if filters.theme:
-        services_ = services_.filter(
-            Q(theme__code=filters.theme) | Q(subtheme__code=filters.theme)
+    commune = filters.commune and (
+        commune_successor_nis(filters.commune) or filters.commune
+    )
+    matching = service_list(
+        ServiceFilters(
+            q=filters.q,
+            theme=filters.theme,
+            target_group=filters.target_group,
+            level=filters.level,
+            province=filters.province,
+            arrondissement=filters.arrondissement,
+            commune=commune,
+            language=filters.language,
+            status=filters.status or "all",
+            active_on=filters.active_on.isoformat() if filters.active_on else "",
+            organisation=filters.organisation,
+            include_archived=True,
         )
-    if filters.target_group:
-        services_ = services_.filter(target_groups__code=filters.target_group)
-    if filters.commune:
-        commune = commune_successor_nis(filters.commune) or filters.commune
-        services_ = services_.filter(service_communes__commune_id=commune)
-    if filters.status is not None:
-        services_ = services_.filter(status=filters.status)
+    )
     if filters.published is not None:
-        services_ = services_.filter(published=filters.published)
-    if filters.q:
-        services_ = search(services_, filters.q)
-    return services_.order_by("organisation_id", "theme__position", "title", "id")
+        matching = matching.filter(published=filters.published)
+    return _services(matching).order_by(
+        "organisation_id", "theme__position", "title", "id"
+    )
 
 
 @router.get(

@@ -51,6 +51,7 @@ class RegisterPages(RegisterTestCase):
         url = reverse
         return [
             (url("register:organisation_list"), EVERYONE, {}),
+            (url("register:service_list"), EVERYONE, {}),
             (url("register:organisation_detail", args=[a]), EVERYONE, {}),
             (url("register:organisation_detail", args=[b]), EVERYONE, {}),
             (url("register:organisation_history", args=[a]), EVERYONE, {}),

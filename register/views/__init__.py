@@ -20,6 +20,7 @@ from register.views.services import (
     service_create,
     service_delete,
     service_detail,
+    service_list,
     service_update,
 )
 
@@ -45,5 +46,6 @@ __all__ = [
     "service_create",
     "service_delete",
     "service_detail",
+    "service_list",
     "service_update",
 ]

@@ -1,4 +1,4 @@
-"""Pages of the services (4W rows): page, add, edit, delete."""
+"""Pages of the services (4W rows): list, page, add, edit, delete."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,18 +11,59 @@ from django.views.decorators.http import (
 
 from accounts.permissions import current_user, permission_required
 from lib.forms import apply_service_errors
-from lib.views import GET_POST, edit_versioned
-from register import pages, services
+from lib.paging import IdsFirstPaginator, PagedRows
+from lib.views import GET_POST, edit_versioned, render_page_or_partial
+from register import pages, selectors, services
 from register.access import (
     can_edit_organisation,
     get_organisation_for_user,
     get_service_for_user,
 )
 from register.area import area_summary
+from register.filters import ServiceFilterForm
 from register.forms import (
     ServiceForm,
 )
 from territory.models import Commune
+
+SERVICES_PER_PAGE = 25
+# Filters that stay in view on a phone; the others fold away until used.
+SERVICE_FILTERS_SHOWN = {"q", "theme", "commune"}
+
+
+@require_safe
+@permission_required("internal.view")
+def service_list(request: HttpRequest) -> HttpResponse:
+    """The services (the 4W rows) with the register's filters, paged and
+    exportable: what is offered, where, by whom and when."""
+    form = ServiceFilterForm(request.GET)
+    form.is_valid()
+    values = form.filters()
+    filters = selectors.ServiceFilters(**values)
+    paged = PagedRows(
+        matching=selectors.service_list(filters),
+        rows=selectors.service_rows(),
+        complete=selectors.add_served_communes,
+    )
+    page = IdsFirstPaginator(paged, SERVICES_PER_PAGE).get_page(request.GET.get("page"))
+    default = selectors.ServiceFilters()
+    return render_page_or_partial(
+        request,
+        "register/service_list.html",
+        "results",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filters != selectors.ServiceFilters(sort=filters.sort),
+            "narrowed": sum(
+                1
+                for name, value in values.items()
+                if name not in SERVICE_FILTERS_SHOWN | {"sort"}
+                and value != getattr(default, name)
+            ),
+            "shown_filters": SERVICE_FILTERS_SHOWN,
+        },
+    )
 
 
 @GET_POST
