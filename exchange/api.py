@@ -60,6 +60,17 @@ class ExportFiltersIn(OrganisationFiltersIn):
     sheet: Literal["", "organisations", "contacts", "services", "relations", "4w"] = (
         Field("", description="The sheet of a csv or hxl export.")
     )
+    style: Literal["machine", "readable", "portable"] = Field(
+        "machine",
+        description=(
+            "How xlsx and csv are written. machine: column keys, codes and platform "
+            "ids, as the import reads them back; readable: column labels, names "
+            "and labels in the language asked for (Accept-Language), not meant to "
+            "be imported; portable: for another register, platform ids left out "
+            "and organisations named by enterprise number, else external id, else "
+            "name."
+        ),
+    )
 
 
 class ExportOut(Schema):
@@ -79,7 +90,7 @@ def _filters(filters: ExportFiltersIn) -> OrganisationFilters:
     """The register filters of an export query (422 for a misplaced `sheet`)."""
     if filters.sheet and filters.format not in {"csv", "hxl"}:
         raise HttpError(422, "`sheet` chooses the sheet of a csv or hxl export only.")
-    values = filters.model_dump(exclude={"format", "sheet"})
+    values = filters.model_dump(exclude={"format", "sheet", "style"})
     if values["commune"]:
         values["commune"] = (
             commune_successor_nis(values["commune"]) or values["commune"]
@@ -114,7 +125,9 @@ def export(request: HttpRequest, filters: Query[ExportFiltersIn]) -> HttpRespons
             "background with POST /api/v1/exchange/exports and the same query.",
         )
     try:
-        download = export_download(filters.format, scope, sheet=filters.sheet)
+        download = export_download(
+            filters.format, scope, sheet=filters.sheet, style=filters.style
+        )
     except ExportError as error:
         raise HttpError(409, str(error)) from error
     return download_response(download)
@@ -177,6 +190,7 @@ def export_job_create_endpoint(
         fmt=filters.format,
         sheet=filters.sheet,
         filters=_filters(filters),
+        style=filters.style,
     )
     return Status(202, _job_out(request, job))
 

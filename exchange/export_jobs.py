@@ -21,13 +21,16 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language, override
 
 from accounts.models import User
 from accounts.permissions import can
 from exchange.exports import (
     DEFAULT_SHEETS,
     EXTENSIONS,
+    STYLE_SUFFIXES,
     ExportError,
+    Style,
     _filename,
     export_row_total,
     export_scope,
@@ -58,6 +61,7 @@ def export_job_create(
     fmt: str,
     sheet: str = "",
     filters: OrganisationFilters | ServiceFilters,
+    style: Style = "machine",
 ) -> ExportJob:
     """Ask for an export in the background; the worker starts it once this
     transaction commits. Expired exports are removed on the way."""
@@ -66,9 +70,13 @@ def export_job_create(
     export_jobs_purge(now=timezone.now())
     if fmt in DEFAULT_SHEETS:
         sheet = sheet or DEFAULT_SHEETS[fmt]
-    stored = dataclasses.asdict(filters)
+    stored: dict[str, Any] = dataclasses.asdict(filters)
     if isinstance(filters, ServiceFilters):
         stored["list"] = "services"
+    if style != "machine":
+        # Written for people in the language of the one who asked.
+        stored["style"] = style
+        stored["language"] = get_language() or settings.LANGUAGE_CODE
     job = ExportJob.objects.create(user=user, format=fmt, sheet=sheet, filters=stored)
     transaction.on_commit(lambda: run_export.enqueue(job_id=str(job.pk)))
     return job
@@ -76,7 +84,11 @@ def export_job_create(
 
 def _job_filters(stored: dict[str, Any]) -> OrganisationFilters | ServiceFilters:
     """The filters a job was asked with (a services list's carry `list`)."""
-    values = dict(stored)
+    values = {
+        name: value
+        for name, value in stored.items()
+        if name not in {"style", "language"}
+    }
     if values.pop("list", "") == "services":
         return ServiceFilters(**values)
     return OrganisationFilters(**values)
@@ -106,7 +118,12 @@ def export_job_run(*, job_id: str) -> int:
     job.rows_total = export_row_total(job.format, scope, sheet=job.sheet)
     job.error = ""
     job.save(update_fields=["status", "rows_written", "rows_total", "error"])
+    style: Style = job.filters.get("style", "machine")
+    suffix = (
+        "" if style == "machine" or job.format == "hxl" else "-" + STYLE_SUFFIXES[style]
+    )
     stem = f"{job.sheet}-hxl" if job.format == "hxl" else job.sheet or "registre"
+    stem += suffix
     if job.format == "geojson":
         stem = "communes"
     filename = _filename(stem, EXTENSIONS.get(job.format, job.format))
@@ -114,7 +131,10 @@ def export_job_run(*, job_id: str) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="maillage-export-") as folder:
             path = Path(folder) / filename
-            export_to_path(job.format, scope, str(path), sheet=job.sheet)
+            with override(job.filters.get("language", settings.LANGUAGE_CODE)):
+                export_to_path(
+                    job.format, scope, str(path), sheet=job.sheet, style=style
+                )
             with path.open("rb") as written:
                 name = default_storage.save(
                     f"{FOLDER}/{job.pk.hex}/{filename}", File(written)

@@ -19,17 +19,26 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import batched
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from accounts.models import User
-from exchange.columns import SEPARATOR, Column, columns_for
+from exchange.columns import SEPARATOR, Column, Kind, columns_for
 from lib.spreadsheets import XlsxWriter, neutralise
 from register.access import visible_contacts
-from register.models import Contact, Organisation, Relation, Service, ServiceCommune
+from register.area import communes_by_nis
+from register.models import (
+    Contact,
+    Organisation,
+    Relation,
+    Service,
+    ServiceCommune,
+    SpokenLanguage,
+)
 from register.schemas import ContactOut, OrganisationOut, RelationOut, ServiceOut
 from register.selectors import (
     OrganisationFilters,
@@ -38,6 +47,8 @@ from register.selectors import (
     served_commune_ids,
     service_list,
 )
+from taxonomy.models import Term
+from taxonomy.selectors import terms_by_id
 from territory.models import Commune
 
 FORMATS = ("xlsx", "csv", "hxl", "geojson", "json")
@@ -660,35 +671,140 @@ FOUR_W_SOURCES = {
 }
 
 
-def _row_values(columns: Sequence[Column], sources: dict[str, str]) -> RowValues:
+def _row_values(
+    columns: Sequence[Column],
+    sources: dict[str, str],
+    shown: "Presentation | None" = None,
+) -> RowValues:
     """The function giving a record's values in the columns' order; lists are
-    joined with the separator the import splits on."""
+    joined with the separator the import splits on. `shown`, when given, writes
+    each value for people or for another register (see `Presentation`)."""
     plan = [
-        (sources.get(column.key, column.key), column.is_multiple) for column in columns
+        (
+            sources.get(column.key, column.key),
+            column.is_multiple,
+            shown.writer(column) if shown is not None else None,
+        )
+        for column in columns
     ]
+    separator = SEPARATOR if shown is None else shown.separator
 
     def values(record: Record) -> list[Any]:
         row: list[Any] = []
-        for source, multiple in plan:
+        for source, multiple, write in plan:
             value = record.get(source)
             if multiple:
-                value = SEPARATOR.join(str(item) for item in value or ())
+                items = value or ()
+                if write is not None:
+                    items = [write(item) for item in items]
+                value = separator.join(str(item) for item in items)
+            elif write is not None and value is not None:
+                value = write(value)
             row.append(value)
         return row
 
     return values
 
 
-def table(sheet: str, scope: ExportScope) -> "Table":
-    """A sheet of the export: the columns of `exchange.columns`, the scope's rows."""
+# How an export is written: for the import (codes and platform ids), for people
+# (names and labels in the reader's language), or for another register (platform
+# ids left out, organisations named by what any register knows them by).
+STYLES = ("machine", "readable", "portable")
+Style = Literal["machine", "readable", "portable"]
+STYLE_SUFFIXES = {"readable": "lisible", "portable": "portable"}
+
+
+class Presentation:
+    """Writes a sheet's values for people (`readable`) or for another register
+    (`portable`). It reads the names it needs once per export: vocabularies and
+    communes from the cache, organisations in one query."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self.separator = "; " if style == "readable" else SEPARATOR
+        self._organisations: dict[int, str] | None = None
+
+    def organisations(self) -> dict[int, str]:
+        if self._organisations is None:
+            rows = Organisation.objects.values_list(
+                "pk", "name", "enterprise_number", "external_id"
+            )
+            if self.style == "readable":
+                self._organisations = {pk: name for pk, name, _n, _e in rows}
+            else:
+                self._organisations = {
+                    pk: portable_reference(name, number, external)
+                    for pk, name, number, external in rows
+                }
+        return self._organisations
+
+    def writer(self, column: Column) -> Callable[[Any], Any] | None:
+        """How a column's values are written; None: as they are."""
+        kind = column.kind
+        if kind in (Kind.ORGANISATION, Kind.ORGANISATIONS):
+            return lambda pk: self.organisations().get(pk, pk)
+        if self.style == "portable":
+            return (lambda _pk: None) if kind == Kind.ID else None
+        if kind in (Kind.CODE, Kind.CODES) and column.vocabulary is not None:
+            vocabulary = cast(type[Term], column.vocabulary)
+            names = {term.code: term.name for term in terms_by_id(vocabulary).values()}
+            return lambda code: names.get(code, code)
+        if kind == Kind.CHOICE and column.choices is not None:
+            labels = {value: str(label) for value, label in column.choices.choices}
+            return lambda value: labels.get(value, value)
+        if kind == Kind.LANGUAGES:
+            languages = {value: str(label) for value, label in SpokenLanguage.choices}
+            return lambda code: languages.get(code, code)
+        if kind in (Kind.COMMUNE, Kind.COMMUNES):
+            communes = communes_by_nis()
+            return lambda nis: communes[nis].name if nis in communes else nis
+        if kind == Kind.BOOLEAN:
+            yes, no = gettext("oui"), gettext("non")
+            return lambda value: yes if value else no
+        return None
+
+    def header(self, column: Column) -> str:
+        if self.style != "readable":
+            return column.key
+        labels = column.labels
+        return labels.get(get_language() or "fr") or labels.get("fr") or column.key
+
+    def sheet_name(self, sheet: str) -> str:
+        if self.style != "readable":
+            return sheet
+        return str(SHEET_LABELS.get(sheet, sheet))
+
+
+def portable_reference(name: str, number: str, external: str) -> str:
+    """An organisation as another register finds it: its enterprise number
+    (written 0123.456.789, which no spreadsheet takes for a number), else its
+    external id, else its name."""
+    if len(number) == 10 and number.isdigit():
+        return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+    return number or external or name
+
+
+SHEET_LABELS = {
+    "organisations": gettext_lazy("Organisations"),
+    "contacts": gettext_lazy("Contacts"),
+    "services": gettext_lazy("Services"),
+    "relations": gettext_lazy("Relations"),
+    FOUR_W: "4W",
+}
+
+
+def table(sheet: str, scope: ExportScope, style: Style = "machine") -> "Table":
+    """A sheet of the export: the columns of `exchange.columns`, the scope's
+    rows, written in the `style` asked for."""
     columns = columns_for(sheet)
     sources = FOUR_W_SOURCES if sheet == FOUR_W else {}
+    shown = None if style == "machine" else Presentation(style)
     return Table(
-        name=sheet,
-        keys=tuple(column.key for column in columns),
+        name=shown.sheet_name(sheet) if shown else sheet,
+        keys=tuple(shown.header(c) if shown else c.key for c in columns),
         hashtags=tuple(column.hxl for column in columns),
         records=records(sheet, scope),
-        values=_row_values(columns, sources),
+        values=_row_values(columns, sources, shown),
     )
 
 
@@ -817,19 +933,26 @@ def _filename(stem: str, extension: str) -> str:
     return f"maillage-{stem}-{timezone.localdate().isoformat()}.{extension}"
 
 
-def export_download(fmt: str, scope: ExportScope, *, sheet: str = "") -> Download:
+def export_download(
+    fmt: str, scope: ExportScope, *, sheet: str = "", style: Style = "machine"
+) -> Download:
     """The export in a format; `sheet` chooses the table of CSV (organisations by
-    default) and HXL (the 4W by default). Raises ExportError for a GeoJSON without
-    any geometry loaded; `fmt` and `sheet` must be valid (see FORMATS, CSV_SHEETS)."""
+    default) and HXL (the 4W by default); `style` how XLSX and CSV are written
+    (see `Presentation`). Raises ExportError for a GeoJSON without any geometry
+    loaded; `fmt` and `sheet` must be valid (see FORMATS, CSV_SHEETS)."""
+    suffix = "" if style == "machine" else f"-{STYLE_SUFFIXES[style]}"
     if fmt == "xlsx":
-        tables = (table(name, scope) for name in SHEETS)
+        tables = (table(name, scope, style) for name in SHEETS)
         return Download(
-            _filename("registre", "xlsx"), CONTENT_TYPES["xlsx"], file=xlsx_file(tables)
+            _filename(f"registre{suffix}", "xlsx"),
+            CONTENT_TYPES["xlsx"],
+            file=xlsx_file(tables),
         )
     if fmt in DEFAULT_SHEETS:
         name = sheet or DEFAULT_SHEETS[fmt]
-        chunks = csv_chunks(table(name, scope), hxl=fmt == "hxl")
-        stem = f"{name}-hxl" if fmt == "hxl" else name
+        hxl = fmt == "hxl"
+        chunks = csv_chunks(table(name, scope, "machine" if hxl else style), hxl=hxl)
+        stem = f"{name}-hxl" if hxl else f"{name}{suffix}"
         return Download(
             _filename(stem, "csv"), CONTENT_TYPES[fmt], chunks=text_to_bytes(chunks)
         )
@@ -847,21 +970,29 @@ def export_download(fmt: str, scope: ExportScope, *, sheet: str = "") -> Downloa
 
 
 def export_to_path(
-    fmt: str, scope: ExportScope, path: str, *, sheet: str = ""
+    fmt: str,
+    scope: ExportScope,
+    path: str,
+    *,
+    sheet: str = "",
+    style: Style = "machine",
 ) -> dict[str, int]:
     """Writes the export to a file (CSV without a sheet: every sheet, zipped);
     returns the rows written per table (empty for GeoJSON and JSON)."""
     if fmt == "xlsx":
-        return write_xlsx(path, (table(name, scope) for name in SHEETS))
+        return write_xlsx(path, (table(name, scope, style) for name in SHEETS))
     if fmt == "csv" and not sheet:
-        tables = [table(name, scope) for name in SHEETS]
+        tables = [table(name, scope, style) for name in SHEETS]
         write_zip(path, tables)
         return {written.name: written.count for written in tables}
     counted: Table | None = None
     chunks: Iterator[str]
     if fmt in DEFAULT_SHEETS:
-        counted = table(sheet or DEFAULT_SHEETS[fmt], scope)
-        chunks = csv_chunks(counted, hxl=fmt == "hxl")
+        hxl = fmt == "hxl"
+        counted = table(
+            sheet or DEFAULT_SHEETS[fmt], scope, "machine" if hxl else style
+        )
+        chunks = csv_chunks(counted, hxl=hxl)
     elif fmt == "geojson":
         chunks = geojson_chunks(scope)
     else:

@@ -2,6 +2,8 @@
 import templates. Thin adapters over `exchange.exports` and
 `exchange.spreadsheets`."""
 
+from typing import cast
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import (
@@ -28,8 +30,10 @@ from exchange.exports import (
     CONTENT_TYPES,
     CSV_SHEETS,
     FORMATS,
+    STYLES,
     Download,
     ExportError,
+    Style,
     export_download,
     export_scope,
 )
@@ -70,7 +74,7 @@ def download_response(download: Download) -> HttpResponseBase:
 
 def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     query = request.GET.copy()
-    for name in ("format", "sheet"):
+    for name in ("format", "sheet", "style"):
         query.pop(name, None)
     return render(
         request,
@@ -106,16 +110,25 @@ def export(request: HttpRequest) -> HttpResponseBase:
             "sheet": sheet
         }
         return _page(request, error=message, status=400)
+    asked = request.GET.get("style") or "machine"
+    if asked not in STYLES:
+        message = _("Présentation d'export inconnue : « %(style)s ».") % {
+            "style": asked
+        }
+        return _page(request, error=message, status=400)
+    style = cast(Style, asked)
     filters = _filters(request)
     user = current_user(request)
     if request.GET.get("background") or export_is_large(
         fmt, filters=filters, user=user, sheet=sheet
     ):
-        job = export_job_create(user=user, fmt=fmt, sheet=sheet, filters=filters)
+        job = export_job_create(
+            user=user, fmt=fmt, sheet=sheet, filters=filters, style=style
+        )
         return redirect("exchange:export_job", pk=job.pk)
     scope = export_scope(filters=filters, user=user)
     try:
-        download = export_download(fmt, scope, sheet=sheet)
+        download = export_download(fmt, scope, sheet=sheet, style=style)
     except ExportError:
         message = _(
             "La carte ne peut pas être exportée : aucune commune n'a de limites ni "

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from exchange.export_jobs import export_job_create, export_job_run
 from exchange.models import ExportJob
+from exchange.tests.test_export_jobs import ExportJobTestCase
 from register.models import Organisation
-from register.tests.base import RegisterTestCase
 from register.tests.factories import make_organisation, make_service
 
 EXPORT = "/echanges/exporter/"
@@ -31,7 +31,7 @@ def four_w(response) -> list[tuple[str, str, str]]:
     )
 
 
-class FilteredFourWTests(RegisterTestCase):
+class FilteredFourWTests(ExportJobTestCase):
     mixed: ClassVar[Organisation]
 
     @classmethod
@@ -46,6 +46,7 @@ class FilteredFourWTests(RegisterTestCase):
         make_service(cls.mixed, "Permanence sans lieu", theme="housing")
 
     def setUp(self) -> None:
+        super().setUp()  # a media folder of its own
         self.login(self.coordinator)
 
     def export(self, **query: str) -> list[tuple[str, str, str]]:

@@ -3,13 +3,16 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import override
 
 from accounts.models import User
 from exchange.columns import SHEETS as TEMPLATE_SHEETS
 from exchange.exports import (
     CSV_SHEETS,
     FORMATS,
+    STYLES,
     ExportError,
     export_scope,
     export_to_path,
@@ -36,6 +39,23 @@ class Command(BaseCommand):
                 "csv: write this sheet only (by default every sheet, as a zip of "
                 "CSV files); hxl: the sheet to tag (by default the 4W)."
             ),
+        )
+        parser.add_argument(
+            "--style",
+            choices=STYLES,
+            default="machine",
+            help=(
+                "xlsx and csv: machine (codes and ids, imports back), readable "
+                "(labels and names, in --language) or portable (for another "
+                "register: no platform ids, organisations by enterprise number, "
+                "external id or name)."
+            ),
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="The language of a readable export.",
         )
         parser.add_argument(
             "--user",
@@ -79,7 +99,10 @@ class Command(BaseCommand):
                 )
         scope = export_scope(user=user, include_contacts=options["include_contacts"])
         try:
-            counts = export_to_path(fmt, scope, output, sheet=sheet)
+            with override(options["language"]):
+                counts = export_to_path(
+                    fmt, scope, output, sheet=sheet, style=options["style"]
+                )
         except ExportError as error:
             raise CommandError(str(error)) from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
