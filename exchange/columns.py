@@ -554,16 +554,28 @@ FOUR_W: tuple[Column, ...] = (
         "#org+type",
         Kind.CODE,
         vocabulary=ActorType,
-        help=_("Code ou nom du type d'acteur (requis pour une nouvelle organisation)."),
+        help=_(
+            "Code ou nom du type d'acteur ; sans lui, une nouvelle organisation "
+            "est à compléter."
+        ),
     ),
-    _field(Service, "theme", "#sector", help=_("Code ou nom du thème.")),
+    _field(
+        Service,
+        "theme",
+        "#sector",
+        help=_("Code ou nom du thème."),
+        # What humanitarian 4W sheets call it (no organisation sector here).
+        aliases=("secteur", "sector", "sektor", "cluster"),
+    ),
     _field(Service, "subtheme", "#subsector", help=_("Code ou nom du sous-thème.")),
     Column(
         "activity_title",
         _l("activité", "activiteit", "Aktivität", "activity"),
         "#activity+name",
-        required=True,
-        help=_("Intitulé de l'activité ou du service."),
+        help=_(
+            "Intitulé de l'activité ou du service ; sans lui, le nom du thème "
+            "(ou du sous-thème)."
+        ),
     ),
     _field(
         Service,

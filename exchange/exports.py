@@ -269,6 +269,11 @@ def organisation_records(scope: ExportScope) -> Iterator[Record]:
         for row in chunk:
             record = _rename(row, ORGANISATION_NAMES)
             record["area_communes"] = areas.get(record["id"], [])
+            record["incomplete"] = None in (
+                record["level"],
+                record["sector"],
+                record["actor_type"],
+            )
             yield record
 
 

@@ -62,7 +62,8 @@ from register.services import (
     service_communes_align,
 )
 from register.validators import normalise_enterprise_number
-from taxonomy.models import InstitutionalLevel, Sector, Theme
+from taxonomy.models import Theme
+from taxonomy.selectors import terms_by_id
 from territory.models import CodeSuccessor, Commune, PostalCode
 
 CHUNK = 2000
@@ -78,9 +79,6 @@ MODELS: dict[str, type[models.Model]] = {
     "relations": Relation,
     "4w": Service,
 }
-# New organisations of a 4W sheet, which has no level or sector column.
-FOUR_W_LEVEL = "non-governmental"
-FOUR_W_SECTOR = "non-profit"
 TRUE_WORDS = frozenset(
     {"oui", "o", "x", "yes", "y", "ja", "j", "true", "vrai", "wahr", "1"}
 )
@@ -1171,6 +1169,12 @@ class Importer:
         if errors:
             raise RowError(errors)
         theme = values["theme"]
+        parent = getattr(terms_by_id(Theme).get(theme), "parent_id", None)
+        if parent is not None:
+            # A sub-theme in the theme column (a partner's "sector"): its theme.
+            if not values.get("subtheme"):
+                values["subtheme"] = theme
+            theme = values["theme"] = parent
         group = (
             organisation if isinstance(organisation, int) else id(organisation),
             normalise(values.get("activity_title") or ""),
@@ -1203,21 +1207,16 @@ class Importer:
     def _four_w_organisation(
         self, line: int, values: dict[str, Any], number: str
     ) -> Organisation:
+        """A new organisation named by a 4W row. A partner's sheet says neither
+        its level nor its sector (and often not its actor type): it is created
+        to complete (`Organisation.is_incomplete`), for a coordinator to finish."""
         lookups = self.lookups
-        if not values.get("actor_type"):
-            raise RowError(
-                [_("Organisation inconnue : indiquez son type d'acteur pour la créer.")]
-            )
-        level = lookups.term(InstitutionalLevel, FOUR_W_LEVEL)
-        sector = lookups.term(Sector, FOUR_W_SECTOR)
-        if level is None or sector is None:
-            raise RowError([_("Organisation inconnue : créez-la d'abord.")])
         obj = Organisation(
             name=values["organisation_name"],
             enterprise_number=number,
-            actor_type_id=values["actor_type"],
-            level_id=level,
-            sector_id=sector,
+            actor_type_id=values.get("actor_type"),
+            level_id=None,
+            sector_id=None,
             email=values.get("contact_email") or "",
         )
         obj.__dict__["_import_m2m"] = {}
@@ -1237,10 +1236,15 @@ class Importer:
         lookups.new_by_name[normalise(obj.name)] = obj
         return obj
 
+    def _theme_title(self, values: dict[str, Any], theme: int) -> str:
+        term = terms_by_id(Theme).get(values.get("subtheme") or theme)
+        return term.name if term is not None else ""
+
     def _four_w_service(
         self, values: dict[str, Any], organisation: Any, theme: int
     ) -> Plan:
-        title = values["activity_title"]
+        # A partner's sheet may name no activity: the theme's name stands for it.
+        title = values.get("activity_title") or self._theme_title(values, theme)
         obj: Any = None
         if isinstance(organisation, int):
             match = Service.objects.filter(

@@ -18,11 +18,18 @@ def home(request: HttpRequest) -> HttpResponse:
     """The platform's parts that exist (lib.parts), each linked for those who
     may open it."""
     parts = [(part, can(request.user, part.action)) for part in lib_parts.parts()]
+    # The coordinators complete what partners' 4W sheets created.
+    incomplete = (
+        register_selectors.organisation_incomplete_count()
+        if can(request.user, "register.manage")
+        else 0
+    )
     return render(
         request,
         "home.html",
         {
             "parts": parts,
+            "incomplete": incomplete,
             # A focal point's way in: their own organisation's page.
             "own": register_selectors.member_organisations(request.user),
         },

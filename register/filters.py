@@ -30,6 +30,7 @@ Choices = list[tuple[Any, Any]]
 STATUS_CHOICES = [
     ("active", _("actives")),
     ("archived", _("archivées")),
+    ("incomplete", _("à compléter")),
     ("all", _("toutes")),
 ]
 SORT_CHOICES = [

@@ -53,6 +53,10 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.active().filter(published=True)
 
 
+# An organisation whose level, sector or actor type is unknown (see Organisation).
+INCOMPLETE = Q(level__isnull=True) | Q(sector__isnull=True) | Q(actor_type__isnull=True)
+
+
 class Organisation(Versioned):
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
@@ -78,18 +82,27 @@ class Organisation(Versioned):
         blank=True,
         help_text=_("Un identifiant stable venu d'un autre système, pour les imports."),
     )
+    # Unknown (null) only for an organisation created from a partner's 4W sheet,
+    # which says none of them: it is "to complete" (`is_incomplete`), and its
+    # forms ask for them.
     level = models.ForeignKey(
         InstitutionalLevel,
         models.PROTECT,
+        null=True,
         related_name="organisations",
         verbose_name=_("niveau institutionnel"),
     )
     sector = models.ForeignKey(
-        Sector, models.PROTECT, related_name="organisations", verbose_name=_("secteur")
+        Sector,
+        models.PROTECT,
+        null=True,
+        related_name="organisations",
+        verbose_name=_("secteur"),
     )
     actor_type = models.ForeignKey(
         ActorType,
         models.PROTECT,
+        null=True,
         related_name="organisations",
         verbose_name=_("type d'acteur"),
     )
@@ -148,6 +161,12 @@ class Organisation(Versioned):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["status", "name"]),
+            # The few organisations to complete, for the coordinators' home page.
+            models.Index(
+                fields=["status", "name"],
+                condition=INCOMPLETE,
+                name="register_org_incomplete",
+            ),
             models.Index(fields=["enterprise_number"]),
             models.Index(fields=["external_id"]),
             # The few archived organisations, whose services lists leave out.
@@ -177,6 +196,12 @@ class Organisation(Versioned):
     @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
+
+    @property
+    def is_incomplete(self) -> bool:
+        """Created from a partner's 4W sheet without its level, sector or actor
+        type: someone has to complete it."""
+        return None in (self.level_id, self.sector_id, self.actor_type_id)
 
     def get_languages_display(self) -> list[str]:
         labels = dict(SpokenLanguage.choices)

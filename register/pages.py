@@ -327,7 +327,7 @@ def commune_administration(commune: Commune) -> list[Organisation]:
         )[:LOCAL_SHOWN]
     )
     for organisation in local:
-        organisation.actor_type = actor_types[organisation.actor_type_id]
+        organisation.actor_type = actor_types[organisation.actor_type_id]  # type: ignore[index]
     return local
 
 

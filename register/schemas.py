@@ -46,9 +46,22 @@ class OrganisationOut(Schema):
     acronym: str
     enterprise_number: str = Field(..., description="BCE/KBO number, 10 digits.")
     external_id: str
-    level: str = Field(..., description="Code of the institutional level.")
-    sector: str = Field(..., description="Code of the sector.")
-    actor_type: str = Field(..., description="Code of the actor type.")
+    level: str | None = Field(
+        ..., description="Code of the institutional level; null: to complete."
+    )
+    sector: str | None = Field(
+        ..., description="Code of the sector; null: to complete."
+    )
+    actor_type: str | None = Field(
+        ..., description="Code of the actor type; null: to complete."
+    )
+    incomplete: bool = Field(
+        ...,
+        description=(
+            "Created from a partner's 4W sheet without its level, sector or actor "
+            "type: to complete."
+        ),
+    )
     parent: int | None = Field(..., description="Id of the parent organisation.")
     street: str
     postal_code: str
@@ -68,16 +81,20 @@ class OrganisationOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_level(obj: Organisation) -> str:
-        return obj.level.code
+    def resolve_level(obj: Organisation) -> str | None:
+        return obj.level.code if obj.level is not None else None
 
     @staticmethod
-    def resolve_sector(obj: Organisation) -> str:
-        return obj.sector.code
+    def resolve_sector(obj: Organisation) -> str | None:
+        return obj.sector.code if obj.sector is not None else None
 
     @staticmethod
-    def resolve_actor_type(obj: Organisation) -> str:
-        return obj.actor_type.code
+    def resolve_actor_type(obj: Organisation) -> str | None:
+        return obj.actor_type.code if obj.actor_type is not None else None
+
+    @staticmethod
+    def resolve_incomplete(obj: Organisation) -> bool:
+        return obj.is_incomplete
 
     @staticmethod
     def resolve_parent(obj: Organisation) -> int | None:
@@ -183,7 +200,9 @@ class OrganisationFiltersIn(Schema):
     )
     commune: FilterText = Field("", description="NIS code of a commune it serves.")
     language: FilterText = Field("", description="Code of a language spoken.")
-    status: Literal["active", "archived", "all"] = "active"
+    status: Literal["active", "archived", "incomplete", "all"] = Field(
+        "active", description="incomplete: the active organisations to complete."
+    )
     sort: Literal["name", "-name", "updated", "-updated"] = "name"
 
 

@@ -22,6 +22,7 @@ from lib.paging import PagedRows
 from register.area import communes_by_nis
 from register.models import (
     CURRENT_SERVICE_STATUSES,
+    INCOMPLETE,
     Assessment,
     Organisation,
     OrganisationCount,
@@ -42,6 +43,8 @@ from taxonomy.selectors import terms_by_id
 from territory.models import Commune
 
 LANGUAGES = ("fr", "nl", "de", "en")
+# The register list's status filter for the organisations to complete.
+INCOMPLETE_STATUS = "incomplete"
 TERM_NAMES = tuple(f"name_{language}" for language in LANGUAGES)
 
 SORTS = {
@@ -165,7 +168,11 @@ def organisation_list(
     terms = _term_ids(filters)
     if terms is None:
         return organisations.none()
-    if filters.status in {Organisation.Status.ACTIVE, Organisation.Status.ARCHIVED}:
+    if filters.status == INCOMPLETE_STATUS:
+        organisations = organisations.filter(
+            INCOMPLETE, status=Organisation.Status.ACTIVE
+        )
+    elif filters.status in {Organisation.Status.ACTIVE, Organisation.Status.ARCHIVED}:
         if status_unindexed:
             organisations = organisations.alias(
                 status_value=Unindexed("status")
@@ -375,6 +382,8 @@ def organisation_total(status: str) -> int:
     """How many organisations have this status ('all': any), from the counts
     the register's writes keep (OrganisationCount); counted when they are not
     there."""
+    if status == INCOMPLETE_STATUS:
+        return organisation_incomplete_count()
     counts = dict(OrganisationCount.objects.values_list("status", "count"))
     wanted = (
         [status]
@@ -384,6 +393,14 @@ def organisation_total(status: str) -> int:
     if any(name not in counts for name in wanted):
         return organisation_list(OrganisationFilters(status=status)).count()
     return sum(counts[name] for name in wanted)
+
+
+def organisation_incomplete_count() -> int:
+    """How many active organisations are to complete (created from a partner's
+    4W sheet without their level, sector or actor type)."""
+    return Organisation.objects.filter(
+        INCOMPLETE, status=Organisation.Status.ACTIVE
+    ).count()
 
 
 def organisation_rows() -> QuerySet[Organisation]:
@@ -501,9 +518,10 @@ def organisation_detail(pk: int) -> Organisation | None:
     )
     # Vocabulary terms and communes from the reference data kept in memory:
     # joining their tables cost Django more to write than the database to read.
-    organisation.level = terms_by_id(InstitutionalLevel)[organisation.level_id]
-    organisation.sector = terms_by_id(Sector)[organisation.sector_id]
-    organisation.actor_type = terms_by_id(ActorType)[organisation.actor_type_id]
+    # (None: an organisation to complete.)
+    organisation.level = terms_by_id(InstitutionalLevel).get(organisation.level_id)  # type: ignore[arg-type]
+    organisation.sector = terms_by_id(Sector).get(organisation.sector_id)  # type: ignore[arg-type]
+    organisation.actor_type = terms_by_id(ActorType).get(organisation.actor_type_id)  # type: ignore[arg-type]
     if organisation.commune_id:
         organisation.commune = communes_by_nis().get(
             organisation.commune_id

@@ -7,6 +7,7 @@ hundred and fifty of them.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +49,14 @@ def _status_badge(organisation: Organisation) -> str:
     )
 
 
+def _term_name(term: Any) -> str:
+    """A term's name, or « à compléter » for an organisation that lacks it."""
+    if term is None:
+        label = escape(gettext("à compléter"))
+        return f'<span class="badge badge-incomplete">{label}</span>'
+    return str(escape(term.name))
+
+
 @register.simple_tag
 def status_badge(organisation: Organisation) -> SafeString:
     """An organisation's status as a badge: "active" or "archivée"."""
@@ -77,8 +86,8 @@ def organisation_rows(organisations: Iterable[Organisation]) -> SafeString:
             "<tr>"
             f'<th scope="row"><a href="{escape(organisation.page_url)}">'  # type: ignore[attr-defined]
             f"{escape(organisation.name)}</a>{acronym}</th>"
-            f"<td>{escape(organisation.actor_type.name)}</td>"
-            f"<td>{escape(organisation.level.name)}</td>"
+            f"<td>{_term_name(organisation.actor_type)}</td>"
+            f"<td>{_term_name(organisation.level)}</td>"
             f"<td>{commune}</td>"
             f"<td>{escape(organisation.service_count)}</td>"  # type: ignore[attr-defined]
             f"<td>{_status_badge(organisation)}</td>"

@@ -11,7 +11,7 @@ from register.tests.api_base import (
     NAMUR,
     ApiTestCase,
 )
-from taxonomy.models import Theme
+from taxonomy.models import ActorType, Theme
 from territory.models import Commune
 
 ORGANISATIONS = f"{API}/organisations"
@@ -170,7 +170,9 @@ class OrganisationWriteTests(ApiTestCase):
         self.assertEqual(body["parent"], self.organisation_a.pk)
         self.assertEqual((body["status"], body["version"]), ("active", 1))
         organisation = Organisation.objects.get(pk=body["id"])
-        self.assertEqual(organisation.actor_type.code, "cpas")
+        self.assertEqual(
+            organisation.actor_type_id, ActorType.objects.get(code="cpas").pk
+        )
         self.assertEqual(organisation.history.get().history_user, self.coordinator)
 
     def test_a_whole_arrondissement_is_a_shortcut_for_its_communes(self):

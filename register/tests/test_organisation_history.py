@@ -77,7 +77,7 @@ class HistoryTests(RegisterTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.original_sector = cls.organisation_a.sector
+        cls.original_sector = cls.organisation_a.sector  # type: ignore[assignment]
         services.organisation_update(
             organisation_id=cls.organisation_a.pk,
             by=cls.focal_point_a,
