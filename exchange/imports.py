@@ -1241,6 +1241,11 @@ class Importer:
         self, values: dict[str, Any], organisation: Any, theme: int
     ) -> Plan:
         title = values["activity_title"]
+        title_field: Any = Service._meta.get_field("title")
+        try:
+            title_field.clean(title, None)
+        except ValidationError as error:
+            raise RowError(_field_errors(error, _("activité"))) from None
         obj: Any = None
         if isinstance(organisation, int):
             match = Service.objects.filter(
