@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import password_reset_email_queue
+from lib.forms import CheckedTextForm
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -23,7 +24,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CheckedTextForm, forms.Form):
     full_name = forms.CharField(label=_("Nom complet"), max_length=200, required=False)
     language = forms.ChoiceField(
         label=_("Langue de l'interface et des e-mails"),
@@ -31,7 +32,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(CheckedTextForm, forms.Form):
     # The profile page holds two forms: keep this one's names and ids apart.
     prefix = "token"
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import validate_line
+
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
@@ -47,7 +49,9 @@ class User(AbstractBaseUser):
     """A person who signs in; their role says what they may do (see permissions)."""
 
     email = models.EmailField(_("adresse e-mail"), unique=True)
-    full_name = models.CharField(_("nom complet"), max_length=200, blank=True)
+    full_name = models.CharField(
+        _("nom complet"), max_length=200, blank=True, validators=[validate_line]
+    )
     role = models.CharField(
         _("rôle"), max_length=20, choices=Role.choices, default=Role.OBSERVER
     )
@@ -111,7 +115,7 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name=_("utilisateur·rice"),
     )
-    name = models.CharField(_("nom"), max_length=100)
+    name = models.CharField(_("nom"), max_length=100, validators=[validate_line])
     prefix = models.CharField(_("début du jeton"), max_length=12)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)

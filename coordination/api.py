@@ -20,7 +20,7 @@ from lib.api import Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from register.models import Organisation
 from register.refs import RegisterRefs
-from register.schemas import NIS_HELP
+from register.schemas import NIS_HELP, Description, Line40, Line255
 from taxonomy.models import InstitutionalLevel, Theme
 from territory.models import Commune
 
@@ -88,18 +88,18 @@ class BodyOut(Schema):
 
 
 class BodyIn(Schema):
-    name: str = Field(..., min_length=1)
-    acronym: str = ""
+    name: Line255 = Field(..., min_length=1)
+    acronym: Line40 = ""
     convenors: list[Id] = Field(default_factory=list)
     level: str = Field(..., description="Code of an institutional level.")
     communes: list[str] = Field(default_factory=list, description=NIS_HELP)
     themes: list[str] = Field(default_factory=list)
-    mandate: str = ""
+    mandate: Description = ""
     formality: Formality
     decision_power: DecisionPower
     frequency: MeetingFrequency
     status: BodyStatus = "existing"
-    description: str = ""
+    description: Description = ""
     members: list[MemberIn] = Field(default_factory=list)
 
 
@@ -107,18 +107,18 @@ class BodyPatch(Schema):
     """Only the fields sent change; a list replaces the whole list."""
 
     version: Id = Field(..., description="The version the client read.")
-    name: str | None = None
-    acronym: str | None = None
+    name: Line255 | None = None
+    acronym: Line40 | None = None
     convenors: list[Id] | None = None
     level: str | None = None
     communes: list[str] | None = Field(None, description=NIS_HELP)
     themes: list[str] | None = None
-    mandate: str | None = None
+    mandate: Description | None = None
     formality: Formality | None = None
     decision_power: DecisionPower | None = None
     frequency: MeetingFrequency | None = None
     status: BodyStatus | None = None
-    description: str | None = None
+    description: Description | None = None
     members: list[MemberIn] | None = None
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.text import DESCRIPTION_MAX_LENGTH, long_text_validators, validate_line
 from lib.versioning import Versioned
 from register.models import Organisation
 from taxonomy.models import InstitutionalLevel, Theme
@@ -37,8 +38,10 @@ class CoordinationBody(Versioned):
         DORMANT = "dormant", _("en sommeil")
         ENDED = "ended", _("dissous")
 
-    name = models.CharField(_("nom"), max_length=255)
-    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    name = models.CharField(_("nom"), max_length=255, validators=[validate_line])
+    acronym = models.CharField(
+        _("sigle"), max_length=40, blank=True, validators=[validate_line]
+    )
     convenors = models.ManyToManyField(
         Organisation,
         blank=True,
@@ -60,7 +63,12 @@ class CoordinationBody(Versioned):
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="coordination_bodies", verbose_name=_("thèmes")
     )
-    mandate = models.TextField(_("mandat ou termes de référence"), blank=True)
+    mandate = models.TextField(
+        _("mandat ou termes de référence"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(DESCRIPTION_MAX_LENGTH),
+    )
     formality = models.CharField(
         _("formalisation"), max_length=12, choices=Formality.choices
     )
@@ -73,7 +81,12 @@ class CoordinationBody(Versioned):
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.EXISTING
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(DESCRIPTION_MAX_LENGTH),
+    )
 
     history = HistoricalRecords(m2m_fields=[convenors, themes])
 

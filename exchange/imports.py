@@ -1245,6 +1245,11 @@ class Importer:
     ) -> Plan:
         # A partner's sheet may name no activity: the theme's name stands for it.
         title = values.get("activity_title") or self._theme_title(values, theme)
+        title_field: Any = Service._meta.get_field("title")
+        try:
+            title_field.clean(title, None)
+        except ValidationError as error:
+            raise RowError(_field_errors(error, _("activité"))) from None
         obj: Any = None
         if isinstance(organisation, int):
             match = Service.objects.filter(

@@ -1,8 +1,9 @@
-"""Helpers shared by every app's API: bounded ids and page numbers, request
-bodies' references resolved with one 422 for all the unknown ones, the version a
-writer read, and paging in two steps (ids first)."""
+"""Helpers shared by every app's API: bounded ids and page numbers, text checked
+as the models check it, request bodies' references resolved with one 422 for all
+the unknown ones, the version a writer read, and paging in two steps (ids
+first)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -11,8 +12,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from lib.paging import PagedRows
+from lib.text import validate_line, validate_text
 
 # The largest id (or version) a row can have: a signed 64-bit integer. A larger
 # number never reaches the database, whose drivers fail on it (SQLite's
@@ -24,6 +28,30 @@ MAX_PAGE = 2**31 - 1
 # Every id a request carries, in its path, its query or its body, and every
 # version it sends back (422 beyond).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _checked(validate: Callable[[str], None]) -> AfterValidator:
+    def check(value: str) -> str:
+        try:
+            validate(value)
+        except ValidationError as error:
+            raise PydanticCustomError(
+                error.code or "invalid_text", error.messages[0]
+            ) from None
+        return value
+
+    return AfterValidator(check)
+
+
+# A request body's text refuses the control characters the models refuse
+# (lib/text.py), with their message, before any service reads it: one line
+# refuses line breaks and tabs too, several lines keep them. Each goes after
+# the text's length constraint, which pydantic then checks first with its own
+# message ("String should have at most 255 characters"; after a validator, it
+# would count "items"): Annotated[str, StringConstraints(max_length=255),
+# ONE_LINE].
+ONE_LINE = _checked(validate_line)
+LINES = _checked(validate_text)
 
 
 class VersionIn(Schema):

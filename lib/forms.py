@@ -1,5 +1,6 @@
-"""Form helpers shared by every app's pages: fieldsets, service errors shown on
-the form, and the rows of an edit conflict (what was sent against what is stored)."""
+"""Form helpers shared by every app's pages: fieldsets, text fields that refuse
+control characters, service errors shown on the form, and the rows of an edit
+conflict (what was sent against what is stored)."""
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
@@ -7,10 +8,13 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Model, QuerySet
 from django.forms.boundfield import BoundField
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+
+from lib.text import validate_line, validate_text
 
 
 class DateInput(forms.DateInput):
@@ -40,8 +44,41 @@ def apply_service_errors(
         form.add_error(field if field in form.fields else None, errors)
 
 
-class FieldsetForm(forms.BaseForm):
-    """A form laid out in fieldsets: (legend, field names) pairs."""
+def refuse_control_characters(fields: Iterable[forms.Field]) -> None:
+    """Make text fields refuse control characters as lib.text does (the message
+    says which character and where), in place of Django's check, which refuses
+    NUL alone: a textarea keeps its tabs and line breaks, a one-line input
+    refuses them. E-mail addresses, URLs and other typed fields keep their own
+    validators."""
+    for field in fields:
+        if type(field) is not forms.CharField:
+            continue
+        check = (
+            validate_text if isinstance(field.widget, forms.Textarea) else validate_line
+        )
+        field.validators = [
+            *(
+                validator
+                for validator in field.validators
+                if not isinstance(validator, ProhibitNullCharactersValidator)
+                and validator not in (validate_line, validate_text)
+            ),
+            check,
+        ]
+
+
+class CheckedTextForm(forms.BaseForm):
+    """A form whose text fields refuse control characters
+    (`refuse_control_characters`), those added in `__init__` included."""
+
+    def full_clean(self) -> None:
+        refuse_control_characters(self.fields.values())
+        super().full_clean()
+
+
+class FieldsetForm(CheckedTextForm):
+    """A form laid out in fieldsets: (legend, field names) pairs, whose text
+    fields refuse control characters."""
 
     fieldsets: Sequence[tuple[Any, Sequence[str]]] = ()
     required_css_class = "required"

@@ -555,6 +555,19 @@ def _line_of(data: bytes, position: int, encoding: str) -> int:
     return data[:position].decode(encoding, errors="ignore").count("\n") + 1
 
 
+def _stray_nul(data: bytes) -> bool:
+    """Text in UTF-8 with a few NUL characters, fewer than its lines (copied
+    from another program, say), rather than a binary file or UTF-16, where they
+    are everywhere: read, so that the import names the cells that hold them."""
+    if data.count(b"\x00") >= data.count(b"\n"):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(data: bytes) -> str:
     """The text of a CSV file, whatever its encoding; ReadError names the first
     line whose bytes do not belong to it."""
@@ -567,7 +580,7 @@ def decode(data: bytes) -> str:
     else:
         encoding = ""
     if not encoding:
-        if b"\x00" in data[:SNIFF_BYTES]:
+        if b"\x00" in data[:SNIFF_BYTES] and not _stray_nul(data):
             # UTF-16 without a byte order mark, or a binary file.
             guess = from_bytes(data[:SNIFF_BYTES]).best()
             if guess is None or not guess.encoding.startswith("utf_16"):
@@ -602,7 +615,7 @@ def decode(data: bytes) -> str:
             )
             % {"line": _line_of(data, error.start, encoding), "encoding": encoding}
         ) from None
-    if "\x00" in text:
+    if "\x00" in text and not _stray_nul(data):
         raise _not_text()
     return text
 
@@ -618,6 +631,10 @@ def sniff_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes) -> Iterator[Row]:
     text = decode(data)
+    # A cell may be as long as the file: the import says which cell is too long
+    # rather than the csv module refusing the whole file past its 128 KiB. Its
+    # limit holds for the whole process, and is only ever raised.
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text), 2**31 - 1)))
     if not text.strip():
         raise ReadError(_("Le fichier est vide."))
     delimiter = sniff_delimiter(text)

@@ -15,6 +15,7 @@ from lib.forms import (
     DateInput,
     FieldsetForm,
 )
+from lib.text import NOTE_MAX_LENGTH
 from register.models import (
     Assessment,
     Contact,
@@ -169,10 +170,14 @@ class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
             code = str(self.data.get("postal_code", "")).strip()
         else:
             code = self.initial.get("postal_code", "")
+        if not code.isdigit():
+            # Not a postal code, which the field refuses: not even looked up
+            # (PostgreSQL would fail on a NUL in it).
+            return
         candidates = Commune.objects.filter(
             pk__in=PostalCode.objects.filter(code=code).values("commune_id")
         ).defer("boundary")
-        if not code or candidates.count() < 2:
+        if candidates.count() < 2:
             return
         self.fields["commune"] = forms.ModelChoiceField(
             label=_("Commune"),
@@ -472,7 +477,12 @@ class RelationForm(FieldsetForm, forms.Form):
         max_length=255,
         help_text=_("Par exemple : enquête de mars 2026, réunion de cadrage."),
     )
-    note = forms.CharField(label=_("Remarque"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("Remarque"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea,
+    )
 
     fieldsets = (
         (_("Relation"), ["kind", "other", "themes"]),

@@ -14,6 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.text import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    long_text_validators,
+    validate_line,
+)
 from lib.versioning import Versioned
 from register.validators import validate_enterprise_number
 from taxonomy.models import (
@@ -62,13 +68,28 @@ class Organisation(Versioned):
         ACTIVE = "active", _("active")
         ARCHIVED = "archived", _("archivée")
 
-    name = models.CharField(_("nom"), max_length=255)
-    name_fr = models.CharField(_("nom officiel (français)"), max_length=255, blank=True)
-    name_nl = models.CharField(
-        _("nom officiel (néerlandais)"), max_length=255, blank=True
+    name = models.CharField(_("nom"), max_length=255, validators=[validate_line])
+    name_fr = models.CharField(
+        _("nom officiel (français)"),
+        max_length=255,
+        blank=True,
+        validators=[validate_line],
     )
-    name_de = models.CharField(_("nom officiel (allemand)"), max_length=255, blank=True)
-    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    name_nl = models.CharField(
+        _("nom officiel (néerlandais)"),
+        max_length=255,
+        blank=True,
+        validators=[validate_line],
+    )
+    name_de = models.CharField(
+        _("nom officiel (allemand)"),
+        max_length=255,
+        blank=True,
+        validators=[validate_line],
+    )
+    acronym = models.CharField(
+        _("sigle"), max_length=40, blank=True, validators=[validate_line]
+    )
     enterprise_number = models.CharField(
         _("numéro d'entreprise (BCE)"),
         max_length=10,
@@ -80,6 +101,7 @@ class Organisation(Versioned):
         _("identifiant externe"),
         max_length=100,
         blank=True,
+        validators=[validate_line],
         help_text=_("Un identifiant stable venu d'un autre système, pour les imports."),
     )
     # Unknown (null) only for an organisation created from a partner's 4W sheet,
@@ -114,8 +136,12 @@ class Organisation(Versioned):
         related_name="children",
         verbose_name=_("organisation parente"),
     )
-    street = models.CharField(_("adresse"), max_length=255, blank=True)
-    postal_code = models.CharField(_("code postal"), max_length=4, blank=True)
+    street = models.CharField(
+        _("adresse"), max_length=255, blank=True, validators=[validate_line]
+    )
+    postal_code = models.CharField(
+        _("code postal"), max_length=4, blank=True, validators=[validate_line]
+    )
     commune = models.ForeignKey(
         Commune,
         models.PROTECT,
@@ -126,7 +152,9 @@ class Organisation(Versioned):
     )
     website = models.URLField(_("site web"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("téléphone"), max_length=40, blank=True, validators=[validate_line]
+    )
     languages = models.JSONField(_("langues parlées"), default=list, blank=True)
     area_communes = models.ManyToManyField(
         Commune,
@@ -134,7 +162,12 @@ class Organisation(Versioned):
         related_name="organisations_operating",
         verbose_name=_("zone d'action"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(DESCRIPTION_MAX_LENGTH),
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -271,10 +304,14 @@ class Contact(Versioned):
         related_name="contacts",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("nom"), max_length=200)
-    function = models.CharField(_("fonction"), max_length=200, blank=True)
+    name = models.CharField(_("nom"), max_length=200, validators=[validate_line])
+    function = models.CharField(
+        _("fonction"), max_length=200, blank=True, validators=[validate_line]
+    )
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("téléphone"), max_length=40, blank=True, validators=[validate_line]
+    )
     is_focal_point = models.BooleanField(_("point focal"), default=False)
     languages = models.JSONField(_("langues"), default=list, blank=True)
     legal_basis = models.CharField(
@@ -346,8 +383,13 @@ class Service(Versioned):
         related_name="subtheme_services",
         verbose_name=_("sous-thème"),
     )
-    title = models.CharField(_("intitulé"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("intitulé"), max_length=255, validators=[validate_line])
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(DESCRIPTION_MAX_LENGTH),
+    )
     target_groups = models.ManyToManyField(
         TargetGroup,
         blank=True,
@@ -356,7 +398,9 @@ class Service(Versioned):
     )
     eligibility = models.TextField(
         _("conditions d'accès"),
+        max_length=NOTE_MAX_LENGTH,
         blank=True,
+        validators=long_text_validators(NOTE_MAX_LENGTH),
         help_text=_("Par exemple : attestation de protection temporaire requise."),
     )
     communes = models.ManyToManyField(
@@ -378,6 +422,7 @@ class Service(Versioned):
         _("unité de capacité"),
         max_length=60,
         blank=True,
+        validators=[validate_line],
         help_text=_("Par exemple : places, personnes par mois."),
     )
     cost = models.CharField(
@@ -386,8 +431,18 @@ class Service(Versioned):
     access = models.CharField(
         _("accès"), max_length=12, choices=Access.choices, default=Access.APPOINTMENT
     )
-    referral_how = models.TextField(_("comment orienter"), blank=True)
-    opening_hours = models.TextField(_("horaires"), blank=True)
+    referral_how = models.TextField(
+        _("comment orienter"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(NOTE_MAX_LENGTH),
+    )
+    opening_hours = models.TextField(
+        _("horaires"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(NOTE_MAX_LENGTH),
+    )
     start_date = models.DateField(_("début"), null=True, blank=True)
     end_date = models.DateField(_("fin"), null=True, blank=True)
     status = models.CharField(
@@ -554,9 +609,15 @@ class Relation(Versioned):
         _("source"),
         max_length=255,
         blank=True,
+        validators=[validate_line],
         help_text=_("Par exemple : enquête de mars 2026, réunion de cadrage."),
     )
-    note = models.TextField(_("remarque"), blank=True)
+    note = models.TextField(
+        _("remarque"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(NOTE_MAX_LENGTH),
+    )
 
     history = HistoricalRecords(m2m_fields=[themes])
 
@@ -617,7 +678,12 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("auteur·rice"),
     )
-    note = models.TextField(_("justification"), blank=True)
+    note = models.TextField(
+        _("justification"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=long_text_validators(NOTE_MAX_LENGTH),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

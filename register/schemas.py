@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-from lib.api import Id
+from lib.api import LINES, ONE_LINE, Id
+from lib.text import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH
 from register.models import (
     Assessment,
     Contact,
@@ -32,6 +33,20 @@ Strategy = Literal["inform", "consult", "involve", "collaborate", "empower"]
 Scale = int
 # A service's capacity is a PositiveIntegerField: 32 bits in PostgreSQL.
 MAX_CAPACITY = 2**31 - 1
+
+# The texts people write, bounded as the models bound them (the lengths spelled
+# out for the OpenAPI document; register/tests/test_api_schemas.py keeps them
+# equal to the models'), without control characters (lib/text.py).
+Line4 = Annotated[str, StringConstraints(max_length=4), ONE_LINE]
+Line40 = Annotated[str, StringConstraints(max_length=40), ONE_LINE]
+Line60 = Annotated[str, StringConstraints(max_length=60), ONE_LINE]
+Line100 = Annotated[str, StringConstraints(max_length=100), ONE_LINE]
+Line200 = Annotated[str, StringConstraints(max_length=200), ONE_LINE]
+Line255 = Annotated[str, StringConstraints(max_length=255), ONE_LINE]
+Description = Annotated[
+    str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH), LINES
+]
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX_LENGTH), LINES]
 
 LANGUAGES_HELP = "Codes of spoken languages: " + ", ".join(SpokenLanguage.values)
 NIS_HELP = "NIS codes of communes; a former code is read as its successor's."
@@ -113,21 +128,21 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
-    name: str = Field(..., min_length=1)
-    name_fr: str = ""
-    name_nl: str = ""
-    name_de: str = ""
-    acronym: str = ""
+    name: Line255 = Field(..., min_length=1)
+    name_fr: Line255 = ""
+    name_nl: Line255 = ""
+    name_de: Line255 = ""
+    acronym: Line40 = ""
     enterprise_number: str = Field(
         "", description="BCE/KBO number, checked: '0123.456.749' or '0123456749'."
     )
-    external_id: str = ""
+    external_id: Line100 = ""
     level: str = Field(..., description="Code of an institutional level.")
     sector: str = Field(..., description="Code of a sector.")
     actor_type: str = Field(..., description="Code of an actor type.")
     parent: Id | None = None
-    street: str = ""
-    postal_code: str = Field(
+    street: Line255 = ""
+    postal_code: Line4 = Field(
         "",
         description="Sets `commune`; give `commune` too when the code serves two.",
     )
@@ -142,9 +157,9 @@ class OrganisationIn(Schema):
     )
     website: str = ""
     email: str = ""
-    phone: str = ""
+    phone: Line40 = ""
     languages: list[str] = Field(default_factory=list, description=LANGUAGES_HELP)
-    description: str = ""
+    description: Description = ""
     published: bool = False
 
 
@@ -152,27 +167,27 @@ class OrganisationPatch(Schema):
     """Only the fields sent change; `area_communes` replaces the whole area."""
 
     version: Id = Field(..., description="The version the client read.")
-    name: str | None = None
-    name_fr: str | None = None
-    name_nl: str | None = None
-    name_de: str | None = None
-    acronym: str | None = None
+    name: Line255 | None = None
+    name_fr: Line255 | None = None
+    name_nl: Line255 | None = None
+    name_de: Line255 | None = None
+    acronym: Line40 | None = None
     enterprise_number: str | None = None
-    external_id: str | None = None
+    external_id: Line100 | None = None
     level: str | None = None
     sector: str | None = None
     actor_type: str | None = None
     parent: Id | None = None
-    street: str | None = None
-    postal_code: str | None = None
+    street: Line255 | None = None
+    postal_code: Line4 | None = None
     commune: str | None = None
     area_communes: list[str] | None = Field(None, description=NIS_HELP)
     area_territories: list[str] | None = None
     website: str | None = None
     email: str | None = None
-    phone: str | None = None
+    phone: Line40 | None = None
     languages: list[str] | None = None
-    description: str | None = None
+    description: Description | None = None
     published: bool | None = None
 
 
@@ -230,10 +245,10 @@ class ContactOut(Schema):
 
 class ContactIn(Schema):
     organisation: Id
-    name: str = Field(..., min_length=1)
-    function: str = ""
+    name: Line200 = Field(..., min_length=1)
+    function: Line200 = ""
     email: str = ""
-    phone: str = ""
+    phone: Line40 = ""
     is_focal_point: bool = False
     languages: list[str] = Field(default_factory=list, description=LANGUAGES_HELP)
     legal_basis: LegalBasis
@@ -244,10 +259,10 @@ class ContactIn(Schema):
 
 class ContactPatch(Schema):
     version: Id = Field(..., description="The version the client read.")
-    name: str | None = None
-    function: str | None = None
+    name: Line200 | None = None
+    function: Line200 | None = None
     email: str | None = None
-    phone: str | None = None
+    phone: Line40 | None = None
     is_focal_point: bool | None = None
     languages: list[str] | None = None
     legal_basis: LegalBasis | None = None
@@ -316,19 +331,19 @@ class ServiceIn(Schema):
     organisation: Id
     theme: str = Field(..., description="Code of a (main) theme.")
     subtheme: str | None = Field(None, description="Code of one of its sub-themes.")
-    title: str = Field(..., min_length=1)
-    description: str = ""
+    title: Line255 = Field(..., min_length=1)
+    description: Description = ""
     target_groups: list[str] = Field(default_factory=list)
-    eligibility: str = ""
+    eligibility: Note = ""
     communes: list[str] = Field(default_factory=list, description=NIS_HELP)
     delivery_mode: DeliveryMode = "on_site"
     languages: list[str] = Field(default_factory=list, description=LANGUAGES_HELP)
     capacity: int | None = Field(None, ge=0, le=MAX_CAPACITY)
-    capacity_unit: str = ""
+    capacity_unit: Line60 = ""
     cost: ServiceCost = "free"
     access: ServiceAccess = "appointment"
-    referral_how: str = ""
-    opening_hours: str = ""
+    referral_how: Note = ""
+    opening_hours: Note = ""
     start_date: date | None = None
     end_date: date | None = None
     status: ServiceStatus = "ongoing"
@@ -342,19 +357,19 @@ class ServicePatch(Schema):
     version: Id = Field(..., description="The version the client read.")
     theme: str | None = None
     subtheme: str | None = None
-    title: str | None = None
-    description: str | None = None
+    title: Line255 | None = None
+    description: Description | None = None
     target_groups: list[str] | None = None
-    eligibility: str | None = None
+    eligibility: Note | None = None
     communes: list[str] | None = Field(None, description=NIS_HELP)
     delivery_mode: DeliveryMode | None = None
     languages: list[str] | None = None
     capacity: int | None = Field(None, ge=0, le=MAX_CAPACITY)
-    capacity_unit: str | None = None
+    capacity_unit: Line60 | None = None
     cost: ServiceCost | None = None
     access: ServiceAccess | None = None
-    referral_how: str | None = None
-    opening_hours: str | None = None
+    referral_how: Note | None = None
+    opening_hours: Note | None = None
     start_date: date | None = None
     end_date: date | None = None
     status: ServiceStatus | None = None
@@ -446,8 +461,8 @@ class RelationIn(Schema):
             "the source or target that is theirs."
         ),
     )
-    source_note: str = ""
-    note: str = ""
+    source_note: Line255 = ""
+    note: Note = ""
 
 
 class RelationPatch(Schema):
@@ -458,8 +473,8 @@ class RelationPatch(Schema):
     formal: bool | None = None
     since: date | None = None
     declared_by: Id | None = None
-    source_note: str | None = None
-    note: str | None = None
+    source_note: Line255 | None = None
+    note: Note | None = None
 
 
 class RelationFiltersIn(Schema):
@@ -499,7 +514,7 @@ class AssessmentIn(Schema):
     capacity: Scale = Field(..., ge=1, le=5)
     strategy: Strategy
     assessed_on: date | None = Field(None, description="Today when left out.")
-    note: str = ""
+    note: Note = ""
 
 
 class AssessmentFiltersIn(Schema):

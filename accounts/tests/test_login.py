@@ -167,6 +167,19 @@ class ProfileTests(BaseTestCase):
         self.focal_point_a.refresh_from_db()
         self.assertEqual(self.focal_point_a.language, "")
 
+    def test_it_refuses_control_characters_in_the_name(self):
+        self.login(self.focal_point_a)
+        response = self.client.post(
+            "/comptes/profil/", {"full_name": "Fanny\tFocal", "language": "nl"}
+        )
+        self.assertContains(
+            response,
+            "Ce texte contient un caractère de contrôle (U+0009) à la position 6 : "
+            "retirez-le.",
+        )
+        self.focal_point_a.refresh_from_db()
+        self.assertEqual(self.focal_point_a.full_name, "")
+
     def test_it_switches_to_the_preferred_language_at_login(self):
         self.observer.language = "de"
         self.observer.save(update_fields=["language"])

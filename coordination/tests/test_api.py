@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 
 from coordination import services
 from coordination.models import BodyMember, CoordinationBody
+from lib.text import DESCRIPTION_MAX_LENGTH
 from register.models import Organisation
 from register.tests.api_base import (
     BASTOGNE,
@@ -207,6 +208,9 @@ class BodyWriteTests(BodyTestCase):
             ({"members": [{**member, "role": "king"}]}, "body.members.0.role"),
             ({"formality": "secret"}, "body.formality"),
             ({"name": ""}, "body.name"),
+            ({"name": "Comité\x00"}, "body.name"),
+            ({"mandate": "x" * (DESCRIPTION_MAX_LENGTH + 1)}, "body.mandate"),
+            ({"description": "Deux\x0blignes"}, "body.description"),
         ]
         for fields, location in cases:
             with self.subTest(fields=fields):

@@ -139,6 +139,26 @@ class BodyPageTests(RegisterTestCase):
         )
         self.assertEqual(list(body.convenors.all()), [self.organisation_b])
 
+    def test_texts_are_bounded_and_refuse_control_characters(self):
+        self.login(self.coordinator)
+        response = self.client.get(CREATE)
+        self.assertContains(response, 'maxlength="5000"', count=2)
+        response = self.client.post(
+            CREATE,
+            body_data(mandate="Échanger\x00", description="x" * 5001),
+        )
+        self.assertContains(
+            response,
+            "Ce texte contient un caractère de contrôle (U+0000) à la position 9 : "
+            "retirez-le.",
+        )
+        self.assertContains(
+            response,
+            "Assurez-vous que cette valeur comporte au plus 5000 caractères "
+            "(actuellement 5001).",
+        )
+        self.assertFalse(CoordinationBody.objects.filter(acronym="PLIV").exists())
+
     def test_member_rows_are_checked(self):
         self.login(self.coordinator)
         response = self.client.post(

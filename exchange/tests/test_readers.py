@@ -81,6 +81,16 @@ class ReaderTests(SimpleTestCase):
             b"\x00\x01\x02\x03" * 100, "f.csv", "n'est pas un fichier CSV"
         )
 
+    def test_it_reads_a_stray_nul_and_a_long_cell_for_the_import_to_name(self) -> None:
+        # Refused by the import, row by row, with the column named (a whole
+        # file refused as "not text" or "not CSV" would say neither).
+        table = [["nom", "description"], ["Croix-Rouge", "Aide\x00"], ["Caritas", ""]]
+        for data in (csv_bytes(table), b"\xef\xbb\xbf" + csv_bytes(table)):
+            with self.subTest(data=data[:3]):
+                self.assertEqual(rows(data), table)
+        long_cell = [["nom", "description"], ["Croix-Rouge", "x" * 200_000]]
+        self.assertEqual(rows(csv_bytes(long_cell)), long_cell)
+
     def test_it_refuses_an_xlsx_that_is_not_a_workbook(self) -> None:
         self.assertRefused(b"name,level\n", "f.xlsx", "n'est pas un classeur XLSX")
         buffer = io.BytesIO()

@@ -6,6 +6,7 @@ from django.test import SimpleTestCase
 
 from coordination import api as coordination_api
 from coordination.models import BodyMember, CoordinationBody
+from lib.text import validate_line, validate_text
 from maillage.api import api
 from register import schemas as register_schemas
 from register.models import Assessment, Contact, Organisation, Relation, Service
@@ -100,3 +101,36 @@ class ApiDocumentTests(SimpleTestCase):
         ):
             with self.subTest(schema=name):
                 self.assertIn("version", component(name)["required"])
+
+    def test_every_text_people_write_is_bounded_as_its_model_bounds_it(self):
+        pairs = [
+            ("OrganisationIn", Organisation),
+            ("OrganisationPatch", Organisation),
+            ("ContactIn", Contact),
+            ("ContactPatch", Contact),
+            ("ServiceIn", Service),
+            ("ServicePatch", Service),
+            ("RelationIn", Relation),
+            ("RelationPatch", Relation),
+            ("AssessmentIn", Assessment),
+            ("BodyIn", CoordinationBody),
+            ("BodyPatch", CoordinationBody),
+        ]
+        checked = 0
+        for name, model in pairs:
+            properties = component(name)["properties"]
+            for model_field in model._meta.concrete_fields:
+                checks = (validate_line, validate_text)
+                if not any(check in model_field.validators for check in checks):
+                    continue
+                with self.subTest(schema=name, field=model_field.name):
+                    schema = properties[model_field.name]
+                    text = next(
+                        (s for s in schema.get("anyOf", [schema]) if "type" in s),
+                        schema,
+                    )
+                    self.assertEqual(text["type"], "string")
+                    self.assertEqual(text.get("maxLength"), model_field.max_length)
+                    checked += 1
+        # Each model's texts, in its In and Patch schemas (assessments: In only).
+        self.assertEqual(checked, 2 * (10 + 3 + 6 + 2 + 4) + 1)

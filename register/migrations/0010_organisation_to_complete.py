@@ -28,7 +28,7 @@ def search_triggers_create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0008_organisation_published_help'),
+        ('register', '0009_text_limits'),
         ('taxonomy', '0001_initial'),
         ('territory', '0001_initial'),
     ]
