@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -62,7 +62,7 @@ from register.services import (
     service_communes_align,
 )
 from register.validators import normalise_enterprise_number
-from taxonomy.models import Theme
+from taxonomy.models import Term, Theme
 from taxonomy.selectors import terms_by_id
 from territory.models import CodeSuccessor, Commune, PostalCode
 
@@ -292,13 +292,27 @@ class Lookups:
             rows = vocabulary._default_manager.values_list(
                 "pk", "code", "name_fr", "name_nl", "name_de", "name_en"
             )
+            short: dict[str, set[int]] = defaultdict(set)
             for pk, code, *names in rows:
                 for name in names:
                     if name:
                         index.setdefault(normalise(name), pk)
+                        for form in short_forms(name):
+                            short[form].add(pk)
                 index[normalise(code)] = pk
+            # Short forms (« associatif », « Non gouvernemental »), when they
+            # name one term only and no full name says otherwise.
+            for form, pks in short.items():
+                if len(pks) == 1:
+                    index.setdefault(form, next(iter(pks)))
             self.terms[vocabulary] = index
         return self.terms[vocabulary].get(normalise(text))
+
+    def term_names(self, vocabulary: type[models.Model]) -> list[str]:
+        """The vocabulary's terms as a person would write them (the message of
+        a value not found lists them)."""
+        terms = terms_by_id(cast(type[Term], vocabulary))
+        return [term.name for term in terms.values()]
 
     def commune(self, text: str) -> str:
         """The NIS code of a commune given by NIS code, postal code or name."""
@@ -437,7 +451,10 @@ def parse_cell(column: Column, text: str, lookups: Lookups) -> Any:
         if value is None:
             raise ValueError(
                 _("« %(value)s » n'est pas une valeur permise (%(values)s).")
-                % {"value": text, "values": ", ".join(column.choices.values)}
+                % {
+                    "value": text,
+                    "values": _listed([str(label) for label in column.choices.labels]),
+                }
             )
         return value
     if kind == Kind.LANGUAGES:
@@ -459,10 +476,14 @@ def parse_cell(column: Column, text: str, lookups: Lookups) -> Any:
             pk = lookups.term(column.vocabulary, part)
             if pk is None:
                 raise ValueError(
-                    _("« %(value)s » n'est pas dans la liste « %(vocabulary)s ».")
+                    _(
+                        "« %(value)s » n'est pas dans la liste « %(vocabulary)s » ; "
+                        "valeurs acceptées : %(values)s."
+                    )
                     % {
                         "value": part,
                         "vocabulary": column.vocabulary._meta.verbose_name,
+                        "values": _listed(lookups.term_names(column.vocabulary)),
                     }
                 )
             found.append(pk)
@@ -520,6 +541,29 @@ def _m2m_names(model: type[models.Model], attribute: str) -> tuple[Any, str, str
         m2m_field.m2m_field_name(),
         m2m_field.m2m_reverse_field_name(),
     )
+
+
+# Accepted values a message lists before it stops (themes are many).
+LISTED = 12
+
+
+def _listed(values: list[str]) -> str:
+    shown = ", ".join(f"« {value} »" for value in values[:LISTED])
+    return shown + (" …" if len(values) > LISTED else "")
+
+
+def short_forms(name: str) -> set[str]:
+    """What a person may write for a term's name: without its parenthesis
+    (« Non gouvernemental (associations) » → « non gouvernemental »), what the
+    parenthesis says (« associations »), and each
+    of its longer words (« Secteur associatif (non marchand) » → « associatif »);
+    normalised, as the import compares them."""
+    plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    forms = {normalise(plain)} if plain and plain != name else set()
+    # What the parenthesis says (« Commune (administration communale) »).
+    forms |= {normalise(inner) for inner in re.findall(r"\(([^)]*)\)", name)}
+    forms |= {word for word in normalise(name).split() if len(word) >= 5}
+    return forms
 
 
 def _field_errors(error: ValidationError, label: str) -> list[str]:

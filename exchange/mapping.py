@@ -32,13 +32,36 @@ def is_hxl_row(cells: list[str]) -> bool:
     return bool(filled) and all(parse_hxl(cell) for cell in filled)
 
 
+# The short headers the pages show (a filter's « Niveau », a form's « Langues
+# parlées »), in every interface language, for the columns of every sheet.
+SHORT_HEADERS = {
+    "level": ("niveau", "Ebene", "level"),
+    "languages": (
+        "langues parlées",
+        "gesproken talen",
+        "gesprochene Sprachen",
+        "spoken languages",
+        "langues",
+        "talen",
+        "Sprachen",
+        "languages",
+    ),
+    "actor_type": ("type", "Typ"),
+    "area_communes": ("communes", "gemeenten", "Gemeinden", "municipalities"),
+}
+
+
 def _names(sheet: str) -> dict[str, Column]:
     names: dict[str, Column] = {}
-    # Keys first, then labels: a key never loses to another column's label.
+    # Keys first, then labels, then short forms: a key never loses to another
+    # column's label, nor a label to a short form.
     for column in columns_for(sheet):
         names[header_key(column.key)] = column
     for column in columns_for(sheet):
         for label in column.headers:
+            names.setdefault(header_key(label), column)
+    for column in columns_for(sheet):
+        for label in SHORT_HEADERS.get(column.key, ()):
             names.setdefault(header_key(label), column)
     return names
 
