@@ -12,6 +12,8 @@ from django.forms.boundfield import BoundField
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from lib.collation import sort_key
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -80,7 +82,7 @@ def display_value(field: forms.Field, value: Any) -> str:
     if _is_empty(value):
         return "—"
     if isinstance(field, forms.ModelMultipleChoiceField):
-        names = sorted(str(item) for item in value)
+        names = sorted((str(item) for item in value), key=sort_key)
         if len(names) > 10:
             return gettext("%(count)s éléments : %(names)s…") % {
                 "count": len(names),

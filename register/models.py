@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.collation import NAME_COLLATION
 from lib.versioning import Versioned
 from register.validators import validate_enterprise_number
 from taxonomy.models import (
@@ -58,7 +59,7 @@ class Organisation(Versioned):
         ACTIVE = "active", _("active")
         ARCHIVED = "archived", _("archivée")
 
-    name = models.CharField(_("nom"), max_length=255)
+    name = models.CharField(_("nom"), max_length=255, db_collation=NAME_COLLATION)
     name_fr = models.CharField(_("nom officiel (français)"), max_length=255, blank=True)
     name_nl = models.CharField(
         _("nom officiel (néerlandais)"), max_length=255, blank=True
@@ -148,6 +149,9 @@ class Organisation(Versioned):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["status", "name"]),
+            # Every status by name: without it SQLite sorts them all through
+            # the names' collation, in Python.
+            models.Index(fields=["name"], name="register_organisation_name"),
             models.Index(fields=["enterprise_number"]),
             models.Index(fields=["external_id"]),
             # The few archived organisations, whose services lists leave out.
@@ -246,7 +250,7 @@ class Contact(Versioned):
         related_name="contacts",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, db_collation=NAME_COLLATION)
     function = models.CharField(_("fonction"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
@@ -321,7 +325,7 @@ class Service(Versioned):
         related_name="subtheme_services",
         verbose_name=_("sous-thème"),
     )
-    title = models.CharField(_("intitulé"), max_length=255)
+    title = models.CharField(_("intitulé"), max_length=255, db_collation=NAME_COLLATION)
     description = models.TextField(_("description"), blank=True)
     target_groups = models.ManyToManyField(
         TargetGroup,
