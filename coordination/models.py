@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.collation import NAME_COLLATION
 from lib.versioning import Versioned
 from register.models import Organisation
 from taxonomy.models import InstitutionalLevel, Theme
@@ -37,7 +38,7 @@ class CoordinationBody(Versioned):
         DORMANT = "dormant", _("en sommeil")
         ENDED = "ended", _("dissous")
 
-    name = models.CharField(_("nom"), max_length=255)
+    name = models.CharField(_("nom"), max_length=255, db_collation=NAME_COLLATION)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
     convenors = models.ManyToManyField(
         Organisation,
