@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.collation import NAME_COLLATION
 from lib.text import DESCRIPTION_MAX_LENGTH, long_text_validators, validate_line
 from lib.versioning import Versioned
 from register.models import Organisation
@@ -38,7 +39,12 @@ class CoordinationBody(Versioned):
         DORMANT = "dormant", _("en sommeil")
         ENDED = "ended", _("dissous")
 
-    name = models.CharField(_("nom"), max_length=255, validators=[validate_line])
+    name = models.CharField(
+        _("nom"),
+        max_length=255,
+        db_collation=NAME_COLLATION,
+        validators=[validate_line],
+    )
     acronym = models.CharField(
         _("sigle"), max_length=40, blank=True, validators=[validate_line]
     )

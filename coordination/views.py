@@ -15,6 +15,7 @@ from coordination import selectors, services
 from coordination.access import get_body_for_user
 from coordination.forms import BaseMemberFormSet, BodyForm, member_formset
 from coordination.models import BodyMember, CoordinationBody
+from lib.collation import sort_key
 from lib.forms import apply_service_errors
 from lib.views import GET_POST, edit_versioned
 from register.area import area_summary
@@ -57,8 +58,11 @@ def _members_display(members: list[tuple[Any, str]]) -> str:
     return (
         ", ".join(
             sorted(
-                f"{organisation} ({roles.get(role, role)})"
-                for organisation, role in members
+                (
+                    f"{organisation} ({roles.get(role, role)})"
+                    for organisation, role in members
+                ),
+                key=sort_key,
             )
         )
         or "—"

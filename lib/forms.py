@@ -14,6 +14,7 @@ from django.forms.boundfield import BoundField
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from lib.collation import sort_key
 from lib.text import validate_line, validate_text
 
 
@@ -117,7 +118,7 @@ def display_value(field: forms.Field, value: Any) -> str:
     if _is_empty(value):
         return "—"
     if isinstance(field, forms.ModelMultipleChoiceField):
-        names = sorted(str(item) for item in value)
+        names = sorted((str(item) for item in value), key=sort_key)
         if len(names) > 10:
             return gettext("%(count)s éléments : %(names)s…") % {
                 "count": len(names),

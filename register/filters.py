@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.collation import sort_key
 from lib.i18n import current_language
 from lib.refcache import cached_reference
 from lib.widgets import FastSelect, PreparedChoiceField, PreparedChoices
@@ -104,7 +105,7 @@ def _build_filter_choices() -> dict[str, PreparedChoices]:
             ("", every),
             *sorted(
                 ((a.nis, a.name) for a in arrondissements),
-                key=lambda choice: choice[1],
+                key=lambda choice: sort_key(choice[1]),
             ),
         ],
         "commune": [("", all_feminine), *((c.nis, c.name) for c in communes)],

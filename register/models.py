@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.collation import NAME_COLLATION
 from lib.text import (
     DESCRIPTION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -68,7 +69,12 @@ class Organisation(Versioned):
         ACTIVE = "active", _("active")
         ARCHIVED = "archived", _("archivée")
 
-    name = models.CharField(_("nom"), max_length=255, validators=[validate_line])
+    name = models.CharField(
+        _("nom"),
+        max_length=255,
+        db_collation=NAME_COLLATION,
+        validators=[validate_line],
+    )
     name_fr = models.CharField(
         _("nom officiel (français)"),
         max_length=255,
@@ -200,6 +206,9 @@ class Organisation(Versioned):
                 condition=INCOMPLETE,
                 name="register_org_incomplete",
             ),
+            # Every status by name: without it SQLite sorts them all through
+            # the names' collation, in Python.
+            models.Index(fields=["name"], name="register_organisation_name"),
             models.Index(fields=["enterprise_number"]),
             models.Index(fields=["external_id"]),
             # The few archived organisations, whose services lists leave out.
@@ -304,7 +313,12 @@ class Contact(Versioned):
         related_name="contacts",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("nom"), max_length=200, validators=[validate_line])
+    name = models.CharField(
+        _("nom"),
+        max_length=200,
+        db_collation=NAME_COLLATION,
+        validators=[validate_line],
+    )
     function = models.CharField(
         _("fonction"), max_length=200, blank=True, validators=[validate_line]
     )
@@ -383,7 +397,12 @@ class Service(Versioned):
         related_name="subtheme_services",
         verbose_name=_("sous-thème"),
     )
-    title = models.CharField(_("intitulé"), max_length=255, validators=[validate_line])
+    title = models.CharField(
+        _("intitulé"),
+        max_length=255,
+        db_collation=NAME_COLLATION,
+        validators=[validate_line],
+    )
     description = models.TextField(
         _("description"),
         max_length=DESCRIPTION_MAX_LENGTH,

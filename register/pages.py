@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
+from lib.collation import sort_key
 from lib.i18n import pick_name
 from lib.urls import reverser
 from register import selectors
@@ -154,7 +155,7 @@ def organisation_relations(
             relation.edit_url = edit_url(row["id"])
             relation.delete_url = delete_url(row["id"])
         rows.append(relation)
-    rows.sort(key=lambda row: (row.position, row.label, row.other))
+    rows.sort(key=lambda row: (row.position, row.label, sort_key(row.other)))
     page = Paginator(rows, RELATIONS_PER_PAGE).get_page(page_number)
     # The shown relations' themes, named from the reference data in memory.
     themes = terms_by_id(Theme)
@@ -457,4 +458,6 @@ def organisation_history(
 
 
 def _communes(pks: Iterable[str], communes: dict[str, Commune]) -> list[Commune]:
-    return sorted((communes[pk] for pk in pks if pk in communes), key=lambda c: c.name)
+    return sorted(
+        (communes[pk] for pk in pks if pk in communes), key=lambda c: sort_key(c.name)
+    )

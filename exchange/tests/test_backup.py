@@ -28,6 +28,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.migrations.loader import MigrationLoader
 
+from lib.collation import sqlite_register
+
 # These tests make their own SQLite and PostgreSQL databases and cover both: the
 # suite's second run, on PostgreSQL, would only repeat them.
 pytestmark = pytest.mark.skipif(
@@ -239,6 +241,7 @@ def test_it_refuses_a_database_that_holds_data_without_force(source: Source) -> 
 def test_it_replaces_everything_with_force(source: Source) -> None:
     target = _copy_of_source(source, "forced")
     with sqlite3.connect(target.env["SQLITE_PATH"]) as database:
+        sqlite_register(database)  # the names' collation, as Django's connections
         database.execute("UPDATE register_organisation SET name = 'Changed'")
         database.execute("DELETE FROM register_relation_themes")
     database.close()
