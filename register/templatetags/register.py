@@ -218,14 +218,20 @@ def _offer_items(services: Iterable[Service]) -> str:
             if service.status != Service.Status.ONGOING
             else ""
         )
-        items.append(
-            "<li>"
+        organisation = (
             f'<a href="{escape(service.organisation_url)}">'  # type: ignore[attr-defined]
-            f"{escape(service.organisation)}</a> : "
-            f'<a href="{escape(service.page_url)}">'  # type: ignore[attr-defined]
-            f"{escape(service.title)}</a>{subtheme}{status}"
-            "</li>"
+            f"{escape(service.organisation)}</a>"
         )
+        title = (
+            f'<a href="{escape(service.page_url)}">'  # type: ignore[attr-defined]
+            f"{escape(service.title)}</a>"
+        )
+        # The colon's spacing is the language's (« : » in French, ": " elsewhere).
+        line = escape(pgettext("who: what", "%(organisation)s : %(service)s")) % {
+            "organisation": organisation,
+            "service": title,
+        }
+        items.append(f"<li>{line}{subtheme}{status}</li>")
     return "\n".join(items)
 
 

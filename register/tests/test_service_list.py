@@ -99,9 +99,10 @@ class ServiceListTests(ServiceListTestCase):
             "active_on=2026-07-01&theme=basic-needs": [],
             "active_on=2026-03-01&theme=basic-needs": ["Vestiaire solidaire"],
             "q=vestiaire": ["Vestiaire solidaire"],
+            # In the reader's order: « Centre régional… », « CPAS… », « Croix-Rouge… ».
             "sort=organisation": [
-                "Logement d'urgence",
                 "Cours de français langue étrangère",
+                "Logement d'urgence",
                 "Vestiaire solidaire",
             ],
         }
