@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format check bench bench-postgres openapi messages demo browser clean
+.PHONY: help setup run test fuzz lint format check bench bench-postgres openapi messages demo browser clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -65,6 +65,12 @@ PYTEST_WORKERS ?= -n auto --dist loadfile
 
 test: setup browser lint check ## Set up and run the whole suite (lint, checks, tests)
 	$(VENV)/bin/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Cases per API operation, valid and invalid ones, in `make fuzz`; the suite sends 8.
+FUZZ_EXAMPLES ?= 200
+
+fuzz: setup ## Fuzz the whole API from its OpenAPI document, longer than the suite (FUZZ_EXAMPLES=200 cases per operation)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -n 0 -s -q maillage/tests/test_api_fuzzing.py
 
 format: setup ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff check --fix .

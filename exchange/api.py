@@ -1,7 +1,7 @@
 """The data exchange API: imports and exports of the register."""
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -86,6 +86,33 @@ class ExportOut(Schema):
     )
 
 
+# ninja documents the JSON answer only; an export answers the format asked for.
+EXPORT_FILES: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The export, in the format asked for.",
+            "content": {
+                "text/csv": {
+                    "schema": {
+                        "type": "string",
+                        "description": "csv and hxl: UTF-8 with a byte order mark.",
+                    }
+                },
+                CONTENT_TYPES["xlsx"]: {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+                CONTENT_TYPES["geojson"]: {
+                    "schema": {
+                        "type": "object",
+                        "description": "A GeoJSON FeatureCollection of communes.",
+                    }
+                },
+            },
+        }
+    }
+}
+
+
 def _filters(filters: ExportFiltersIn) -> OrganisationFilters:
     """The register filters of an export query (422 for a misplaced `sheet`)."""
     if filters.sheet and filters.format not in {"csv", "hxl"}:
@@ -103,6 +130,7 @@ def _filters(filters: ExportFiltersIn) -> OrganisationFilters:
     response={200: ExportOut, **problems(401, 403, 409, 422)},
     operation_id="exchange_export",
     summary="Export the organisations matching the register's filters, streamed",
+    openapi_extra=EXPORT_FILES,
 )
 def export(request: HttpRequest, filters: Query[ExportFiltersIn]) -> HttpResponseBase:
     """The register's filters (as in `register_organisation_list`) choose the
@@ -210,10 +238,11 @@ def export_job_endpoint(request: HttpRequest, job_id: str) -> dict[str, object]:
 
 @router.get(
     "/exports/{job_id}/file",
-    response={200: bytes, **problems(401, 403, 404)},
+    response={200: ExportOut, **problems(401, 403, 404)},
     operation_id="exchange_export_job_file",
     url_name="exchange_export_job_file",
     summary="The file of a finished background export",
+    openapi_extra=EXPORT_FILES,
 )
 def export_job_file_endpoint(request: HttpRequest, job_id: str) -> HttpResponseBase:
     """404 until the export is done, and once it has expired."""

@@ -1,7 +1,7 @@
 """The one API of the platform, under /api/v1/. Each app adds its own router."""
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
+from django.utils.datastructures import MultiValueDict
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from accounts.api_auth import API_AUTH
 from coordination.api import router as coordination_router
@@ -39,6 +41,56 @@ from lib.versioning import VersionConflict
 from register.api import router as register_router
 from taxonomy.api import router as taxonomy_router
 from territory.api import router as territory_router
+
+NUL = "\x00"
+
+
+def _nul_locations(
+    value: object, location: tuple[str | int, ...]
+) -> Iterator[tuple[str | int, ...]]:
+    """Where text (a value or a key) holds a NUL character in parsed data."""
+    if isinstance(value, str):
+        if NUL in value:
+            yield location
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in str(key):
+                yield (*location, key)
+            else:
+                yield from _nul_locations(item, (*location, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_locations(item, (*location, index))
+
+
+class TextParser(Parser):
+    """ninja's parser, refusing text that holds a NUL character (422), in a query,
+    a form or a JSON body: PostgreSQL can neither store nor compare it, and a
+    query with one fails."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data: dict[str, Any] = super().parse_body(request)
+        self._refuse_nul(data, "body")
+        return data
+
+    def parse_querydict(
+        self,
+        data: MultiValueDict[str, Any],
+        list_fields: list[str],
+        request: HttpRequest,
+    ) -> dict[str, Any]:
+        parsed: dict[str, Any] = super().parse_querydict(data, list_fields, request)
+        self._refuse_nul(parsed, "query" if data is request.GET else "form")
+        return parsed
+
+    @staticmethod
+    def _refuse_nul(data: object, source: str) -> None:
+        errors = [
+            {"loc": location, "msg": "Text cannot hold a NUL character (U+0000)."}
+            for location in _nul_locations(data, (source,))
+        ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class MaillageAPI(NinjaAPI):
@@ -64,6 +116,7 @@ api = MaillageAPI(
         "displaced from Ukraine in Wallonia. Errors are RFC 9457 problem details."
     ),
     urls_namespace="api",
+    parser=TextParser(),
     # Deny by default: an endpoint is public only when it says `auth=None`.
     auth=API_AUTH,
 )
@@ -88,6 +141,10 @@ def problem(
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if isinstance(error.__cause__, ValidationError):
+        # ninja answers 400 to any error of the body's parser: what TextParser
+        # refuses is invalid, not unreadable.
+        return on_invalid(request, error.__cause__)
     return problem(request, error.status_code, str(error.message))
 
 

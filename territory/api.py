@@ -1,5 +1,6 @@
 """Territory endpoints: public, read-only reference data."""
 
+import re
 from typing import Literal
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from territory import selectors
 from territory.models import Commune, CommuneQuerySet, Province
 
 router = Router()
+
+NIS_CODE = re.compile(r"[0-9]{5}")
 
 Scope = Literal["BE", "02000", "03000", "04000"]
 
@@ -152,6 +155,10 @@ def commune_list(
     summary="One commune, by its NIS code or a former one",
 )
 def commune_detail(request: HttpRequest, nis: str) -> CommuneDetailOut:
+    missing = HttpError(404, f"No commune has the NIS code {nis!r}.")
+    # Only five digits name a commune; a NUL character would fail on PostgreSQL.
+    if not NIS_CODE.fullmatch(nis):
+        raise missing
     commune = selectors.commune_detail(nis)
     resolved_from = None
     if commune is None:
@@ -160,7 +167,7 @@ def commune_detail(request: HttpRequest, nis: str) -> CommuneDetailOut:
             commune = selectors.commune_detail(successor)
             resolved_from = nis
     if commune is None:
-        raise HttpError(404, f"No commune has the NIS code {nis!r}.")
+        raise missing
     out = CommuneDetailOut.from_orm(commune)
     out.resolved_from = resolved_from
     return out

@@ -14,9 +14,13 @@ from django.utils import timezone
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from exchange.export_jobs import export_jobs_purge
+from exchange.exports import FORMATS
 from exchange.models import ExportJob
 from exchange.tests.test_export_formats import body
+from lib import refcache
+from maillage.api import api
 from register.tests.base import RegisterTestCase
+from territory.models import Commune
 
 EXPORT = "/echanges/exporter/"
 API = "/api/v1/exchange/exports"
@@ -239,3 +243,25 @@ class ExportJobApiTests(ExportJobTestCase):
                 self.assertEqual(response.status_code, 422, (url, query))
                 self.assertEqual(response["Content-Type"], "application/problem+json")
         self.assertEqual(self.client.get(f"{API[:-1]}?q=Liège").status_code, 200)
+
+    def test_the_document_names_what_each_format_answers(self):
+        # A commune with coordinates, so that a GeoJSON export has something.
+        Commune.objects.filter(nis="63079").update(latitude=50.59, longitude=5.86)
+        refcache.forget_all()
+        paths = api.get_openapi_schema()["paths"]
+        self.login(self.coordinator)
+        for fmt in FORMATS:
+            with self.captureOnCommitCallbacks(execute=True):
+                job = self.client.post(f"{API}?format={fmt}").json()
+            answers = {
+                "/api/v1/exchange/export": self.client.get(f"{API[:-1]}?format={fmt}"),
+                "/api/v1/exchange/exports/{job_id}/file": self.client.get(
+                    f"{API}/{job['id']}/file"
+                ),
+            }
+            for path, response in answers.items():
+                with self.subTest(format=fmt, path=path):
+                    self.assertEqual(response.status_code, 200)
+                    documented = paths[path]["get"]["responses"]["200"]["content"]
+                    media_type = response["Content-Type"].split(";")[0]
+                    self.assertIn(media_type, documented)
