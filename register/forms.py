@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -372,6 +373,16 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
             *grouped_themes(themes, whole_theme=False),
         ]
         subtheme.help_text = _("Un sous-thème du thème choisi.")
+        # With scripts, choosing a theme narrows the sub-themes to its own.
+        theme.widget.attrs.update(
+            {
+                "hx-get": reverse("register:subtheme_options"),
+                "hx-target": "#id_subtheme",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_subtheme",
+                "aria-controls": "id_subtheme",
+            }
+        )
         current_groups = (
             list(instance.target_groups.values_list("pk", flat=True)) if editing else []
         )

@@ -66,6 +66,11 @@ urlpatterns = [
         name="service_create",
     ),
     path("services/", views.service_list, name="service_list"),
+    path(
+        "services/sous-themes/",
+        views.subtheme_options,
+        name="subtheme_options",
+    ),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     path("services/<int:pk>/modifier/", views.service_update, name="service_update"),
     path("services/<int:pk>/supprimer/", views.service_delete, name="service_delete"),

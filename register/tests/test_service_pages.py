@@ -283,3 +283,34 @@ class ServicePageTests(RegisterTestCase):
         )
         check("large")
         self.assertContains(self.page(), "province de Liège</a> (entière)")
+
+
+class SubthemeOptionsTests(RegisterTestCase):
+    URL = "/registre/services/sous-themes/"
+
+    def test_a_theme_narrows_the_sub_themes_to_its_own(self):
+        self.login(self.focal_point_a)
+        housing = Theme.objects.get(code="housing")
+        emergency = Theme.objects.get(code="emergency-housing")
+        response = self.client.get(
+            self.URL, {"theme": housing.pk, "subtheme": emergency.pk}
+        )
+        self.assertContains(response, f'<option value="{emergency.pk}" selected>')
+        self.assertContains(response, "<optgroup", count=1)
+        self.assertNotContains(response, "Cours de français")
+        # The service form asks for them when its theme changes.
+        form = self.client.get(
+            f"/registre/organisations/{self.organisation_a.pk}/services/nouveau/"
+        )
+        self.assertContains(form, 'hx-get="/registre/services/sous-themes/"')
+
+    def test_without_a_theme_or_with_junk_every_sub_theme_is_offered(self):
+        self.login(self.observer)
+        for query in ({}, {"theme": "abc"}, {"theme": "9" * 30}, {"subtheme": "-1"}):
+            with self.subTest(query):
+                response = self.client.get(self.URL, query)
+                self.assertEqual(response.status_code, 200)
+                self.assertGreater(response.content.decode().count("<optgroup"), 10)
+        self.assertEqual(self.client.post(self.URL).status_code, 405)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.URL).status_code, 302)

@@ -22,6 +22,7 @@ from register.views.services import (
     service_detail,
     service_list,
     service_update,
+    subtheme_options,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "service_detail",
     "service_list",
     "service_update",
+    "subtheme_options",
 ]

@@ -24,6 +24,8 @@ from register.filters import ServiceFilterForm
 from register.forms import (
     ServiceForm,
 )
+from taxonomy.choices import grouped_themes, usable_terms
+from taxonomy.models import Theme
 from territory.models import Commune
 
 SERVICES_PER_PAGE = 25
@@ -64,6 +66,36 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "shown_filters": SERVICE_FILTERS_SHOWN,
         },
     )
+
+
+@require_safe
+@permission_required("internal.view")
+def subtheme_options(request: HttpRequest) -> HttpResponse:
+    """The service form's sub-theme list for the theme chosen (`theme`, an id),
+    the sub-theme chosen (`subtheme`) kept when it belongs to it; every
+    sub-theme, grouped by theme, when the theme is none or unknown."""
+    themes = {
+        theme.pk: theme
+        for theme in usable_terms(Theme, []).order_by("position", "code")
+    }
+    chosen = _int(request.GET.get("theme"))
+    current = _int(request.GET.get("subtheme"))
+    theme = themes.get(chosen) if chosen is not None else None
+    groups: list[tuple[str, list[tuple[int, str]]]]
+    if theme is not None and theme.parent_id is None:
+        subthemes = [t for t in themes.values() if t.parent_id == theme.pk]
+        groups = [(theme.name, [(t.pk, t.name) for t in subthemes])]
+    else:
+        groups = grouped_themes(themes.values(), whole_theme=False)
+    return render(
+        request,
+        "register/includes/subtheme_select.html",
+        {"groups": groups, "current": current},
+    )
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 10 else None
 
 
 @GET_POST
