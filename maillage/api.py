@@ -37,6 +37,7 @@ from lib.problems import (
     problem_for,
     registered_problems,
 )
+from lib.text import validate_text
 from lib.versioning import VersionConflict
 from register.api import router as register_router
 from taxonomy.api import router as taxonomy_router
@@ -47,20 +48,30 @@ NUL = "\x00"
 
 def _nul_locations(
     value: object, location: tuple[str | int, ...]
-) -> Iterator[tuple[str | int, ...]]:
-    """Where text (a value or a key) holds a NUL character in parsed data."""
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Where text (a value or a key) holds a NUL character in parsed data, and
+    that text."""
     if isinstance(value, str):
         if NUL in value:
-            yield location
+            yield location, value
     elif isinstance(value, dict):
         for key, item in value.items():
             if NUL in str(key):
-                yield (*location, key)
+                yield (*location, key), str(key)
             else:
                 yield from _nul_locations(item, (*location, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _nul_locations(item, (*location, index))
+
+
+def _nul_message(text: str) -> str:
+    """The forms' message for the NUL character (it says where it is)."""
+    try:
+        validate_text(text)
+    except DjangoValidationError as error:
+        return str(error.messages[0])
+    return "Text cannot hold a NUL character (U+0000)."
 
 
 class TextParser(Parser):
@@ -86,8 +97,8 @@ class TextParser(Parser):
     @staticmethod
     def _refuse_nul(data: object, source: str) -> None:
         errors = [
-            {"loc": location, "msg": "Text cannot hold a NUL character (U+0000)."}
-            for location in _nul_locations(data, (source,))
+            {"loc": location, "msg": _nul_message(text)}
+            for location, text in _nul_locations(data, (source,))
         ]
         if errors:
             raise ValidationError(errors)

@@ -52,7 +52,6 @@ class RegisterPages(RegisterTestCase):
         return [
             (url("register:organisation_list"), EVERYONE, {}),
             (url("register:service_list"), EVERYONE, {}),
-            (url("register:subtheme_options"), EVERYONE, {}),
             (url("register:organisation_detail", args=[a]), EVERYONE, {}),
             (url("register:organisation_detail", args=[b]), EVERYONE, {}),
             (url("register:organisation_history", args=[a]), EVERYONE, {}),
