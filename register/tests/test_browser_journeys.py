@@ -229,3 +229,31 @@ def test_a_focal_point_of_a_cannot_see_b_private_contacts(page, register_data):
     assert "Bernard" not in page.content()
     response = page.goto(f"/registre/organisations/{b.pk}/modifier/")
     assert response.status == 403
+
+
+def test_an_observer_reads_names_in_order_and_a_communes_gaps_on_a_phone(
+    page, register_data
+):
+    """Names sort as a reader expects (not byte order) and a commune's page
+    shows every theme, a gap as a gap, on a phone-sized window."""
+    User.objects.create_user("olga.obs@example.org", PASSWORD, role=Role.OBSERVER)
+    for name in ("Caritas International", "Médecins du Monde", "Ministerium"):
+        make_organisation(name, postal_code="4000")
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, "olga.obs@example.org")
+    page.goto("/registre/organisations/")
+    names = page.locator("#results tbody th a").all_inner_texts()
+    assert names.index("Caritas International") < names.index("CPAS de Liège")
+    assert names.index("Centre régional de Verviers pour l'intégration") < names.index(
+        "CPAS de Liège"
+    )
+    assert names.index("Médecins du Monde") < names.index("Ministerium")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.goto("/registre/communes/62063/")
+    expect(page.get_by_role("heading", name="Hébergement et logement")).to_be_visible()
+    # A theme without any service is there, saying so.
+    expect(page.get_by_text("Aucun service en cours ou prévu").first).to_be_visible()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
