@@ -203,8 +203,8 @@ class ImportReport:
         counts = self.counts
         lines.append(
             _(
-                "%(created)s créée(s), %(updated)s mise(s) à jour, %(unchanged)s "
-                "inchangée(s), %(rejected)s rejetée(s)."
+                "Lignes créées : %(created)s ; mises à jour : %(updated)s ; "
+                "inchangées : %(unchanged)s ; rejetées : %(rejected)s."
             )
             % counts
         )
@@ -1942,9 +1942,9 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
             if edited:
                 raise UndoRefused(
                     _(
-                        "Ces %(objects)s créé·es par cet import ont été modifié·es "
-                        "depuis : %(names)s. Annulez ces modifications ou l'import à "
-                        "la main."
+                        "%(objects)s : des éléments créés par cet import ont été "
+                        "modifiés depuis (%(names)s). Annulez ces modifications ou "
+                        "l'import à la main."
                     )
                     % {
                         "objects": model._meta.verbose_name_plural,
@@ -1954,8 +1954,8 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
             if queryset.count() != len(created):
                 raise UndoRefused(
                     _(
-                        "Des %(objects)s créé·es par cet import ont été supprimé·es "
-                        "depuis : annulez le reste à la main."
+                        "%(objects)s : des éléments créés par cet import ont été "
+                        "supprimés depuis ; annulez le reste à la main."
                     )
                     % {"objects": model._meta.verbose_name_plural}
                 )
@@ -1967,8 +1967,9 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
             except ProtectedError:
                 raise UndoRefused(
                     _(
-                        "Des %(objects)s créé·es par cet import sont désormais "
-                        "utilisé·es ailleurs : l'import ne peut plus être annulé."
+                        "%(objects)s : des éléments créés par cet import sont "
+                        "désormais utilisés ailleurs ; l'import ne peut plus être "
+                        "annulé."
                     )
                     % {"objects": model._meta.verbose_name_plural}
                 ) from None

@@ -143,7 +143,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if report.applied:
             messages.success(
                 request,
-                _("Import appliqué : %(created)s créée(s), %(updated)s mise(s) à jour.")
+                _(
+                    "Import appliqué. Lignes créées : %(created)s ; mises à jour : "
+                    "%(updated)s."
+                )
                 % report.counts,
             )
             return redirect("exchange:import_batches")

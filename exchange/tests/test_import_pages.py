@@ -283,7 +283,7 @@ class ImportCommandTests(ImportTestCase):
                 "Structure=name",
                 stdout=out,
             )
-            self.assertIn("1 créée(s)", out.getvalue())
+            self.assertIn("Lignes créées : 1 ;", out.getvalue())
             self.assertIn("Simulation", out.getvalue())
             self.assertFalse(
                 Organisation.objects.filter(name="Croix-Rouge Namur").exists()
