@@ -235,6 +235,8 @@ def bench_pages(
         "commune_page": f"/registre/communes/{commune}/",
         "api_list": "/api/v1/register/organisations",
         "api_list_search": f"/api/v1/register/organisations?q={SEARCH}",
+        "service_list": "/registre/services/",
+        "service_list_filtered": f"/registre/services/?theme={theme}&commune={commune}",
     }
     if organisation_id is None:
         del pages["organisation_detail"]

@@ -196,12 +196,14 @@ class BenchTests(TestCase):
                 "commune_page",
                 "api_list",
                 "api_list_search",
+                "service_list",
+                "service_list_filtered",
             },
         )
         # The minimal page timed in turn with each of the others.
         self.assertEqual(len(measured), len(report["pages"]) - 1)
-        self.assertEqual([urls[0] for urls in measured], ["/_bench/minimal/"] * 7)
-        self.assertEqual(len({urls[1] for urls in measured}), 7)
+        self.assertEqual([urls[0] for urls in measured], ["/_bench/minimal/"] * 9)
+        self.assertEqual(len({urls[1] for urls in measured}), 9)
         self.assertEqual(report["pages"]["register_list"]["ratio_to_minimal"], 2.5)
         self.assertEqual(
             report["counts"],
