@@ -492,6 +492,16 @@ class Service(Versioned):
                 name="service_ends_after_start",
             )
         ]
+        indexes = [
+            # The services list by title: its first page read from the index
+            # rather than sorting every service by the names' collation.
+            models.Index(fields=["title", "id"], name="register_service_title"),
+            # Counting them from the index alone (status, and the organisation
+            # to leave archived ones out), not from the wide rows.
+            models.Index(
+                fields=["status", "organisation"], name="register_service_status"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -270,7 +270,9 @@ def service_list(filters: ServiceFilters) -> QuerySet[Service]:
     nothing."""
     services = Service.objects.all()
     if not filters.include_archived:
-        services = services.filter(organisation__status=Organisation.Status.ACTIVE)
+        # The few archived organisations left out, without joining them all.
+        archived = Organisation.objects.filter(status=Organisation.Status.ARCHIVED)
+        services = services.exclude(organisation_id__in=archived.values("pk"))
     terms = _term_ids(filters)
     if terms is None:
         return services.none()
@@ -278,8 +280,10 @@ def service_list(filters: ServiceFilters) -> QuerySet[Service]:
         services = services.filter(status__in=CURRENT_SERVICE_STATUSES)
     elif filters.status in Service.Status.values:
         services = services.filter(status=filters.status)
-    if "theme" in terms:
-        theme = terms["theme"]
+    place = filters.place
+    theme = terms.get("theme")
+    main_theme = theme is not None and terms_by_id(Theme)[theme].parent_id is None
+    if theme is not None and not (main_theme and place is not None):
         services = services.filter(Q(theme_id=theme) | Q(subtheme_id=theme))
     if "target_group" in terms:
         services = services.filter(target_groups=terms["target_group"])
@@ -287,10 +291,13 @@ def service_list(filters: ServiceFilters) -> QuerySet[Service]:
         services = services.filter(organisation__level_id=terms["level"])
     if filters.organisation is not None:
         services = services.filter(organisation_id=filters.organisation)
-    place = filters.place
     if place is not None:
-        served = ServiceCommune.objects.filter(place).values("service_id")
-        services = services.filter(pk__in=served)
+        served = ServiceCommune.objects.filter(place)
+        if main_theme:
+            # A main theme in a place: the service × commune rows carry both,
+            # in one index (a sub-theme is only on the service).
+            served = served.filter(theme_id=terms["theme"])
+        services = services.filter(pk__in=served.values("service_id"))
     if filters.language:
         services = services.filter(languages__icontains=f'"{filters.language}"')
     if filters.active_on:
@@ -301,6 +308,18 @@ def service_list(filters: ServiceFilters) -> QuerySet[Service]:
     if filters.q:
         services = search(services, filters.q)
     return services.order_by(*SERVICE_SORTS.get(filters.sort, SERVICE_SORTS["title"]))
+
+
+def service_pages(filters: ServiceFilters) -> "PagedRows[Service]":
+    """The services list's pages. Services of a kind in a place are few: read
+    all at once (counting them is then reading them)."""
+    selective = bool((filters.theme or filters.target_group) and filters.place)
+    return PagedRows(
+        matching=service_list(filters),
+        rows=service_rows(),
+        complete=add_served_communes,
+        read_ahead=READ_AHEAD if selective else 0,
+    )
 
 
 def service_rows() -> QuerySet[Service]:

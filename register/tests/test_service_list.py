@@ -161,11 +161,12 @@ class ServiceListTests(ServiceListTestCase):
         self.assertIn(reverse("accounts:login"), response["Location"])
 
     def test_its_query_count_does_not_grow_with_the_register(self):
-        queries = ("", "?theme=housing&commune=62063", "?q=logement")
+        # Services of a kind in a place are read at once: counted as read.
+        queries = {"": 6, "?theme=housing&commune=62063": 5, "?q=logement": 6}
 
         def check(size: str) -> None:
-            for query in queries:
-                with self.subTest(size=size, query=query), self.assertNumQueries(6):
+            for query, count in queries.items():
+                with self.subTest(size=size, query=query), self.assertNumQueries(count):
                     self.assertEqual(self.client.get(LIST + query).status_code, 200)
 
         for query in queries:  # the filters' choices and terms are cached

@@ -11,7 +11,7 @@ from django.views.decorators.http import (
 
 from accounts.permissions import current_user, permission_required
 from lib.forms import apply_service_errors
-from lib.paging import IdsFirstPaginator, PagedRows
+from lib.paging import IdsFirstPaginator
 from lib.views import GET_POST, edit_versioned, render_page_or_partial
 from register import pages, selectors, services
 from register.access import (
@@ -42,11 +42,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     values = form.filters()
     filters = selectors.ServiceFilters(**values)
-    paged = PagedRows(
-        matching=selectors.service_list(filters),
-        rows=selectors.service_rows(),
-        complete=selectors.add_served_communes,
-    )
+    paged = selectors.service_pages(filters)
     page = IdsFirstPaginator(paged, SERVICES_PER_PAGE).get_page(request.GET.get("page"))
     default = selectors.ServiceFilters()
     return render_page_or_partial(
