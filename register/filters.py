@@ -117,8 +117,51 @@ def _build_filter_choices() -> dict[str, PreparedChoices]:
     return {name: PreparedChoices(choices[name]) for name in choices}
 
 
-class OrganisationFilterForm(forms.Form):
+class _RegisterFilters(forms.Form):
+    """The filters the register's lists share: who they serve, where, in which
+    language; each list adds its own and sets its fields' order."""
+
+    target_group = PreparedChoiceField(
+        widget=FastSelect, label=_("Public cible"), required=False
+    )
+    province = PreparedChoiceField(
+        widget=FastSelect, label=_("Province desservie"), required=False
+    )
+    arrondissement = PreparedChoiceField(
+        widget=FastSelect, label=_("Arrondissement desservi"), required=False
+    )
+    commune = PreparedChoiceField(
+        widget=FastSelect, label=_("Commune desservie"), required=False
+    )
+    language = PreparedChoiceField(
+        widget=FastSelect, label=_("Langue parlée"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = filter_choices()
+        for name, field in self.fields.items():
+            if name in choices and isinstance(field, PreparedChoiceField):
+                field.choices = choices[name]
+
+
+class OrganisationFilterForm(_RegisterFilters):
     """The register list's filters, read from the URL; every one is optional."""
+
+    field_order = [
+        "q",
+        "level",
+        "sector",
+        "actor_type",
+        "theme",
+        "target_group",
+        "province",
+        "arrondissement",
+        "commune",
+        "language",
+        "status",
+        "sort",
+    ]
 
     q = forms.CharField(
         label=_("Rechercher"),
@@ -133,28 +176,8 @@ class OrganisationFilterForm(forms.Form):
         widget=FastSelect, label=_("Type d'acteur"), required=False
     )
     theme = PreparedChoiceField(widget=FastSelect, label=_("Thème"), required=False)
-    target_group = PreparedChoiceField(
-        widget=FastSelect, label=_("Public cible"), required=False
-    )
-    province = PreparedChoiceField(
-        widget=FastSelect, label=_("Province desservie"), required=False
-    )
-    arrondissement = PreparedChoiceField(
-        widget=FastSelect, label=_("Arrondissement desservi"), required=False
-    )
-    commune = PreparedChoiceField(
-        widget=FastSelect, label=_("Commune desservie"), required=False
-    )
-    language = PreparedChoiceField(
-        widget=FastSelect, label=_("Langue parlée"), required=False
-    )
     status = PreparedChoiceField(widget=FastSelect, label=_("Statut"), required=False)
     sort = PreparedChoiceField(widget=FastSelect, label=_("Trier par"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, choices in filter_choices().items():
-            self.fields[name].choices = choices  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, str]:
         """The valid filters, by the names of selectors.OrganisationFilters."""
@@ -168,9 +191,23 @@ class OrganisationFilterForm(forms.Form):
         return values
 
 
-class ServiceFilterForm(forms.Form):
+class ServiceFilterForm(_RegisterFilters):
     """The services list's filters (the 4W rows), read from the URL; every one
     is optional. The territory filters keep only the communes served there."""
+
+    field_order = [
+        "q",
+        "theme",
+        "target_group",
+        "level",
+        "province",
+        "arrondissement",
+        "commune",
+        "language",
+        "status",
+        "active_on",
+        "sort",
+    ]
 
     q = forms.CharField(
         label=_("Rechercher"),
@@ -182,23 +219,8 @@ class ServiceFilterForm(forms.Form):
     theme = PreparedChoiceField(
         widget=FastSelect, label=_("Thème ou sous-thème"), required=False
     )
-    target_group = PreparedChoiceField(
-        widget=FastSelect, label=_("Public cible"), required=False
-    )
     level = PreparedChoiceField(
         widget=FastSelect, label=_("Niveau de l'organisation"), required=False
-    )
-    province = PreparedChoiceField(
-        widget=FastSelect, label=_("Province desservie"), required=False
-    )
-    arrondissement = PreparedChoiceField(
-        widget=FastSelect, label=_("Arrondissement desservi"), required=False
-    )
-    commune = PreparedChoiceField(
-        widget=FastSelect, label=_("Commune desservie"), required=False
-    )
-    language = PreparedChoiceField(
-        widget=FastSelect, label=_("Langue parlée"), required=False
     )
     status = forms.ChoiceField(
         label=_("Statut"), required=False, choices=SERVICE_STATUS_CHOICES
@@ -212,20 +234,6 @@ class ServiceFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Trier par"), required=False, choices=SERVICE_SORT_CHOICES
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = filter_choices()
-        for name in (
-            "theme",
-            "target_group",
-            "level",
-            "province",
-            "arrondissement",
-            "commune",
-            "language",
-        ):
-            self.fields[name].choices = choices[name]  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, by the names of selectors.ServiceFilters."""
