@@ -2,6 +2,7 @@
 
 import re
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -28,7 +29,8 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/")
+    # The home page, not the sign-in page (whose address ends with "/" too).
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
 
 
 @pytest.fixture
