@@ -109,6 +109,16 @@ class FilteredFourWTests(ExportJobTestCase):
         )
         self.assertEqual(workbook.status_code, 200)
 
+    def test_junk_filters_are_left_out_not_an_error(self):
+        for query in (
+            {"q": "\x00"},
+            {"theme": "x" * 300},
+            {"active_on": "99999-99-99"},
+            {"commune": "9" * 40},
+        ):
+            with self.subTest(query):
+                self.assertIsInstance(self.export(list="services", **query), list)
+
     def test_the_export_page_of_the_services_list_leads_back_to_it(self):
         response = self.client.get(EXPORT, {"list": "services", "theme": "health"})
         self.assertContains(

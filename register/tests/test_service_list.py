@@ -125,6 +125,10 @@ class ServiceListTests(ServiceListTestCase):
             "commune=%00",
             "page=99999999999999999999999",
             "status=<script>",
+            "q=%00",
+            "q=" + "é" * 5000,
+            "sort=%00",
+            "level=9999999999999999999999",
         ):
             with self.subTest(query):
                 response = self.client.get(f"{LIST}?{query}")

@@ -306,7 +306,13 @@ class SubthemeOptionsTests(RegisterTestCase):
 
     def test_without_a_theme_or_with_junk_every_sub_theme_is_offered(self):
         self.login(self.observer)
-        for query in ({}, {"theme": "abc"}, {"theme": "9" * 30}, {"subtheme": "-1"}):
+        for query in (
+            {},
+            {"theme": "abc"},
+            {"theme": "9" * 30},
+            {"subtheme": "-1"},
+            {"theme": "\x00", "subtheme": "1\x00"},
+        ):
             with self.subTest(query):
                 response = self.client.get(self.URL, query)
                 self.assertEqual(response.status_code, 200)
