@@ -91,7 +91,7 @@ class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
             self,
             "communes",
             _("Communes du territoire couvert"),
-            body.communes.all() if editing else (),
+            body.communes.all() if editing else None,
         )
         if editing:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)

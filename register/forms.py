@@ -153,7 +153,7 @@ class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
             self,
             "area_communes",
             _("Communes de la zone d'action"),
-            instance.area_communes.all() if editing else (),
+            instance.area_communes.all() if editing else None,
         )
         if editing:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
@@ -409,7 +409,7 @@ class ServiceForm(FieldsetForm, forms.ModelForm[Service]):
             if editing
             else organisation.area_communes.all()
             if organisation is not None
-            else (),
+            else None,
         )
         if editing:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)

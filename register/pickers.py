@@ -3,7 +3,7 @@ input with suggestions, not a <select>) and an area of communes with whole-unit
 shortcuts."""
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.api import MAX_ID
-from register.area import expand_area
+from register.area import AreaSummary, area_summary, expand_area
 from register.models import Organisation
 from register.search import normalise, search
 from territory.models import Arrondissement, Commune, Province, Region
@@ -35,9 +35,15 @@ AREA_SHORTCUTS = ("area_arrondissements", "area_provinces", "area_regions")
 
 
 def add_area_fields(
-    form: forms.BaseForm, name: str, label: Any, current: Iterable[Commune] = ()
+    form: forms.BaseForm,
+    name: str,
+    label: Any,
+    current: QuerySet[Commune] | None = None,
 ) -> None:
-    """Add a commune picker and the whole-unit shortcuts to a form."""
+    """Add a commune picker and the whole-unit shortcuts to a form.
+
+    The `current` area starts as it reads: the units it covers entirely ticked,
+    only its other communes chosen one by one."""
     scope = settings.TERRITORY_SCOPE
     form.fields[name] = forms.ModelMultipleChoiceField(
         label=label,
@@ -49,8 +55,6 @@ def add_area_fields(
             "plusieurs), ou cochez ci-dessous des territoires entiers."
         ),
     )
-    if not form.is_bound:
-        form.initial.setdefault(name, [commune.pk for commune in current])
     arrondissements = Arrondissement.objects.order_by("name_fr")
     provinces = Province.objects.order_by("name_fr")
     regions = Region.objects.order_by("nis")
@@ -76,6 +80,15 @@ def add_area_fields(
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    if not form.is_bound:
+        summary = area_summary(current) if current is not None else AreaSummary()
+        for field, chosen in (
+            (name, summary.communes),
+            ("area_arrondissements", summary.arrondissements),
+            ("area_provinces", summary.provinces),
+            ("area_regions", summary.regions),
+        ):
+            form.initial.setdefault(field, [unit.pk for unit in chosen])
 
 
 def cleaned_area(form: forms.BaseForm, name: str) -> list[Commune]:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from coordination import services
 from coordination.forms import BodyForm, member_formset
 from coordination.models import BodyMember, CoordinationBody
+from lib.refcache import forget_all
 from register import services as register_services
 from register.models import Organisation
 from register.tests.base import RegisterTestCase
@@ -237,6 +238,15 @@ class BodyPageTests(RegisterTestCase):
         data.update(changes)
         return data
 
+    def test_a_body_over_a_whole_province_starts_with_that_province_ticked(self):
+        self.body.communes.set(Commune.objects.filter(province="60000"))
+        self.login(self.coordinator)
+        url = reverse("coordination:body_update", args=[self.body.pk])
+        form = self.client.get(url).context["form"]
+        self.assertEqual(form.initial["area_provinces"], ["60000"])
+        self.assertEqual(form.initial["communes"], [])
+        self.assertEqual(form.initial["area_arrondissements"], [])
+
     def test_an_edit_and_a_stale_one(self):
         self.login(self.coordinator)
         url = reverse("coordination:body_update", args=[self.body.pk])
@@ -459,7 +469,10 @@ class BodyPageTests(RegisterTestCase):
         self.login(self.coordinator)
 
         def check(size: str) -> None:
-            for url, count in ((CREATE, 8), (update, 13)):
+            forget_all()  # each size starts without the reference data
+            # The update reads the territory's units to tick those the body covers
+            # entirely (reference data, kept in memory once read).
+            for url, count in ((CREATE, 8), (update, 15)):
                 with self.subTest(url=url, size=size), self.assertNumQueries(count):
                     self.assertEqual(self.client.get(url).status_code, 200)
 

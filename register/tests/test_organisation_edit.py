@@ -3,6 +3,7 @@ checked, and how a concurrent edit is caught."""
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
 from register import services
@@ -212,6 +213,36 @@ class OrganisationUpdateTests(RegisterTestCase):
         record = self.organisation_a.history.first()
         self.assertEqual(record.history_user, self.focal_point_a)
         self.assertEqual(record.history_change_reason, "Mise à jour annuelle")
+
+    def test_an_area_starts_as_it_reads_whole_units_ticked(self):
+        # The province of Namur entire, the arrondissement of Verviers entire and
+        # Liège: the form ticks the two units and picks only Liège.
+        self.organisation_a.area_communes.set(
+            Commune.objects.filter(Q(province="90000") | Q(arrondissement="63000"))
+        )
+        self.organisation_a.area_communes.add("62063")
+        self.login(self.coordinator)
+        response = self.client.get(self.url())
+        form = response.context["form"]
+        self.assertEqual(form.initial["area_provinces"], ["90000"])
+        self.assertEqual(form.initial["area_arrondissements"], ["63000"])
+        self.assertEqual(form.initial["area_communes"], ["62063"])
+        self.assertEqual(form.initial["area_regions"], [])
+        self.assertContains(
+            response,
+            '<input type="checkbox" name="area_provinces" value="90000" '
+            'id="id_area_provinces_4" checked>',
+            html=True,
+        )
+        # Sent back as shown, the area stays what it was.
+        before = set(self.organisation_a.area_communes.values_list("pk", flat=True))
+        data = form_data(self.organisation_a, area_provinces=["90000"])
+        data.update(area_arrondissements=["63000"], area_communes=["62063"])
+        response = self.client.post(self.url(), data)
+        self.assertRedirects(response, self.organisation_a.get_absolute_url())
+        after = set(self.organisation_a.area_communes.values_list("pk", flat=True))
+        self.assertEqual(after, before)
+        self.assertEqual(len(after), 38 + 29 + 1)
 
     def test_a_focal_point_may_not_edit_another_organisation(self):
         self.login(self.focal_point_a)
