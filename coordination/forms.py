@@ -1,6 +1,7 @@
 """Forms of the coordination bodies' pages; the views save through
 coordination.services."""
 
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -14,10 +15,14 @@ from lib.forms import FieldsetForm
 from register.models import Organisation
 from register.pickers import (
     AREA_SHORTCUTS,
+    PICKED,
     OrganisationField,
     OrganisationMultipleField,
     add_area_fields,
     cleaned_area,
+    named_organisations,
+    organisation_references,
+    split_reference,
 )
 from taxonomy.choices import grouped_themes, usable_terms
 from taxonomy.models import InstitutionalLevel, Theme
@@ -68,7 +73,9 @@ class BodyForm(FieldsetForm, forms.ModelForm[CoordinationBody]):
             InstitutionalLevel, [body.level_id if editing else None]
         )
         current_convenors = (
-            list(body.convenors.only("id", "name", "acronym")) if editing else []
+            list(body.convenors.only("id", "name", "acronym", "status"))
+            if editing
+            else []
         )
         # The current convenors stay valid even once archived.
         convenors = cast(OrganisationMultipleField, self.fields["convenors"])
@@ -127,6 +134,8 @@ class MemberForm(forms.Form):
         *args: Any,
         organisations: QuerySet[Organisation] | None = None,
         known: Mapping[int, Organisation] | None = None,
+        references: Mapping[int, str] | None = None,
+        named: Mapping[str, list[Organisation]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -134,6 +143,8 @@ class MemberForm(forms.Form):
         if organisations is not None:
             field.queryset = organisations
         field.known = known or {}
+        field.references = references or {}
+        field.named = named or {}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -173,6 +184,8 @@ class BaseMemberFormSet(forms.BaseFormSet[MemberForm]):
         ]
 
 
+MEMBER_ORGANISATION = re.compile(r"^members-\d{1,3}-organisation$")
+
 MemberFormSet = forms.formset_factory(
     MemberForm, formset=BaseMemberFormSet, extra=3, max_num=500
 )
@@ -181,19 +194,35 @@ MemberFormSet = forms.formset_factory(
 def member_formset(
     data: Any = None, *, body: CoordinationBody | None = None
 ) -> BaseMemberFormSet:
-    """The members' rows. The current members' organisations are read once: they
-    show as "Nom (sigle) — n° 123", and when sent back they are found without a
-    query; archived ones stay valid."""
+    """The members' rows. The current members' organisations are read once, with
+    how they are written; the organisations named in the rows sent back are read
+    in one query, and archived members stay valid."""
     members = list(body.members.select_related("organisation")) if body else []
     known = {member.organisation_id: member.organisation for member in members}
     organisations = Organisation.objects.filter(
         Q(status=Organisation.Status.ACTIVE) | Q(pk__in=list(known))
-    ).only("id", "name", "acronym", "status")
+    ).only(*PICKED)
     initial = [{"organisation": m.organisation, "role": m.role} for m in members]
+    named: dict[str, list[Organisation]] = {}
+    if data is not None:
+        texts = [
+            str(value).strip()
+            for key, value in data.items()
+            if MEMBER_ORGANISATION.match(key)
+        ]
+        named = named_organisations(
+            organisations,
+            [name for name, pk in map(split_reference, texts) if name and pk is None],
+        )
     formset = MemberFormSet(
         data,
         prefix="members",
         initial=initial,
-        form_kwargs={"organisations": organisations, "known": known},
+        form_kwargs={
+            "organisations": organisations,
+            "known": known,
+            "references": organisation_references(known.values()) if known else {},
+            "named": named,
+        },
     )
     return cast(BaseMemberFormSet, formset)

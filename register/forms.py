@@ -139,7 +139,7 @@ class OrganisationForm(FieldsetForm, forms.ModelForm[Organisation]):
         # The current parent stays valid even once archived.
         parents = Organisation.objects.filter(
             Q(status=Organisation.Status.ACTIVE) | Q(pk=instance.parent_id)
-        ).only("id", "name", "acronym")
+        ).only("id", "name", "acronym", "status")
         if editing:
             parents = parents.exclude(pk=instance.pk)
         parent = cast(OrganisationField, self.fields["parent"])
@@ -548,7 +548,7 @@ class RelationForm(FieldsetForm, forms.Form):
         other = cast(OrganisationField, self.fields["other"])
         other.queryset = Organisation.objects.filter(
             Q(status=Organisation.Status.ACTIVE) | Q(pk=current_other)
-        ).only("id", "name", "acronym")
+        ).only("id", "name", "acronym", "status")
         other.exclude = organisation.pk
         current_themes = (
             [theme.pk for theme in relation.themes.all()] if relation else []

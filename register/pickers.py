@@ -2,14 +2,17 @@
 input with suggestions, not a <select>) and an area of communes with whole-unit
 shortcuts."""
 
+import operator
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import reduce
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import format_lazy
@@ -103,17 +106,73 @@ def cleaned_area(form: forms.BaseForm, name: str) -> list[Commune]:
 
 # Picking one organisation among thousands: a text input, not a <select>.
 
-# "Nom (sigle) — n° 123" or "n° 123": the id is what counts ("nº" and "N°" too).
+# An organisation is written "Nom (sigle)"; "— n° 123" follows only when another
+# active organisation reads the same. Typed, "n° 123" or a bare number is an id
+# ("nº" and "N°" too).
 _ID_SUFFIX = re.compile(r"^(?P<name>.*?)[\s—–-]*\b[nN]\s*[°º]\s*(?P<pk>\d+)$")
+_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
 SUGGESTIONS = 10
 TYPE_TO_PICK = _(
     "Tapez au moins trois lettres du nom ou du sigle, puis choisissez dans la liste."
 )
+# The columns a picker reads of an organisation.
+PICKED = ("id", "name", "acronym", "status")
+
+
+def organisation_references(organisations: Iterable[Organisation]) -> dict[int, str]:
+    """How each organisation is written in a picker (one query): "Nom (sigle)",
+    with its number only when another active organisation reads the same, so
+    that what is shown finds that organisation and no other when sent back."""
+    organisations = list(organisations)
+    names = {organisation.name for organisation in organisations}
+    readings = Counter(
+        Organisation.objects.active()
+        .filter(name__in=names)
+        .values_list("name", "acronym")
+        if names
+        else ()
+    )
+    references = {}
+    for organisation in organisations:
+        others = readings[(organisation.name, organisation.acronym)] - (
+            organisation.status == Organisation.Status.ACTIVE
+        )
+        references[organisation.pk] = (
+            f"{organisation} — n° {organisation.pk}"
+            if others > 0
+            else str(organisation)
+        )
+    return references
 
 
 def organisation_reference(organisation: Organisation) -> str:
-    """How an organisation is written in a picker: "Nom (sigle) — n° 123"."""
-    return f"{organisation} — n° {organisation.pk}"
+    """How one organisation is written in a picker (one query)."""
+    return organisation_references([organisation])[organisation.pk]
+
+
+def named_organisations(
+    queryset: QuerySet[Organisation], texts: Iterable[str]
+) -> dict[str, list[Organisation]]:
+    """The organisations of `queryset` written exactly as each text, with or
+    without its acronym in brackets, letter case aside (one query for them all)."""
+    wanted: dict[str, Q] = {}
+    for text in texts:
+        condition = Q(name__iexact=text)
+        match = _ACRONYM.match(text)
+        if match is not None:
+            condition |= Q(name__iexact=match["name"], acronym__iexact=match["acronym"])
+        wanted[text] = condition
+    if not wanted:
+        return {}
+    rows = list(queryset.filter(reduce(operator.or_, wanted.values())).only(*PICKED))
+    found: dict[str, list[Organisation]] = {}
+    for text in wanted:
+        key = text.casefold()
+        same = [o for o in rows if key in (str(o).casefold(), o.name.casefold())]
+        # "CPAS" exactly as written before "cpas" or "Cpas".
+        exact = [o for o in same if text in (str(o), o.name)]
+        found[text] = exact or same
+    return found
 
 
 def split_reference(text: str) -> tuple[str, int | None]:
@@ -166,8 +225,9 @@ class OrganisationInput(forms.TextInput):
 
 
 class OrganisationField(forms.ModelChoiceField[Organisation]):
-    """One organisation among `queryset`, written as "Nom (sigle) — n° 123", as a
-    bare id, or as a name or acronym that only one active organisation matches."""
+    """One organisation among `queryset`, written as the picker shows it ("Nom
+    (sigle)", with "— n° 123" for homonyms), as a bare id, or as a name or acronym
+    that only one active organisation matches."""
 
     widget = OrganisationInput
     default_error_messages = {
@@ -179,25 +239,26 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
         *,
         exclude: int | None = None,
         known: Mapping[int, Organisation] | None = None,
+        references: Mapping[int, str] | None = None,
+        named: Mapping[str, list[Organisation]] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("queryset", Organisation.objects.active())
         kwargs.setdefault("help_text", TYPE_TO_PICK)
         super().__init__(**kwargs)
         self.exclude = exclude
-        # Organisations of `queryset` already read (a body's current members, say):
-        # found by id without a query.
+        # What a form has already read, to spare a query per picker: organisations
+        # of `queryset` by id (a body's current members, say), how they are
+        # written, and the organisations written as each text sent.
         self.known: Mapping[int, Organisation] = known or {}
+        self.references: Mapping[int, str] = references or {}
+        self.named: Mapping[str, list[Organisation]] = named or {}
 
     def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Organisation.objects.only(*PICKED).filter(pk=value).first() or value
         if isinstance(value, Organisation):
-            return organisation_reference(value)
-        if isinstance(value, int):
-            organisation = Organisation.objects.only("id", "name", "acronym").filter(
-                pk=value
-            )
-            found = organisation.first()
-            return organisation_reference(found) if found else value
+            return self.references.get(value.pk) or organisation_reference(value)
         return value
 
     def to_python(self, value: Any) -> Organisation | None:
@@ -207,7 +268,7 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
         name, pk = split_reference(text)
         if pk is not None:
             return self._by_id(pk, text)
-        return self._by_name(name)
+        return self._by_reference(name) or self._by_name(name)
 
     def _by_id(self, pk: int, text: str) -> Organisation:
         if pk == self.exclude:
@@ -221,6 +282,33 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
                 code="invalid_choice",
             )
         return organisation
+
+    def _by_reference(self, text: str) -> Organisation | None:
+        """The organisation written exactly so, if there is one (a homonym of
+        another: the message asks for its number)."""
+        if text in self.named:
+            found = self.named[text]
+        else:
+            queryset = cast(QuerySet[Organisation], self.queryset)
+            found = named_organisations(queryset, [text])[text]
+        if len(found) > 1:
+            raise self._ambiguous(text, found)
+        if found and found[0].pk == self.exclude:
+            raise ValidationError(self.error_messages["itself"], code="itself")
+        return found[0] if found else None
+
+    def _ambiguous(self, text: str, found: list[Organisation]) -> ValidationError:
+        listed = "; ".join(
+            f"{organisation} — n° {organisation.pk}" for organisation in found[:5]
+        )
+        return ValidationError(
+            _(
+                "Plusieurs organisations correspondent à « %(text)s » : "
+                "%(candidates)s. Recopiez celle qui convient, avec son numéro."
+            ),
+            params={"text": text, "candidates": listed},
+            code="ambiguous",
+        )
 
     def _by_name(self, name: str) -> Organisation:
         candidates = self.queryset.filter(  # type: ignore[union-attr]
@@ -240,28 +328,15 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
                 code="invalid_choice",
             )
         if len(found) > 1:
-            # A name typed in full wins over the longer names that start with it.
+            # A name or acronym typed in full wins over the longer names that
+            # start with it.
             wanted = normalise(name)
             exact = [
                 o for o in found if wanted in (normalise(o.name), normalise(o.acronym))
             ]
-            if not exact:
-                exact = list(candidates.filter(name__iexact=name.strip())[:2])
             if len(exact) == 1:
                 return cast(Organisation, exact[0])
-        if len(found) > 1:
-            listed = "; ".join(
-                f"{organisation.name} — n° {organisation.pk}"
-                for organisation in found[:5]
-            )
-            raise ValidationError(
-                _(
-                    "Plusieurs organisations correspondent à « %(text)s » : "
-                    "%(candidates)s. Recopiez celle qui convient, avec son numéro."
-                ),
-                params={"text": name, "candidates": listed},
-                code="ambiguous",
-            )
+            raise self._ambiguous(name, found)
         return cast(Organisation, found[0])
 
     def has_changed(self, initial: Any, data: Any) -> bool:
@@ -368,21 +443,23 @@ class OrganisationMultipleField(forms.ModelMultipleChoiceField[Organisation]):
             self.widget.label = self.label
 
     def prepare_value(self, value: Any) -> list[str]:
-        """Organisations (or their ids) as references; typed text as typed."""
+        """Organisations (or their ids) as the picker writes them; typed text as
+        typed."""
         if value is None:
             return []
         items = [value] if isinstance(value, str | int | Model) else list(value)
         ids = [item for item in items if isinstance(item, int)]
-        found = Organisation.objects.only("id", "name", "acronym").in_bulk(ids)
-        references = []
-        for item in items:
-            organisation = found.get(item, item) if isinstance(item, int) else item
-            references.append(
-                organisation_reference(organisation)
-                if isinstance(organisation, Organisation)
-                else str(organisation)
-            )
-        return references
+        found = Organisation.objects.only(*PICKED).in_bulk(ids) if ids else {}
+        items = [
+            found.get(item, item) if isinstance(item, int) else item for item in items
+        ]
+        references = organisation_references(
+            item for item in items if isinstance(item, Organisation)
+        )
+        return [
+            references[item.pk] if isinstance(item, Organisation) else str(item)
+            for item in items
+        ]
 
     def clean(self, value: Any) -> list[Organisation]:  # type: ignore[override]
         organisations = self.resolve(value)
@@ -393,12 +470,18 @@ class OrganisationMultipleField(forms.ModelMultipleChoiceField[Organisation]):
 
     def resolve(self, value: Any) -> list[Organisation]:
         """The organisations typed, each once; one message per entry that finds
-        none or several. Those given by id are read in one query."""
+        none or several. Those given by id, and those written in full, are read
+        in one query each."""
         texts = _entries(value)
-        ids = [pk for _name, pk in map(split_reference, texts) if pk is not None]
+        references = [split_reference(text) for text in texts]
+        ids = [pk for _name, pk in references if pk is not None]
         queryset = cast(QuerySet[Organisation], self.queryset)
         picker = OrganisationField(
-            queryset=queryset, known=queryset.in_bulk(ids) if ids else {}
+            queryset=queryset,
+            known=queryset.in_bulk(ids) if ids else {},
+            named=named_organisations(
+                queryset, [name for name, pk in references if pk is None]
+            ),
         )
         chosen: dict[int, Organisation] = {}
         errors: list[ValidationError] = []

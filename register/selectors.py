@@ -451,7 +451,9 @@ def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation
     if len(text.strip()) < 3:
         return []
     matches = search(Organisation.objects.active(), text)
-    return list(matches.only("id", "name", "acronym").order_by("name", "id")[:limit])
+    return list(
+        matches.only("id", "name", "acronym", "status").order_by("name", "id")[:limit]
+    )
 
 
 # The columns an organisation needs where it is only named and linked to.

@@ -75,13 +75,24 @@ def test_a_coordinator_creates_a_body_typing_its_convenors_and_members(page):
         [(cpas.pk, "chair"), (crvi.pk, "member")]
     )
 
-    # The edit page writes them by name and number, and offers new blank inputs.
+    # The edit page writes them by name (no internal number), and offers new
+    # blank inputs.
     page.get_by_role("link", name="Modifier", exact=True).click()
-    expect(convenor).to_have_value(f"{crvi} — n° {crvi.pk}")
+    expect(convenor).to_have_value(str(crvi))
     expect(
         page.get_by_label("Organisations qui le convoquent, organisation 3", exact=True)
     ).to_have_value("")
     expect(page.get_by_label("Organisation du membre 1", exact=True)).to_have_value(
-        f"{cpas} — n° {cpas.pk}"
+        str(cpas)
     )
     assert_accessible(page)
+    # Saved as shown, the names find the same organisations.
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Plateforme locale de Verviers"
+    )
+    body.refresh_from_db()
+    assert list(body.convenors.all()) == [crvi]
+    assert sorted(body.members.values_list("organisation_id", "role")) == sorted(
+        [(cpas.pk, "chair"), (crvi.pk, "member")]
+    )

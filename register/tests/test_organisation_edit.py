@@ -40,11 +40,7 @@ def form_data(
             "level": organisation.level_id,
             "sector": organisation.sector_id,
             "actor_type": organisation.actor_type_id,
-            "parent": (
-                f"{organisation.parent} — n° {organisation.parent_id}"
-                if organisation.parent
-                else ""
-            ),
+            "parent": str(organisation.parent or ""),
             "street": organisation.street,
             "postal_code": organisation.postal_code,
             "website": organisation.website,
@@ -220,7 +216,7 @@ class OrganisationUpdateTests(RegisterTestCase):
         self.organisation_a.area_communes.set(
             Commune.objects.filter(Q(province="90000") | Q(arrondissement="63000"))
         )
-        self.organisation_a.area_communes.add("62063")
+        self.organisation_a.area_communes.add(Commune.objects.get(nis="62063"))
         self.login(self.coordinator)
         response = self.client.get(self.url())
         form = response.context["form"]

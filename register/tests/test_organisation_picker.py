@@ -3,11 +3,13 @@ other side of a relation, and the suggestions offered while typing."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from register import services
 from register.models import Organisation, Relation
-from register.pickers import OrganisationField
+from register.pickers import OrganisationField, organisation_reference
 from register.tests.base import RegisterTestCase
 from register.tests.factories import make_organisation
 from register.tests.test_organisation_edit import CREATE, form_data
@@ -103,7 +105,7 @@ class OrganisationPickerTests(RegisterTestCase):
         self.assertIsNone(organisation.parent)
         self.assertEqual(organisation.version, 1)
 
-    def test_it_shows_the_current_parent_as_name_and_number(self):
+    def test_it_shows_the_current_parent_by_its_name(self):
         child = make_organisation("Antenne de Verviers", parent=self.organisation_b)
         self.login(self.coordinator)
         response = self.client.get(
@@ -112,9 +114,9 @@ class OrganisationPickerTests(RegisterTestCase):
         crvi = self.organisation_b
         self.assertContains(
             response,
-            f'value="Centre régional de Verviers pour l&#x27;intégration (CRVI) '
-            f'— n° {crvi.pk}"',
+            'value="Centre régional de Verviers pour l&#x27;intégration (CRVI)"',
         )
+        self.assertNotContains(response, "n° ")
         # Sent back unchanged, it keeps the parent.
         response = self.client.post(
             reverse("register:organisation_update", args=[child.pk]),
@@ -164,22 +166,20 @@ class OrganisationSuggestionsTests(RegisterTestCase):
         html = response.content.decode()
         self.assertEqual(html.count("<option "), 10)
         first = Organisation.objects.get(name="Maison d'accueil 00")
-        self.assertIn(
-            f'<option value="Maison d&#x27;accueil 00 — n° {first.pk}"></option>', html
-        )
+        self.assertIn('<option value="Maison d&#x27;accueil 00"></option>', html)
+        self.assertNotIn(f"n° {first.pk}", html)
         self.assertNotIn("fermée", html)
 
     def test_it_reads_the_value_under_the_pickers_own_name(self):
         self.login(self.focal_point_a)
         response = self.client.get(SUGGESTIONS, {"field": "parent", "parent": "crvi"})
         crvi = self.organisation_b
-        self.assertContains(response, f"(CRVI) — n° {crvi.pk}", count=1)
-        # A reference picked from the list finds its organisation again.
-        response = self.client.get(
-            SUGGESTIONS,
-            {"field": "other", "other": f"{crvi} — n° {crvi.pk}"},
-        )
-        self.assertContains(response, f"— n° {crvi.pk}", count=1)
+        self.assertContains(response, f'value="{escape(crvi)}"', count=1)
+        # A reference picked from the list finds its organisation again, and
+        # so does one with its number.
+        for value in (str(crvi), f"{crvi} — n° {crvi.pk}"):
+            response = self.client.get(SUGGESTIONS, {"field": "other", "other": value})
+            self.assertContains(response, f'value="{escape(crvi)}"', count=1)
 
     def test_it_suggests_nothing_under_three_characters(self):
         self.login(self.coordinator)
@@ -193,9 +193,10 @@ class OrganisationSuggestionsTests(RegisterTestCase):
         response = self.client.get(SUGGESTIONS, {"q": "aide solidarite"})
         self.assertContains(
             response,
-            f'<option value="Aide &amp; &quot;Solidarité&quot; &lt;script&gt; '
-            f'— n° {evil.pk}"></option>',
+            '<option value="Aide &amp; &quot;Solidarité&quot; &lt;script&gt;">'
+            "</option>",
         )
+        self.assertTrue(evil.pk)
         self.assertNotContains(response, "<script>")
 
     def test_it_sends_anonymous_visitors_to_the_login_page(self):
@@ -209,12 +210,13 @@ class OrganisationSuggestionsTests(RegisterTestCase):
 
     def test_its_query_count_does_not_grow_with_the_matches(self):
         self.login(self.coordinator)
-        for query in ("introuvable", "crvi", "cpas", "liege"):
-            with self.subTest(query=query), self.assertNumQueries(3):
+        # Session, user, the matches, and their homonyms when there are matches.
+        for query, count in (("introuvable", 3), ("crvi", 4), ("cpas", 4)):
+            with self.subTest(query=query), self.assertNumQueries(count):
                 self.client.get(SUGGESTIONS, {"q": query})
         for number in range(12):
             make_organisation(f"CPAS de la commune {number}")
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             response = self.client.get(SUGGESTIONS, {"q": "cpas"})
         self.assertContains(response, "<option ", count=10)
 
@@ -227,3 +229,40 @@ class ExactNameTests(RegisterTestCase):
         short = make_organisation("Croix-Rouge")
         make_organisation("Croix-Rouge Namur")
         self.assertEqual(OrganisationField().clean("croix-rouge"), short)
+
+
+class HomonymTests(RegisterTestCase):
+    """Organisations are written by name; only those that read the same as
+    another active organisation carry their number, so that what a picker shows
+    finds that organisation and no other."""
+
+    def test_homonyms_carry_their_number_and_are_found_by_it(self):
+        first = make_organisation("Maison de quartier")
+        second = make_organisation("Maison de quartier")
+        alone = make_organisation("Maison de quartier", acronym="MQ")
+        self.login(self.coordinator)
+        response = self.client.get(SUGGESTIONS, {"q": "maison de quartier"})
+        self.assertContains(
+            response, f'<option value="Maison de quartier — n° {first.pk}">', html=False
+        )
+        self.assertContains(response, f'value="Maison de quartier — n° {second.pk}"')
+        self.assertContains(response, 'value="Maison de quartier (MQ)"')
+        field = OrganisationField()
+        self.assertEqual(field.clean(f"Maison de quartier — n° {second.pk}"), second)
+        self.assertEqual(field.clean("Maison de quartier (MQ)"), alone)
+        self.assertEqual(field.clean("maison de quartier (mq)"), alone)
+        with self.assertRaisesMessage(ValidationError, "Recopiez celle qui convient"):
+            field.clean("Maison de quartier")
+
+    def test_an_archived_homonym_does_not_count(self):
+        kept = make_organisation("Espace solidaire")
+        archived = make_organisation("Espace solidaire")
+        services.organisation_archive(organisation_id=archived.pk, by=self.coordinator)
+        archived.refresh_from_db()
+        self.assertEqual(organisation_reference(kept), "Espace solidaire")
+        # The archived one, shown as a current value, needs its number: the
+        # name alone finds the active one.
+        self.assertEqual(
+            organisation_reference(archived), f"Espace solidaire — n° {archived.pk}"
+        )
+        self.assertEqual(OrganisationField().clean("Espace solidaire"), kept)

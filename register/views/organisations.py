@@ -32,7 +32,7 @@ from register.access import (
 from register.area import area_summary
 from register.filters import OrganisationFilterForm
 from register.forms import OrganisationForm
-from register.pickers import SUGGESTIONS, organisation_reference, split_reference
+from register.pickers import SUGGESTIONS, organisation_references, split_reference
 from register.sections import organisation_sections
 
 ORGANISATIONS_PER_PAGE = 25
@@ -95,7 +95,7 @@ def organisation_suggestions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "register/organisation_suggestions.html",
-        {"references": [organisation_reference(o) for o in organisations]},
+        {"references": organisation_references(organisations).values()},
     )
 
 
