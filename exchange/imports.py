@@ -31,6 +31,7 @@ from accounts.models import User
 from exchange.columns import Column, Kind, columns_for
 from exchange.mapping import ColumnMapping, guess_sheet, map_columns
 from exchange.models import ImportBatch
+from lib import reasons
 from lib.spreadsheets import ReadError, Row, Table, read_tables, unguard
 from register.models import (
     Contact,
@@ -1544,10 +1545,7 @@ def _chain(first: Iterable[Row], rest: Iterator[Row]) -> Iterator[Row]:
 
 
 def batch_reason(batch: ImportBatch) -> str:
-    return (
-        _("Import n°%(batch)s (%(file)s)")
-        % {"batch": batch.pk, "file": batch.file_name}
-    )[:100]
+    return reasons.import_reason(batch.pk, batch.file_name)
 
 
 def _history_through(model: type[models.Model], attribute: str) -> Any:
@@ -1887,8 +1885,11 @@ def batch_undo(*, batch_id: int, by: User) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
     if batch.status == ImportBatch.Status.UNDONE:
         raise UndoRefused(_("Cet import a déjà été annulé."))
-    reason = (_("Annulation de l'import n°%(batch)s") % {"batch": batch.pk})[:100]
-    changed_since = _("%(object)s a été modifié·e depuis l'import : annulez à la main.")
+    reason = reasons.import_undone_reason(batch.pk)
+    changed_since = _(
+        "« %(object)s » a changé depuis l'import : "
+        "l'annulation doit se faire à la main."
+    )
     # Later writes come first: relations and services point at organisations.
     for model in (Relation, Service, Contact, Organisation):
         name = model._meta.model_name or ""

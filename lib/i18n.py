@@ -1,6 +1,14 @@
-"""Names stored once per language, read in the language of the request."""
+"""Names stored once per language, read in the language of the request, and the
+French "de" written before them as French writes it."""
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
+
+# French elides "de" before a vowel ("d'Eupen", "d'Ath"), and merges it with the
+# articles "Le" and "Les" that begin some names ("du Rœulx", "des Bons Villers").
+# An "h" is left alone: "de Huy", "de Hannut" (h aspiré).
+_VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüÿœæ")
 
 
 def current_language() -> str:
@@ -23,3 +31,27 @@ def pick_name(obj: object, prefix: str, fallbacks: tuple[str, ...] = ("fr",)) ->
         if value:
             return str(value)
     return ""
+
+
+def of_name(name: str) -> str:
+    """French "de" followed by `name`: "d'Eupen", "du Rœulx", "de Liège"."""
+    for article, merged in (("Les ", "des "), ("Le ", "du ")):
+        if name.startswith(article):
+            return merged + name.removeprefix(article)
+    if name[:1].casefold() in _VOWELS:
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def elide(text: str, name: str) -> str:
+    """`text` with its first "de <name>" written as French writes it (in French
+    only: other languages have no such "de"). `text` may be HTML, with `name`
+    escaped in it."""
+    if current_language() != "fr" or not name:
+        return text
+    shown = str(conditional_escape(name)) if isinstance(text, SafeData) else name
+    written = of_name(shown)
+    if written.startswith("de "):
+        return text
+    result = text.replace(f"de {shown}", written, 1)
+    return mark_safe(result) if isinstance(text, SafeData) else result  # noqa: S308

@@ -28,6 +28,7 @@ from django.utils.translation import pgettext
 from accounts.models import User
 from lib.collation import sort_key
 from lib.i18n import pick_name
+from lib.reasons import reason_text
 from lib.urls import reverser
 from register import selectors
 from register.access import can_edit_declared, visible_contacts
@@ -350,6 +351,11 @@ class HistoryEntry:
     area_removed: list[Commune]
     is_creation: bool
     is_current: bool
+
+    @property
+    def reason(self) -> str:
+        """Why this version was written, in the reader's language."""
+        return reason_text(self.record.history_change_reason or "")
 
 
 HIDDEN_HISTORY_FIELDS = ("version", "area_communes")

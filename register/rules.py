@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.i18n import elide
 from register.validators import normalise_enterprise_number, validate_enterprise_number
 
 # Also the message of the organisation form's parent picker, which refuses the
@@ -102,9 +103,11 @@ def check_enterprise_number_free(
     if not taken:
         return
     if holder is not None:
-        message = _("Ce numéro d'entreprise est déjà celui de %(organisation)s.") % {
-            "organisation": holder
-        }
+        message = elide(
+            _("Ce numéro d'entreprise est déjà celui de %(organisation)s.")
+            % {"organisation": holder},
+            str(holder),
+        )
     else:
         message = _(
             "Une autre organisation porte déjà le numéro d'entreprise %(number)s."

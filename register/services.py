@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from lib import reasons
 from lib.versioning import (
     assign,
     check_version,
@@ -354,7 +355,7 @@ def organisation_create(
 ) -> Organisation:
     organisation = Organisation(**_clean_organisation_fields(dict(fields)))
     _check_enterprise_number_free(organisation)
-    _save(organisation, by=by, reason=_("Création"))
+    _save(organisation, by=by, reason=reasons.reason(reasons.CREATED))
     organisation.area_communes.set(list(area_communes))
     history_squash(organisation, 0)
     organisation_counts_add({organisation.status: 1})
@@ -401,7 +402,7 @@ def organisation_update(
         save_with_history(
             organisation,
             by=by,
-            reason=reason or _("Modification"),
+            reason=reason or reasons.reason(reasons.UPDATED),
             update_fields=changed,
             validate_constraints=False,
         )
@@ -436,10 +437,10 @@ def _set_status(
         was = organisation.status
         organisation.status = status
         organisation.version += 1
-        reason = (
-            _("Archivage")
+        reason = reasons.reason(
+            reasons.ARCHIVED
             if status == Organisation.Status.ARCHIVED
-            else _("Restauration")
+            else reasons.RESTORED
         )
         _save(organisation, by=by, reason=reason)
         _count_status_change(organisation, was=was)
@@ -525,13 +526,7 @@ def organisation_revert(
     )
     if changed or area_changed:
         organisation.version += 1
-        # In the time people read on the pages (Brussels), not UTC.
-        date = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
-        _save(
-            organisation,
-            by=by,
-            reason=_("Retour à la version du %(date)s") % {"date": date},
-        )
+        _save(organisation, by=by, reason=reasons.reverted_reason(record.history_date))
         if area_changed:
             organisation.area_communes.set(area)
         history_squash(organisation, mark)
@@ -569,7 +564,7 @@ def _check_active(organisation: Organisation, field: str = "organisation") -> No
 def contact_create(*, by: User, fields: Mapping[str, Any]) -> Contact:
     contact = Contact(**fields)
     _check_active(contact.organisation)
-    _save(contact, by=by, reason=_("Création"))
+    _save(contact, by=by, reason=reasons.reason(reasons.CREATED))
     return contact
 
 
@@ -585,7 +580,7 @@ def contact_update(
     check_version(contact, expected_version)
     if assign(contact, fields):
         contact.version += 1
-        _save(contact, by=by, reason=_("Modification"))
+        _save(contact, by=by, reason=reasons.reason(reasons.UPDATED))
     return contact
 
 
@@ -685,7 +680,7 @@ def service_create(
     service = Service(**fields)
     funders = list(funders)
     _check_service_references(service, funders)
-    _save(service, by=by, reason=_("Création"))
+    _save(service, by=by, reason=reasons.reason(reasons.CREATED))
     _set_service_relations(
         service,
         communes=communes,
@@ -721,7 +716,7 @@ def service_update(
         service, funders or [], kept=service.funders.values_list("pk", flat=True)
     )
     service.version += 1
-    _save(service, by=by, reason=_("Modification"))
+    _save(service, by=by, reason=reasons.reason(reasons.UPDATED))
     if (service.theme_id, service.organisation_id) != keys[:2]:
         ServiceCommune.objects.filter(service=service).update(
             theme_id=service.theme_id, organisation_id=service.organisation_id
@@ -784,7 +779,7 @@ def relation_create(
 ) -> Relation:
     relation = Relation(**fields)
     _check_relation(relation)
-    _save(relation, by=by, reason=_("Création"))
+    _save(relation, by=by, reason=reasons.reason(reasons.CREATED))
     relation.themes.set(list(themes))
     history_squash(relation, 0)
     return relation
@@ -805,7 +800,7 @@ def relation_update(
     assign(relation, fields)
     _check_relation(relation)
     relation.version += 1
-    _save(relation, by=by, reason=_("Modification"))
+    _save(relation, by=by, reason=reasons.reason(reasons.UPDATED))
     if themes is not None:
         relation.themes.set(list(themes))
     history_squash(relation, mark)
@@ -989,7 +984,7 @@ def organisations_create_many(
     each (`reason`, by default "Création"; `by` None for data a program made).
     Raises ManyInvalid for the first that breaks a rule, and then writes nothing.
     """
-    reason = reason or _("Création")
+    reason = reason or reasons.reason(reasons.CREATED)
     created: list[Organisation] = []
     seen: set[str] = set()
     archived = _archived()
@@ -1066,7 +1061,7 @@ def services_create_many(
     the organisations' search text. Raises ManyInvalid for the first that breaks
     a rule, and then writes nothing.
     """
-    reason = reason or _("Création")
+    reason = reason or reasons.reason(reasons.CREATED)
     created: list[Service] = []
     touched: set[int] = set()
     archived = _archived()
@@ -1145,7 +1140,7 @@ def relations_create_many(
     (`reason`, by default "Création"; `by` None for data a program made). Raises
     ManyInvalid for the first that breaks a rule, and then writes nothing.
     """
-    reason = reason or _("Création")
+    reason = reason or reasons.reason(reasons.CREATED)
     created: list[Relation] = []
     seen: set[tuple[int, int, int]] = set()
     archived = _archived()
@@ -1192,7 +1187,7 @@ def organisations_archive_many(
     """Archive organisations in bulk, as organisation_archive archives each: a
     new version and one history row each (`reason`, by default "Archivage").
     Those already archived are left as they are; returns how many were."""
-    reason = reason or _("Archivage")
+    reason = reason or reasons.reason(reasons.ARCHIVED)
     ids = sorted(
         Organisation.objects.filter(pk__in=set(organisation_ids))
         .exclude(status=Organisation.Status.ARCHIVED)

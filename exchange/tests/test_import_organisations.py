@@ -6,6 +6,7 @@ from typing import Any
 from exchange.imports import ImportReport, UndoRefused, batch_undo, import_file
 from exchange.models import ImportBatch
 from exchange.tests.base import ImportTestCase, csv_bytes
+from lib.reasons import reason_text
 from register import services
 from register.models import Organisation
 
@@ -41,7 +42,10 @@ class OrganisationImportTests(ImportTestCase):
         self.assertEqual(organisation.enterprise_number, "0403170701")
         record = organisation.history.get()
         self.assertEqual(record.history_user, self.coordinator)
-        self.assertIn(f"Import n°{report.batch_id}", record.history_change_reason)
+        self.assertEqual(
+            reason_text(record.history_change_reason),
+            f"Import n° {report.batch_id} (orgs.csv)",
+        )
         batch = ImportBatch.objects.get()
         self.assertEqual(batch.created, {"organisation": [organisation.pk]})
         self.assertIn("croix rouge namur", organisation.search_text)
@@ -238,8 +242,9 @@ class OrganisationImportTests(ImportTestCase):
         batch_undo(batch_id=report.batch_id or 0, by=self.coordinator)
         organisation = Organisation.objects.get(pk=self.organisation_a.pk)
         self.assertEqual(organisation.name, "CPAS de Liège")
-        self.assertIn(
-            "Annulation de l'import", organisation.history.first().history_change_reason
+        self.assertEqual(
+            reason_text(organisation.history.first().history_change_reason),
+            f"Annulation de l'import n° {report.batch_id}",
         )
         with self.assertRaises(UndoRefused):
             batch_undo(batch_id=report.batch_id or 0, by=self.coordinator)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.testing import BaseTestCase
+from lib.reasons import reason_text
 from register.models import Organisation, Relation, Service
 from register.search import organisation_search_text, service_search_text
 from register.services import (
@@ -98,7 +99,11 @@ class OrganisationsCreateManyTests(CreateManyTestCase):
         self.assertEqual(stored.search_text, "oshz eupen x")
         record = stored.history.get()
         self.assertEqual(
-            (record.history_type, record.history_user, record.history_change_reason),
+            (
+                record.history_type,
+                record.history_user,
+                reason_text(record.history_change_reason),
+            ),
             ("+", self.coordinator, "Création"),
         )
         self.assertEqual(
@@ -152,7 +157,12 @@ class OrganisationsCreateManyTests(CreateManyTestCase):
         first.refresh_from_db()
         self.assertEqual((first.status, first.version), ("archived", 2))
         self.assertEqual(
-            list(first.history.values_list("history_type", "history_change_reason")),
+            [
+                (kind, reason_text(reason))
+                for kind, reason in first.history.values_list(
+                    "history_type", "history_change_reason"
+                )
+            ],
             [("~", "Archivage"), ("+", "Création")],
         )
         latest = second.history.first()

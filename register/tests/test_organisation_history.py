@@ -1,14 +1,18 @@
 """Archiving and restoring an organisation, its history page, and bringing back a
 former version."""
 
+from datetime import UTC
 from typing import ClassVar
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
+from lib.reasons import reason_text
 from register import services
 from register.models import Organisation
 from register.tests.base import RegisterTestCase, table_row
+from register.tests.factories import make_organisation
 from taxonomy.models import Sector
 from territory.models import Commune
 
@@ -133,6 +137,18 @@ class HistoryTests(RegisterTestCase):
         # Observers read the history but restore nothing.
         self.assertNotIn("Rétablir cette version", html)
 
+    def test_reasons_read_in_the_readers_language_and_names_after_de(self):
+        oxfam = make_organisation("Oxfam-Solidarité", by=self.coordinator)
+        url = reverse("register:organisation_history", args=[oxfam.pk])
+        self.login(self.coordinator)
+        response = self.client.get(url)
+        self.assertContains(response, "<h1>Historique d'Oxfam-Solidarité</h1>")
+        self.assertContains(response, "charles.coord@example.org — Création</p>")
+        self.client.post(reverse("set_language"), {"language": "nl", "next": url})
+        response = self.client.get(url)
+        self.assertContains(response, "charles.coord@example.org — Aanmaak</p>")
+        self.assertNotContains(response, "d'Oxfam")
+
     def test_a_coordinator_brings_back_a_former_version(self):
         self.login(self.coordinator)
         records = list(
@@ -170,11 +186,24 @@ class HistoryTests(RegisterTestCase):
             set(organisation.area_communes.values_list("pk", flat=True)), {"62063"}
         )
         self.assertEqual(organisation.history.count(), len(records) + 1)
+        # The reason is kept in no language and in UTC, and read in the
+        # reader's language and time.
+        stored = organisation.history.first().history_change_reason
         self.assertEqual(
-            organisation.history.first().history_change_reason,
-            f"Retour à la version du {local:%Y-%m-%d %H:%M}",
+            stored,
+            f"maillage:reverted:{first.history_date.astimezone(UTC):%Y-%m-%dT%H:%MZ}",
         )
-        self.assertContains(self.history(), "a été rétablie")
+        when = date_format(local, "j F Y, H:i")
+        history = self.history()
+        self.assertContains(history, "a été rétablie")
+        self.assertContains(history, f" — Retour à la version du {when}</p>")
+        with translation.override("nl"):
+            self.assertEqual(
+                reason_text(stored),
+                f"Teruggezet naar de versie van {date_format(local, 'j F Y, H:i')}",
+            )
+        with translation.override("de"):
+            self.assertIn(f"{local:%H:%M}", reason_text(stored))
 
     def test_a_focal_point_restores_fields_but_not_the_status(self):
         services.organisation_restore(

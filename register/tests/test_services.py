@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from accounts.testing import BaseTestCase
+from lib.reasons import reason_text
 from lib.versioning import VersionConflict
 from register.models import Contact, Organisation, Relation, Service, ServiceCommune
 from register.services import (
@@ -107,11 +108,12 @@ class OrganisationServiceTests(ServiceTestCase):
         organisation = self.organisation()
         organisation_archive(organisation_id=organisation.pk, by=self.coordinator)
         organisation_restore(organisation_id=organisation.pk, by=self.coordinator)
-        reasons = list(
-            organisation.history.order_by("history_date").values_list(
-                "history_change_reason", "history_user__email"
-            )
-        )
+        reasons = [
+            (reason_text(reason), email)
+            for reason, email in organisation.history.order_by(
+                "history_date"
+            ).values_list("history_change_reason", "history_user__email")
+        ]
         self.assertEqual(
             reasons,
             [
