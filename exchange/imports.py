@@ -21,7 +21,7 @@ from enum import StrEnum
 from itertools import islice
 from typing import Any, BinaryIO, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone, translation
@@ -312,8 +312,17 @@ class Lookups:
     def term_names(self, vocabulary: type[models.Model]) -> list[str]:
         """The vocabulary's terms as a person would write them (the message of
         a value not found lists them)."""
-        terms = terms_by_id(cast(type[Term], vocabulary))
-        return [term.name for term in terms.values()]
+        terms = terms_by_id(cast(type[Term], vocabulary)).values()
+        # In the vocabulary's order, themes before their sub-themes.
+        ordered = sorted(
+            terms,
+            key=lambda term: (
+                getattr(term, "parent_id", None) is not None,
+                term.position,
+                term.code,
+            ),
+        )
+        return [term.name for term in ordered]
 
     def commune(self, text: str) -> str:
         """The NIS code of a commune given by NIS code, postal code or name."""
@@ -696,7 +705,10 @@ class Importer:
         }
 
         def parse(
-            cells: list[str], columns: dict[int, Column], values: dict[str, Any]
+            cells: list[str],
+            columns: dict[int, Column],
+            values: dict[str, Any],
+            unread: set[str],
         ) -> list[str]:
             errors = []
             for index, column in columns.items():
@@ -704,6 +716,7 @@ class Importer:
                 try:
                     values[column.key] = parse_cell(column, text, lookups)
                 except ValueError as error:
+                    unread.add(column.key)
                     errors.append(f"{_label(column.key, model)} : {error}")
             return errors
 
@@ -712,18 +725,21 @@ class Importer:
             if not chunk:
                 break
             parsed = []
+            unread_cells: list[set[str]] = []
             for line, cells in chunk:
                 values: dict[str, Any] = {}
-                errors = parse(cells, eager, values)
+                unread: set[str] = set()
+                errors = parse(cells, eager, values, unread)
                 parsed.append((line, values, errors))
+                unread_cells.append(unread)
             existing = self._load_existing(model, parsed)
             if model is Relation:
                 self._match_relations(parsed, chunk, deferred)
-            for (line, values, errors), (_line, cells) in zip(
-                parsed, chunk, strict=True
+            for (line, values, errors), (_line, cells), unread in zip(
+                parsed, chunk, unread_cells, strict=True
             ):
                 if deferred:
-                    errors += parse(cells, deferred, values)
+                    errors += parse(cells, deferred, values, unread)
                 label = str(
                     values.get("name")
                     or values.get("title")
@@ -733,7 +749,11 @@ class Importer:
                 self.missing = set()
                 try:
                     if errors:
-                        raise RowError(errors)
+                        # The row is refused; what else it breaks is said now,
+                        # not once its cells are put right.
+                        raise RowError(
+                            errors + self._other_errors(report.sheet, values, unread)
+                        )
                     status = handler(line, values, existing)
                 except RowError as refusal:
                     report.rows.append(
@@ -741,6 +761,55 @@ class Importer:
                     )
                     continue
                 report.rows.append(RowResult(line, status, label))
+
+    def _other_errors(
+        self, sheet: str, values: dict[str, Any], unread: set[str]
+    ) -> list[str]:
+        """What a row whose cells `unread` could not be read breaks besides, as
+        far as its other cells tell: required cells left empty (for a new
+        object), values its model refuses, an end before the start. Nothing is
+        planned or remembered: the row is refused anyway."""
+        model = MODELS[sheet]
+        errors: list[str] = []
+        known = values.get("id") is not None or (
+            sheet == "organisations"
+            and (
+                normalise_enterprise_number(values.get("enterprise_number") or "")
+                in self.lookups.by_number
+                or (values.get("external_id") or "") in self.lookups.by_external
+            )
+        )
+        if not known:
+            errors.extend(
+                f"{column.labels['fr']} : " + _("Ce champ est obligatoire.")
+                for column in columns_for(sheet)
+                if column.required
+                and column.key not in unread
+                and not values.get(column.key)
+            )
+        blank = model()
+        for key, value in values.items():
+            # Empty cells: the required ones are named above.
+            if key in unread or value in (None, ""):
+                continue
+            try:
+                model_field: Any = model._meta.get_field(key)
+            except FieldDoesNotExist:
+                continue
+            if model_field.is_relation or not model_field.concrete:
+                continue
+            try:
+                model_field.clean(value, blank)
+            except ValidationError as error:
+                errors += _field_errors(error, str(model_field.verbose_name))
+        if {"start_date", "end_date"} <= values.keys():
+            errors += _rule_errors(
+                {"end_date": _("fin")},
+                check_dates,
+                start_date=values["start_date"],
+                end_date=values["end_date"],
+            )
+        return errors
 
     def _load_existing(
         self,

@@ -86,6 +86,29 @@ class ImportLabelTests(ImportTestCase):
         self.assertIn("« Secteur associatif (non marchand) »", messages[1])
         self.assertIn("« archivée »", messages[2])
 
+    def test_a_row_with_unreadable_cells_reports_its_other_errors_too(self):
+        # An unknown theme (a cell that cannot be read), a title over its limit
+        # and an end before the start (what the model and the register's rules
+        # refuse): all three at once, not the theme first and the rest on the
+        # next try.
+        report = self.run_csv(
+            [
+                ["Intitulé", "Organisation", "Thème", "Début", "Fin"],
+                ["x" * 300, "CRVI", "thème inconnu", "2026-05-01", "2026-01-01"],
+            ],
+            "services",
+        )
+        self.assertFalse(report.applied)
+        (row,) = report.sheets[0].rows
+        self.assertEqual(len(row.messages), 3, row.messages)
+        theme, title, dates = row.messages
+        self.assertTrue(theme.startswith("thème : « thème inconnu »"), theme)
+        # Themes are listed in their order, before any sub-theme.
+        self.assertIn("« Statut de séjour et enregistrement », « Hébergement", theme)
+        self.assertTrue(title.startswith("intitulé : "), title)
+        self.assertIn("255", title)
+        self.assertEqual(dates, "fin : La date de fin précède la date de début.")
+
     def test_short_forms(self):
         self.assertEqual(
             short_forms("Non gouvernemental (associations)"),
