@@ -518,6 +518,25 @@ class Service(Versioned):
 CURRENT_SERVICE_STATUSES = (Service.Status.PLANNED, Service.Status.ONGOING)
 
 
+class ServiceCount(models.Model):
+    """How many services the organisations that are not archived have with a
+    status: kept like OrganisationCount (`register.services.service_counts_add`,
+    `service_counts_recount`), so that the services list's total is read, not
+    counted at each visit."""
+
+    status = models.CharField(
+        max_length=10, choices=Service.Status.choices, unique=True
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nombre de services")
+        verbose_name_plural = _("nombres de services")
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.count}"
+
+
 class ServiceCommune(models.Model):
     """A commune a service serves: the "where" of the 4W, one row per commune.
 

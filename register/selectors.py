@@ -29,6 +29,7 @@ from register.models import (
     Relation,
     Service,
     ServiceCommune,
+    ServiceCount,
 )
 from register.search import search
 from taxonomy.models import (
@@ -263,6 +264,27 @@ class ServiceFilters:
         service × commune rows of a filtered 4W."""
         return _served_communes(self)
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond the status narrows the list."""
+        return (
+            self.include_archived
+            or self.organisation is not None
+            or any(
+                (
+                    self.q,
+                    self.theme,
+                    self.target_group,
+                    self.level,
+                    self.province,
+                    self.arrondissement,
+                    self.commune,
+                    self.language,
+                    self.active_on,
+                )
+            )
+        )
+
 
 def service_list(filters: ServiceFilters) -> QuerySet[Service]:
     """Services of active organisations matching the filters, sorted. A
@@ -312,14 +334,39 @@ def service_list(filters: ServiceFilters) -> QuerySet[Service]:
 
 def service_pages(filters: ServiceFilters) -> "PagedRows[Service]":
     """The services list's pages. Services of a kind in a place are few: read
-    all at once (counting them is then reading them)."""
+    all at once (counting them is then reading them). A list narrowed by its
+    status only reads its total from the counts the writes keep."""
     selective = bool((filters.theme or filters.target_group) and filters.place)
+    if not filters.narrowed:
+        return PagedRows(
+            matching=service_list(filters),
+            rows=service_rows(),
+            complete=add_served_communes,
+            counted=lambda: service_total(filters.status),
+        )
     return PagedRows(
         matching=service_list(filters),
         rows=service_rows(),
         complete=add_served_communes,
         read_ahead=READ_AHEAD if selective else 0,
     )
+
+
+def service_total(status: str) -> int:
+    """How many services of organisations not archived have this status
+    ('current': planned or ongoing; another word: any), from the counts the
+    register's writes keep (ServiceCount); counted when they are not there."""
+    counts = dict(ServiceCount.objects.values_list("status", "count"))
+    wanted: list[str]
+    if status == SERVICE_STATUS_CURRENT:
+        wanted = [str(name) for name in CURRENT_SERVICE_STATUSES]
+    elif status in Service.Status.values:
+        wanted = [status]
+    else:
+        wanted = list(Service.Status.values)
+    if any(name not in counts for name in wanted):
+        return service_list(ServiceFilters(status=status)).count()
+    return sum(counts[name] for name in wanted)
 
 
 def service_rows() -> QuerySet[Service]:

@@ -6,13 +6,13 @@ stale `version` with VersionConflict instead of overwriting someone else's edit.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,7 @@ from register.models import (
     Relation,
     Service,
     ServiceCommune,
+    ServiceCount,
 )
 from register.rules import (
     check_active,
@@ -70,12 +71,66 @@ def _save(obj: Any, *, by: User | None, reason: str = "") -> None:
 
 def organisation_counts_add(changes: Mapping[str, int]) -> None:
     """Add to the organisations counted by status (a negative number takes away)."""
+    _counts_add(OrganisationCount, changes, organisation_counts_recount)
+
+
+def service_counts_add(changes: Mapping[str, int]) -> None:
+    """Add to the services of organisations not archived counted by status."""
+    _counts_add(ServiceCount, changes, service_counts_recount)
+
+
+def _counts_add(
+    counts: type[OrganisationCount | ServiceCount],
+    changes: Mapping[str, int],
+    recount: Callable[[], None],
+) -> None:
     for status, change in changes.items():
-        if change and not OrganisationCount.objects.filter(status=status).update(
+        if change and not counts.objects.filter(status=status).update(
             count=F("count") + change
         ):
-            organisation_counts_recount()
+            recount()
             return
+
+
+def service_counts_recount() -> None:
+    """Count the services of organisations not archived by status from scratch."""
+    list(ServiceCount.objects.select_for_update().values_list("pk", flat=True))
+    counted = _service_statuses(
+        Service.objects.exclude(organisation__status=Organisation.Status.ARCHIVED)
+    )
+    for status in Service.Status.values:
+        ServiceCount.objects.update_or_create(
+            status=status, defaults={"count": counted.get(status, 0)}
+        )
+
+
+def _service_counted(organisation_id: int, status: str, sign: int) -> None:
+    """Count a service in (+1) or out (-1), unless its organisation is archived."""
+    archived = Organisation.objects.filter(
+        pk=organisation_id, status=Organisation.Status.ARCHIVED
+    ).exists()
+    if not archived:
+        service_counts_add({status: sign})
+
+
+def _service_statuses(services: QuerySet[Service]) -> Counter[str]:
+    """How many of `services` have each status."""
+    return Counter(
+        dict(
+            services.order_by()
+            .values_list("status")
+            .annotate(count=Count("pk"))
+            .values_list("status", "count")
+        )
+    )
+
+
+def _services_counted(organisation_ids: Iterable[int], sign: int) -> None:
+    """Count the services of organisations archived (-1) or restored (+1)."""
+    counted = _service_statuses(
+        Service.objects.filter(organisation__in=organisation_ids)
+    )
+    service_counts_add({status: sign * count for status, count in counted.items()})
 
 
 def organisation_counts_recount() -> None:
@@ -225,6 +280,7 @@ def register_counts_recount() -> None:
     """Count everything the register keeps counted from scratch: after writes
     that went around the services (an import, the admin)."""
     organisation_counts_recount()
+    service_counts_recount()
     commune_offers_recount()
 
 
@@ -453,6 +509,11 @@ def _count_status_change(organisation: Organisation, *, was: str) -> None:
     if organisation.status == was:
         return
     organisation_counts_add({was: -1, organisation.status: 1})
+    archived = Organisation.Status.ARCHIVED
+    if archived in (was, organisation.status):
+        _services_counted(
+            [organisation.pk], -1 if organisation.status == archived else 1
+        )
     commune_offers_recount(offer_keys(organisation_ids=[organisation.pk]))
 
 
@@ -689,6 +750,7 @@ def service_create(
         new=True,
     )
     history_squash(service, 0)
+    _service_counted(service.organisation_id, service.status, 1)
     organisation_reindex(organisation_ids=[service.organisation_id])
     service.refresh_from_db()
     return service
@@ -724,6 +786,9 @@ def service_update(
     _set_service_relations(
         service, communes=communes, target_groups=target_groups, funders=funders
     )
+    if (service.organisation_id, service.status) != keys[1:]:
+        _service_counted(keys[1], keys[2], -1)
+        _service_counted(service.organisation_id, service.status, 1)
     if (
         communes is not None
         or (
@@ -1118,6 +1183,14 @@ def services_create_many(
         history_record_many(Service, [obj.pk for obj in objects], by=by, reason=reason)
         touched |= {obj.organisation_id for obj in objects}
         created += objects
+    archived = set(
+        Organisation.objects.filter(
+            pk__in=touched, status=Organisation.Status.ARCHIVED
+        ).values_list("pk", flat=True)
+    )
+    service_counts_add(
+        Counter(obj.status for obj in created if obj.organisation_id not in archived)
+    )
     ordered = sorted(touched)
     for start in range(0, len(ordered), MANY_CHUNK):
         _reindex_organisations(ordered[start : start + MANY_CHUNK])
@@ -1204,5 +1277,7 @@ def organisations_archive_many(
     organisation_counts_add(
         {Organisation.Status.ACTIVE: -len(ids), Organisation.Status.ARCHIVED: len(ids)}
     )
+    for start in range(0, len(ids), MANY_CHUNK):
+        _services_counted(ids[start : start + MANY_CHUNK], -1)
     commune_offers_recount(offer_keys(organisation_ids=ids))
     return len(ids)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.urls import reverse
 
+from register import services
 from register.models import Organisation, Service
 from register.tests.base import RegisterTestCase, grow_register
 from register.tests.factories import make_organisation, make_service
@@ -56,8 +57,7 @@ class ServiceListTestCase(RegisterTestCase):
         )
         archived = make_organisation("Ancienne antenne de Huy")
         make_service(archived, "Permanence fermée", communes=["61031"])
-        archived.status = Organisation.Status.ARCHIVED
-        archived.save()
+        services.organisation_archive(organisation_id=archived.pk, by=cls.coordinator)
 
 
 class ServiceListTests(ServiceListTestCase):
