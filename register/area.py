@@ -162,7 +162,10 @@ def area_summary(communes: QuerySet[Commune] | Collection[str]) -> AreaSummary:
         if arrondissement not in inside_whole_units
     }
     known = communes_by_nis()
-    summary.communes = [commune for nis, commune in known.items() if nis in outside]
+    summary.communes = sorted(
+        (known[nis] for nis in outside if nis in known),
+        key=lambda commune: (commune.search_names, commune.nis),
+    )
     if len(summary.communes) < len(outside):  # a commune newer than the cache
         summary.communes = list(
             Commune.objects.filter(nis__in=outside)

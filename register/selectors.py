@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from lib.paging import PagedRows
-from register.area import communes_by_nis
+from register.area import area_summary, communes_by_nis
 from register.models import (
     CURRENT_SERVICE_STATUSES,
     INCOMPLETE,
@@ -386,26 +386,18 @@ def service_rows() -> QuerySet[Service]:
 
 
 def add_served_communes(services: list[Service]) -> None:
-    """Set `served` on each service: the communes it serves, by name (one
-    query for a page of services)."""
-    served: dict[int, list[Commune]] = {service.pk: [] for service in services}
-    rows = (
-        ServiceCommune.objects.filter(service_id__in=served)
-        .select_related("commune")
-        .only(
-            "service_id",
-            "commune__nis",
-            "commune__language_area",
-            "commune__name_fr",
-            "commune__name_nl",
-            "commune__name_de",
-        )
-        .order_by("commune__name_fr")
+    """Set `served` on each service: the communes it serves as an area summary
+    (whole units, then other communes), read as codes in one query for a page
+    of services and named from the reference data. A service that serves all
+    of Wallonia costs a row per commune, not a commune object each."""
+    codes: dict[int, list[str]] = {service.pk: [] for service in services}
+    rows = ServiceCommune.objects.filter(service_id__in=codes).values_list(
+        "service_id", "commune_id"
     )
-    for row in rows:
-        served[row.service_id].append(row.commune)
+    for service_id, nis in rows:
+        codes[service_id].append(nis)
     for service in services:
-        service.served = served[service.pk]  # type: ignore[attr-defined]
+        service.served = area_summary(codes[service.pk])  # type: ignore[attr-defined]
 
 
 READ_AHEAD = 1000

@@ -10,11 +10,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
+from lib.i18n import elide
 from lib.markup import escape
 from lib.urls import reverser
+from register.area import AreaSummary
 from register.models import Organisation, Service
 from register.pages import RelationRow, ThemeOffer
 from register.validators import normalise_enterprise_number
@@ -268,6 +271,70 @@ def service_rows(services: Iterable[Service]) -> SafeString:
             f"<td>{groups or DASH}</td>"
             f"<td>{escape(service.commune_count)}</td>"  # type: ignore[attr-defined]
             f"<td>{period}</td>"
+            f"<td>{escape(service.get_status_display())}</td>"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
+
+
+def _area_short(area: AreaSummary) -> str:
+    """A service's communes in a list cell: the units it covers entirely, then
+    three of its other communes and how many more."""
+    if area.is_empty:
+        return f'<span class="muted">{escape(gettext("aucune indiquée"))}</span>'
+    parts = [
+        escape(gettext("%(name)s (toute la région)") % {"name": region.name})
+        for region in area.regions
+    ]
+    parts += [
+        escape(elide(gettext("province de %(name)s") % {"name": p.name}, p.name))
+        for p in area.provinces
+    ]
+    parts += [
+        escape(elide(gettext("arrondissement de %(name)s") % {"name": a.name}, a.name))
+        for a in area.arrondissements
+    ]
+    parts += [escape(commune.name) for commune in area.communes[:3]]
+    text = ", ".join(parts)
+    more = len(area.communes) - 3
+    if more > 0:
+        text += " " + escape(
+            ngettext("et %(counter)s autre", "et %(counter)s autres", more)
+            % {"counter": more}
+        )
+    return text
+
+
+def _period(start: Any, end: Any) -> str:
+    if not (start or end):
+        return f'<span class="muted">{escape(gettext("non précisée"))}</span>'
+    first = date_format(start, "SHORT_DATE_FORMAT") if start else "…"
+    last = date_format(end, "SHORT_DATE_FORMAT") if end else "…"
+    return f"{escape(first)} – {escape(last)}"
+
+
+@register.simple_tag
+def service_list_rows(services: Iterable[Service]) -> SafeString:
+    """The rows of the services list: title, organisation, theme and sub-theme,
+    communes served (`served`, selectors.add_served_communes), period, status."""
+    service_url = reverser("register:service_detail")
+    organisation_url = reverser("register:organisation_detail")
+    rows = []
+    for service in services:
+        organisation = service.organisation
+        acronym = f" ({escape(organisation.acronym)})" if organisation.acronym else ""
+        theme = escape(service.theme.name)
+        if service.subtheme is not None:
+            theme += f" › {escape(service.subtheme.name)}"
+        rows.append(
+            "<tr>"
+            f'<th scope="row"><a href="{escape(service_url(service.pk))}">'
+            f"{escape(service.title)}</a></th>"
+            f'<td><a href="{escape(organisation_url(service.organisation_id))}">'
+            f"{escape(organisation.name)}</a>{acronym}</td>"
+            f"<td>{theme}</td>"
+            f"<td>{_area_short(service.served)}</td>"  # type: ignore[attr-defined]
+            f"<td>{_period(service.start_date, service.end_date)}</td>"
             f"<td>{escape(service.get_status_display())}</td>"
             "</tr>"
         )

@@ -117,6 +117,26 @@ class ServiceListTests(ServiceListTestCase):
         self.assertContains(response, "Namur")
         self.assertContains(response, "01/01/2026")
 
+    def test_it_names_whole_units_rather_than_each_of_their_communes(self):
+        served = [
+            *Commune.objects.filter(province="90000").values_list("nis", flat=True),
+            *Commune.objects.filter(arrondissement="63000").values_list(
+                "nis", flat=True
+            ),
+            "62063",
+            "61031",
+            "62096",
+            "62108",
+        ]
+        make_service(self.namur, "Permanence régionale", communes=served)
+        response = self.client.get(LIST, {"q": "permanence regionale"})
+        self.assertContains(
+            response,
+            "<td>province de Namur, arrondissement de Verviers, Huy, Liège, Seraing "
+            "et 1 autre</td>",
+            html=True,
+        )
+
     def test_junk_filters_are_refused_with_a_message_not_an_error(self):
         for query in (
             "active_on=2026-13-45",
