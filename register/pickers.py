@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.api import MAX_ID
+from lib.text import REFUSED_IN_LINE, validate_line
 from register.area import AreaSummary, area_summary, expand_area
 from register.models import Organisation
 from register.search import normalise, search
@@ -115,6 +116,8 @@ SUGGESTIONS = 10
 TYPE_TO_PICK = _(
     "Tapez au moins trois lettres du nom ou du sigle, puis choisissez dans la liste."
 )
+# Longer than any name and acronym with a number: never looked up.
+MAX_REFERENCE = 400
 # The columns a picker reads of an organisation.
 PICKED = ("id", "name", "acronym", "status")
 
@@ -157,6 +160,8 @@ def named_organisations(
     without its acronym in brackets, letter case aside (one query for them all)."""
     wanted: dict[str, Q] = {}
     for text in texts:
+        if REFUSED_IN_LINE.search(text) or len(text) > MAX_REFERENCE:
+            continue  # refused by the picker, with its message; never queried
         condition = Q(name__iexact=text)
         match = _ACRONYM.match(text)
         if match is not None:
@@ -265,6 +270,7 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
         text = str(value or "").strip()
         if not text:
             return None
+        validate_line(text)
         name, pk = split_reference(text)
         if pk is not None:
             return self._by_id(pk, text)
@@ -290,7 +296,7 @@ class OrganisationField(forms.ModelChoiceField[Organisation]):
             found = self.named[text]
         else:
             queryset = cast(QuerySet[Organisation], self.queryset)
-            found = named_organisations(queryset, [text])[text]
+            found = named_organisations(queryset, [text]).get(text, [])
         if len(found) > 1:
             raise self._ambiguous(text, found)
         if found and found[0].pk == self.exclude:

@@ -162,6 +162,27 @@ class BodyPageTests(RegisterTestCase):
         )
         self.assertFalse(CoordinationBody.objects.filter(acronym="PLIV").exists())
 
+    def test_members_and_convenors_typed_with_junk_get_messages(self):
+        self.login(self.coordinator)
+        response = self.client.post(
+            CREATE,
+            body_data(
+                convenors=["CRVI\x00", "c" * 10_000],
+                **{
+                    "members-0-organisation": "CPAS\x00 de Liège",
+                    "members-0-role": "chair",
+                    "members-1-organisation": "m" * 10_000,
+                    "members-1-role": "member",
+                },
+            ),
+        )
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        # The convenor's and the member's (each also in the errors' summary).
+        self.assertGreaterEqual(html.count("caractère de contrôle (U+0000)"), 2)
+        self.assertIn('id="id_convenors_error"', html)
+        self.assertFalse(CoordinationBody.objects.filter(acronym="PLIV").exists())
+
     def test_member_rows_are_checked(self):
         self.login(self.coordinator)
         response = self.client.post(

@@ -9,7 +9,11 @@ from django.utils.html import escape
 
 from register import services
 from register.models import Organisation, Relation
-from register.pickers import OrganisationField, organisation_reference
+from register.pickers import (
+    OrganisationField,
+    OrganisationMultipleField,
+    organisation_reference,
+)
 from register.tests.base import RegisterTestCase
 from register.tests.factories import make_organisation
 from register.tests.test_organisation_edit import CREATE, form_data
@@ -266,3 +270,28 @@ class HomonymTests(RegisterTestCase):
             organisation_reference(archived), f"Espace solidaire — n° {archived.pk}"
         )
         self.assertEqual(OrganisationField().clean("Espace solidaire"), kept)
+
+
+class PickerJunkTests(RegisterTestCase):
+    """What is typed in a picker never reaches the database unchecked: control
+    characters get the forms' message, a text longer than any name finds
+    nothing, on SQLite and PostgreSQL alike."""
+
+    def test_control_characters_and_huge_texts_get_a_message(self):
+        field = OrganisationField()
+        with self.assertRaisesMessage(ValidationError, "caractère de contrôle"):
+            field.clean("CRVI\x00")
+        with self.assertRaises(ValidationError):
+            field.clean("x" * 10_000)
+        multiple = OrganisationMultipleField()
+        with self.assertRaises(ValidationError) as raised:
+            multiple.clean(["CRVI\x00", "y" * 10_000, "CRVI"])
+        self.assertEqual(len(raised.exception.error_list), 2)
+
+    def test_a_parent_typed_with_junk_is_refused_on_the_page(self):
+        self.login(self.coordinator)
+        for value in ("CRVI\x00", "\x1b[31m", "z" * 10_000):
+            with self.subTest(value=value[:10]):
+                response = self.client.post(CREATE, form_data(parent=value))
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, 'id="id_parent_error"')
