@@ -99,11 +99,11 @@ def test_a_coordinator_checks_then_imports_a_csv(
     # The batch's page lists what it created, and undoing is asked there.
     page.goto("/echanges/importer/lots/")
     page.get_by_role(
-        "link", name="Voir ou annuler l'import de organisations.csv"
+        "link", name="Voir ou annuler l'import d'organisations.csv"
     ).click()
     expect(page.get_by_role("link", name="Maison d'accueil de Dinant")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Annuler l'import de organisations.csv").click()
+    page.get_by_role("button", name="Annuler l'import d'organisations.csv").click()
     page.wait_for_url("**/echanges/importer/lots/")
     expect(page.get_by_text("L'import a été annulé.")).to_be_visible()
     assert not Organisation.objects.filter(name="Maison d'accueil de Dinant").exists()
