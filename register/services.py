@@ -104,15 +104,6 @@ def service_counts_recount() -> None:
         )
 
 
-def _service_counted(organisation_id: int, status: str, sign: int) -> None:
-    """Count a service in (+1) or out (-1), unless its organisation is archived."""
-    archived = Organisation.objects.filter(
-        pk=organisation_id, status=Organisation.Status.ARCHIVED
-    ).exists()
-    if not archived:
-        service_counts_add({status: sign})
-
-
 def _service_statuses(services: QuerySet[Service]) -> Counter[str]:
     """How many of `services` have each status."""
     return Counter(
@@ -750,7 +741,9 @@ def service_create(
         new=True,
     )
     history_squash(service, 0)
-    _service_counted(service.organisation_id, service.status, 1)
+    # A service is only written for an active organisation
+    # (_check_service_references): it counts.
+    service_counts_add({service.status: 1})
     organisation_reindex(organisation_ids=[service.organisation_id])
     service.refresh_from_db()
     return service
@@ -786,9 +779,11 @@ def service_update(
     _set_service_relations(
         service, communes=communes, target_groups=target_groups, funders=funders
     )
-    if (service.organisation_id, service.status) != keys[1:]:
-        _service_counted(keys[1], keys[2], -1)
-        _service_counted(service.organisation_id, service.status, 1)
+    if service.status != keys[2]:
+        # Both organisations are active (_check_service_references, and a
+        # service of an archived organisation is not updated): only its status
+        # moves it between counts.
+        service_counts_add({keys[2]: -1, service.status: 1})
     if (
         communes is not None
         or (
