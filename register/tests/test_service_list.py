@@ -4,10 +4,12 @@ import re
 from html import unescape
 from typing import ClassVar
 
+from django.db import connection
 from django.urls import reverse
 
 from register import services
 from register.models import Organisation, Service
+from register.selectors import ServiceFilters, service_list
 from register.tests.base import RegisterTestCase, grow_register
 from register.tests.factories import make_organisation, make_service
 from territory.models import Commune
@@ -199,6 +201,42 @@ class ServiceListTests(ServiceListTestCase):
         grow_register(15)
         check("large")
         self.assertContains(self.client.get(LIST), "33 services trouvés")
+
+
+class ServiceListPlanTests(ServiceListTestCase):
+    """How the database is asked for a page's services: the shapes that keep a
+    page's cost flat as the register grows (see `make bench`)."""
+
+    def page_ids(self, filters: ServiceFilters) -> tuple[str, list[str]]:
+        """The SQL of a first page's ids, and its plan on SQLite."""
+        matching = service_list(filters).values_list("pk")[:26]
+        sql, params = matching.query.sql_with_params()
+        plan: list[str] = []
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = [row[-1] for row in cursor.fetchall()]
+        return sql, plan
+
+    def test_sqlite_walks_the_titles_index_rather_than_sorting_every_service(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's planner")
+        for status in ("current", "ongoing", "all"):
+            with self.subTest(status):
+                _sql, plan = self.page_ids(ServiceFilters(status=status))
+                self.assertIn(
+                    "SCAN register_service USING INDEX register_service_title", plan
+                )
+                self.assertNotIn("USE TEMP B-TREE FOR ORDER BY", plan)
+
+    def test_a_theme_in_a_place_is_read_from_its_few_ids(self):
+        sql, plan = self.page_ids(ServiceFilters(theme="housing", commune="62063"))
+        if connection.vendor == "postgresql":
+            self.assertIn('"register_service"."id" = ANY(ARRAY(SELECT', sql)
+        else:
+            self.assertIn(
+                "SEARCH register_service USING INTEGER PRIMARY KEY (rowid=?)", plan
+            )
 
 
 class ServiceListApiTests(ServiceListTestCase):
