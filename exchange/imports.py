@@ -65,7 +65,7 @@ from register.services import (
 from register.validators import normalise_enterprise_number
 from taxonomy.models import Term, Theme
 from taxonomy.selectors import terms_by_id
-from territory.models import CodeSuccessor, Commune, PostalCode
+from territory.selectors import CommuneFinder
 
 CHUNK = 2000
 # Plans written per round: their rows, many-to-many rows and history rows.
@@ -235,24 +235,7 @@ class Lookups:
     def __init__(self) -> None:
         self.terms: dict[type[models.Model], dict[str, int]] = {}
         self.theme_parent = dict(Theme.objects.values_list("pk", "parent_id"))
-        self.communes: dict[str, str] = {}
-        self.commune_places: dict[str, tuple[str, str]] = {}
-        names: dict[str, set[str]] = defaultdict(set)
-        for nis, fr, nl, de, province, arrondissement in Commune.objects.values_list(
-            "nis", "name_fr", "name_nl", "name_de", "province_id", "arrondissement_id"
-        ):
-            self.communes[nis] = nis
-            self.commune_places[nis] = (province or "", arrondissement or "")
-            for name in (fr, nl, de):
-                if name:
-                    names[normalise(name)].add(nis)
-        for old, new in CodeSuccessor.objects.values_list("old_nis", "commune_id"):
-            self.communes.setdefault(old, new)
-        self.commune_names = {name: sorted(found) for name, found in names.items()}
-        postal: dict[str, set[str]] = defaultdict(set)
-        for code, nis in PostalCode.objects.values_list("code", "commune_id"):
-            postal[code].add(nis)
-        self.postal = {code: sorted(found) for code, found in postal.items()}
+        self.communes = CommuneFinder()
         self.org_status: dict[int, str] = {}
         self.org_names: dict[int, str] = {}
         self.by_number: dict[str, int] = {}
@@ -326,27 +309,7 @@ class Lookups:
 
     def commune(self, text: str) -> str:
         """The NIS code of a commune given by NIS code, postal code or name."""
-        text = text.strip()
-        if text.isdigit() and len(text) == 5 and text in self.communes:
-            return self.communes[text]
-        if text.isdigit() and len(text) == 4:
-            found = self.postal.get(text, [])
-            if len(found) == 1:
-                return found[0]
-            if found:
-                raise ValueError(
-                    _(
-                        "Le code postal %(code)s dessert plusieurs communes : "
-                        "précisez-la."
-                    )
-                    % {"code": text}
-                )
-        found = self.commune_names.get(normalise(text), [])
-        if len(found) == 1:
-            return found[0]
-        raise ValueError(
-            _("« %(value)s » n'est pas une commune connue.") % {"value": text}
-        )
+        return self.communes.find(text)
 
     def organisation(self, text: str) -> int | Organisation:
         """An organisation by platform id, enterprise number, external id or name."""
@@ -1093,7 +1056,7 @@ class Importer:
                     commune = check_postal_code(
                         postal_code=postal,
                         commune=commune,
-                        candidates=lookups.postal.get(postal, []),
+                        candidates=lookups.communes.postal.get(postal, []),
                     )
                 except ValidationError as error:
                     errors += [m for ms in error.message_dict.values() for m in ms]
@@ -1266,7 +1229,7 @@ class Importer:
         self._archived_check(organisation, _("organisation"))
         commune = values.get("commune_code") or values.get("commune_name")
         if commune is not None:
-            province, arrondissement = lookups.commune_places.get(commune, ("", ""))
+            province, arrondissement = lookups.communes.places.get(commune, ("", ""))
             for key, expected in (
                 ("province_code", province),
                 ("arrondissement_code", arrondissement),

@@ -25,6 +25,7 @@ RESTORED = "restored"
 REVERTED = "reverted"
 IMPORTED = "imported"
 IMPORT_UNDONE = "import-undone"
+FILE_IMPORTED = "file-imported"
 
 _WORDS = {
     CREATED: _("Création"),
@@ -54,6 +55,11 @@ def import_undone_reason(batch: int) -> str:
     return reason(IMPORT_UNDONE, batch)
 
 
+def file_import_reason(file_name: str) -> str:
+    """Written from a file that is not kept (figures, for instance)."""
+    return reason(FILE_IMPORTED, file_name)
+
+
 def reason_text(stored: str) -> str:
     """A stored reason in the active language (dates in the current time zone);
     what is not a code, as stored."""
@@ -68,6 +74,8 @@ def reason_text(stored: str) -> str:
             "batch": batch,
             "file": file_name,
         }
+    if kind == FILE_IMPORTED:
+        return gettext("Importé du fichier %(file)s") % {"file": rest}
     if kind == IMPORT_UNDONE:
         return gettext("Annulation de l'import n° %(batch)s") % {"batch": rest}
     if kind == REVERTED:

@@ -5,15 +5,20 @@ Commune; codes that no longer exist live in CodeSuccessor so that old data still
 resolves to today's commune.
 """
 
+import datetime
 import re
 import unicodedata
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from lib.i18n import pick_name
+from lib.text import validate_line
+from lib.versioning import Versioned
 
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 
@@ -222,3 +227,79 @@ class CodeSuccessor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_nis} → {self.commune_id}"
+
+
+# The largest figure a commune can have (Belgium has 11.8 million people): a
+# bigger one is a typing error, and it would overflow an integer column.
+POPULATION_MAX = 20_000_000
+# Figures are counted from this date on (earlier ones are a typing error).
+POPULATION_FIRST_DATE = datetime.date(1990, 1, 1)
+
+
+class PopulationFigure(Versioned):
+    """An aggregate figure about a commune's people on a date, such as the
+    number of people under temporary protection living there: never anything
+    about a person. The series is kept, one row per commune, indicator and
+    date; a correction changes its row, and the row's history keeps the value
+    it replaced."""
+
+    class Indicator(models.TextChoices):
+        TEMPORARY_PROTECTION = (
+            "temporary_protection",
+            _("personnes sous protection temporaire"),
+        )
+        TOTAL_POPULATION = "total_population", _("population totale")
+
+    commune = models.ForeignKey(
+        Commune,
+        models.PROTECT,
+        related_name="population_figures",
+        verbose_name=_("commune"),
+    )
+    indicator = models.CharField(
+        _("indicateur"), max_length=30, choices=Indicator.choices
+    )
+    date = models.DateField(_("date"))
+    value = models.PositiveIntegerField(
+        _("valeur"), validators=[MaxValueValidator(POPULATION_MAX)]
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        validators=[validate_line],
+        help_text=_("Par exemple : Office des étrangers, registre national."),
+    )
+    fictitious = models.BooleanField(
+        _("fictif"),
+        default=False,
+        help_text=_("Un chiffre inventé pour une démonstration."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chiffre de population")
+        verbose_name_plural = _("chiffres de population")
+        ordering = ["commune_id", "indicator", "-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "indicator", "date"],
+                name="population_figure_unique",
+                violation_error_message=_(
+                    "Cette commune a déjà un chiffre de cet indicateur à cette "
+                    "date : corrigez-le plutôt."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__lte=POPULATION_MAX),
+                name="population_figure_value_max",
+            ),
+        ]
+        indexes = [
+            # The latest figure of an indicator in each commune.
+            models.Index(fields=["indicator", "commune", "-date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.indicator} {self.date}: {self.value}"

@@ -1,7 +1,12 @@
 """Reading territory facts: each helper fetches what its page or endpoint shows in a
 fixed number of queries, whatever the number of rows."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from lib.refcache import cached_reference
 from territory.models import (
@@ -9,8 +14,11 @@ from territory.models import (
     CodeSuccessor,
     Commune,
     CommuneQuerySet,
+    PopulationFigure,
+    PostalCode,
     Province,
     Region,
+    search_key,
 )
 
 
@@ -24,6 +32,58 @@ def commune_resolve(nis: str) -> Commune | None:
     if successor is None:
         return None
     return queryset.filter(nis=successor.commune_id).first()
+
+
+class CommuneFinder:
+    """Communes as a file names them: by NIS code (a former code gives the
+    commune that took it over), postal code or name in any of its languages,
+    accents and case aside. Reads the territory once (three queries), for a
+    file's every row."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+        self.places: dict[str, tuple[str, str]] = {}
+        names: dict[str, set[str]] = defaultdict(set)
+        for nis, fr, nl, de, province, arrondissement in Commune.objects.values_list(
+            "nis", "name_fr", "name_nl", "name_de", "province_id", "arrondissement_id"
+        ):
+            self.codes[nis] = nis
+            self.places[nis] = (province or "", arrondissement or "")
+            for name in (fr, nl, de):
+                if name:
+                    names[search_key(name)].add(nis)
+        for old, new in CodeSuccessor.objects.values_list("old_nis", "commune_id"):
+            self.codes.setdefault(old, new)
+        self.names = {name: sorted(found) for name, found in names.items()}
+        postal: dict[str, set[str]] = defaultdict(set)
+        for code, nis in PostalCode.objects.values_list("code", "commune_id"):
+            postal[code].add(nis)
+        self.postal = {code: sorted(found) for code, found in postal.items()}
+
+    def find(self, text: str) -> str:
+        """The NIS code in force of the commune `text` names; a ValueError with
+        a message for a person otherwise."""
+        text = text.strip()
+        if text.isdigit() and len(text) == 5 and text in self.codes:
+            return self.codes[text]
+        if text.isdigit() and len(text) == 4:
+            found = self.postal.get(text, [])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise ValueError(
+                    _(
+                        "Le code postal %(code)s dessert plusieurs communes : "
+                        "précisez-la."
+                    )
+                    % {"code": text}
+                )
+        found = self.names.get(search_key(text), [])
+        if len(found) == 1:
+            return found[0]
+        raise ValueError(
+            _("« %(value)s » n'est pas une commune connue.") % {"value": text}
+        )
 
 
 def commune_successor_nis(nis: str) -> str | None:
@@ -156,4 +216,41 @@ def communes_mapped() -> bool:
             | Q(latitude__isnull=False, longitude__isnull=False)
         ).exists(),
         sources=[Commune],
+    )
+
+
+def _latest_figure(indicator: str, as_of: datetime.date | None) -> QuerySet[Any]:
+    figures = PopulationFigure.objects.filter(
+        commune=OuterRef("pk"), indicator=indicator
+    )
+    if as_of is not None:
+        figures = figures.filter(date__lte=as_of)
+    return figures.order_by("-date")
+
+
+def communes_with_population(
+    scope: str, *, province: str = "", as_of: datetime.date | None = None
+) -> CommuneQuerySet:
+    """The communes of a scope (or of a province), each with its latest figures
+    on `as_of` (today by default): `protected` (people under temporary
+    protection), `protected_date`, `protected_fictitious`, `population`
+    (total population) and `population_date`, None where there is none."""
+    protected = _latest_figure(PopulationFigure.Indicator.TEMPORARY_PROTECTION, as_of)
+    total = _latest_figure(PopulationFigure.Indicator.TOTAL_POPULATION, as_of)
+    communes = Commune.objects.in_scope(scope).defer("boundary")
+    if province:
+        communes = communes.filter(province_id=province)
+    return communes.select_related("province").annotate(
+        protected=Subquery(protected.values("value")[:1]),
+        protected_date=Subquery(protected.values("date")[:1]),
+        protected_fictitious=Subquery(protected.values("fictitious")[:1]),
+        population=Subquery(total.values("value")[:1]),
+        population_date=Subquery(total.values("date")[:1]),
+    )
+
+
+def population_figures_of(nis: str) -> QuerySet[PopulationFigure]:
+    """A commune's figures, newest first, indicator by indicator."""
+    return PopulationFigure.objects.filter(commune_id=nis).order_by(
+        "indicator", "-date", "-id"
     )

@@ -3,22 +3,35 @@
 import csv
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import shapely
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lib import refcache
+from lib import reasons, refcache
+from lib.versioning import (
+    assign,
+    check_version,
+    history_record_many,
+    save_with_history,
+)
 from territory import geo
 from territory.models import (
     Arrondissement,
     CodeSuccessor,
     Commune,
+    PopulationFigure,
     PostalCode,
     Province,
     Region,
 )
+from territory.population import FigureRow, date_check
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WALLONIA = "03000"
@@ -252,4 +265,151 @@ def commune_boundaries_import(
     report.without_boundary = list(
         Commune.objects.filter(boundary__isnull=True).values_list("nis", flat=True)
     )
+    return report
+
+
+# Population figures: entered one by one, or a file of them written whole.
+
+
+POPULATION_FIELDS = ("commune", "indicator", "date", "value", "source", "fictitious")
+
+
+def _figure_check(figure: PopulationFigure) -> None:
+    try:
+        date_check(figure.date)
+    except ValueError as error:
+        raise ValidationError({"date": str(error)}) from None
+    duplicate = PopulationFigure.objects.filter(
+        commune_id=figure.commune_id, indicator=figure.indicator, date=figure.date
+    ).exclude(pk=figure.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            {
+                "date": _(
+                    "Cette commune a déjà un chiffre de cet indicateur à cette "
+                    "date : corrigez-le plutôt."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def population_figure_create(*, by: Any, fields: Mapping[str, Any]) -> PopulationFigure:
+    """A figure of a commune at a date (`fields`: POPULATION_FIELDS)."""
+    figure = PopulationFigure(**{name: fields[name] for name in fields})
+    _figure_check(figure)
+    save_with_history(
+        figure,
+        by=by,
+        reason=reasons.reason(reasons.CREATED),
+        validate_constraints=False,
+    )
+    return figure
+
+
+@transaction.atomic
+def population_figure_update(
+    *,
+    figure_id: int,
+    by: Any,
+    expected_version: int | None,
+    fields: Mapping[str, Any],
+) -> PopulationFigure:
+    """Correct a figure; VersionConflict when someone else did meanwhile."""
+    figure = PopulationFigure.objects.select_for_update().get(pk=figure_id)
+    check_version(figure, expected_version)
+    changed = assign(figure, fields)
+    if not changed:
+        return figure
+    _figure_check(figure)
+    figure.version += 1
+    save_with_history(
+        figure,
+        by=by,
+        reason=reasons.reason(reasons.UPDATED),
+        update_fields=changed,
+        validate_constraints=False,
+    )
+    return figure
+
+
+@dataclass(frozen=True)
+class PopulationImportReport:
+    """What a file of figures brought: new figures, figures it corrected
+    (another value or source), and figures it gave as they were."""
+
+    created: int
+    corrected: int
+    unchanged: int
+    written: bool
+
+
+HISTORY_CHUNK = 500
+
+
+@transaction.atomic
+def population_figures_import(
+    *, by: Any, rows: Sequence[FigureRow], file_name: str, dry_run: bool = False
+) -> PopulationImportReport:
+    """Write the figures of a file that was read without error
+    (`territory.population.figures_read`), all or none; `dry_run` says what it
+    would write. A figure the register already has for a commune, indicator
+    and date is corrected, and its history keeps the value it replaced."""
+    indicators = {row.indicator for row in rows}
+    stored = {
+        (figure.commune_id, figure.indicator, figure.date): figure
+        for figure in PopulationFigure.objects.filter(indicator__in=indicators)
+        .select_for_update()
+        .only("id", "commune", "indicator", "date", "value", "source", "version")
+    }
+    new: list[PopulationFigure] = []
+    corrected: list[PopulationFigure] = []
+    unchanged = 0
+    for row in rows:
+        figure = stored.get((row.commune, row.indicator, row.date))
+        if figure is None:
+            new.append(
+                PopulationFigure(
+                    commune_id=row.commune,
+                    indicator=row.indicator,
+                    date=row.date,
+                    value=row.value,
+                    source=row.source,
+                    fictitious=row.fictitious,
+                )
+            )
+        elif (figure.value, figure.source) != (row.value, row.source):
+            figure.value, figure.source = row.value, row.source
+            figure.version += 1
+            corrected.append(figure)
+        else:
+            unchanged += 1
+    report = PopulationImportReport(
+        created=len(new),
+        corrected=len(corrected),
+        unchanged=unchanged,
+        written=not dry_run and bool(new or corrected),
+    )
+    if dry_run:
+        return report
+    reason = reasons.file_import_reason(file_name)
+    created = PopulationFigure.objects.bulk_create(new, batch_size=HISTORY_CHUNK)
+    now = timezone.now()
+    for figure in corrected:
+        figure.updated_at = now
+    PopulationFigure.objects.bulk_update(
+        corrected,
+        ["value", "source", "version", "updated_at"],
+        batch_size=HISTORY_CHUNK,
+    )
+    for kind, figures in (("+", created), ("~", corrected)):
+        ids = [figure.pk for figure in figures]
+        for start in range(0, len(ids), HISTORY_CHUNK):
+            history_record_many(
+                PopulationFigure,
+                ids[start : start + HISTORY_CHUNK],
+                by=by,
+                reason=reason,
+                kind=kind,
+            )
     return report
