@@ -26,6 +26,7 @@ from accounts.services import DEMO_PASSWORD
 from coordination.models import CoordinationBody
 from demo.coordination import BODIES, coordination_part
 from demo.keys import BRUSSELS, CRI_KEYS, GOVERNORS, WALLONIA, WALLONIA_DE, WALLONIA_FR
+from demo.population import population_part
 from register import services as register_services
 from register.models import (
     Assessment,
@@ -43,7 +44,14 @@ from taxonomy.models import (
     TargetGroup,
     Theme,
 )
-from territory.models import Arrondissement, Commune, PostalCode, Province, Region
+from territory.models import (
+    Arrondissement,
+    Commune,
+    PopulationFigure,
+    PostalCode,
+    Province,
+    Region,
+)
 
 D = datetime.date
 
@@ -2061,7 +2069,7 @@ def reference_data_missing() -> str | None:
     return None
 
 
-PARTS = (coordination_part,)
+PARTS = (coordination_part, population_part)
 
 
 @transaction.atomic
@@ -2103,5 +2111,6 @@ def demo_ecosystem_create(
         ).count(),
         "contacts": Contact.objects.filter(organisation__in=orgs).count(),
         "assessments": Assessment.objects.filter(organisation__in=orgs).count(),
+        "population figures": PopulationFigure.objects.filter(fictitious=True).count(),
     }
     return builder.summary

@@ -26,6 +26,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from accounts.api_auth import API_AUTH
+from analysis.api import router as analysis_router
 from coordination.api import router as coordination_router
 from exchange.api import router as exchange_router
 from lib.problems import (
@@ -325,3 +326,4 @@ api.add_router("/taxonomy/", taxonomy_router, tags=["taxonomy"])
 api.add_router("/register/", register_router, tags=["register"])
 api.add_router("/exchange/", exchange_router, tags=["exchange"])
 api.add_router("/coordination/", coordination_router, tags=["coordination"])
+api.add_router("/analysis/", analysis_router, tags=["analysis"])

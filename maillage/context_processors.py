@@ -20,6 +20,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 _("État des lieux"),
             ),
             (
+                reverse("analysis:index"),
+                "/analyse/",
+                _("Analyse"),
+            ),
+            (
                 reverse("coordination:body_list"),
                 "/coordination/",
                 _("Organes de coordination"),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "taxonomy",
     "register",
     "coordination",
+    "analysis",
     "exchange",
     "jobs",
     "demo",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("vocabulaires/", include("taxonomy.urls")),
     path("registre/", include("register.urls")),
     path("coordination/", include("coordination.urls")),
+    path("analyse/", include("analysis.urls")),
     path("echanges/", include("exchange.urls")),
     path("taches/", include("jobs.urls")),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ needs authentication refuses a request without it.
 The suite sends a few cases per operation; `make fuzz` sends FUZZ_EXAMPLES.
 Hypothesis is derandomized: a run sends the same cases every time."""
 
+import datetime
 import logging
 import os
 import re
@@ -43,7 +44,8 @@ from lib import refcache
 from register.selectors import OrganisationFilters
 from register.tests.api_base import LIEGE, NAMUR, ApiTestCase
 from taxonomy.models import InstitutionalLevel
-from territory.models import Commune
+from territory.models import Commune, PopulationFigure
+from territory.services import population_figure_create
 
 CHECKS = [
     not_a_server_error,
@@ -111,6 +113,15 @@ class ApiFuzzingTests(ApiTestCase):
                 user=user, fmt="xlsx", filters=OrganisationFilters()
             )
         queued = ExportJob.objects.create(user=user, format="json")
+        figure = population_figure_create(
+            by=self.coordinator,
+            fields={
+                "commune_id": LIEGE,
+                "indicator": PopulationFigure.Indicator.TEMPORARY_PROTECTION,
+                "date": datetime.date(2024, 6, 30),
+                "value": 1500,
+            },
+        )
         return {
             "organisation_id": [self.organisation_a.pk, self.organisation_c.pk],
             "service_id": [self.service_a.pk, self.service_b.pk],
@@ -118,6 +129,7 @@ class ApiFuzzingTests(ApiTestCase):
             "relation_id": [self.relation_ab.pk, self.relation_ba.pk],
             "assessment_id": [self.assessment_a.pk],
             "body_id": [self.body.pk],
+            "figure_id": [figure.pk],
             "job_id": [str(done.pk), str(queued.pk)],
             "nis": [LIEGE, NAMUR],
         }

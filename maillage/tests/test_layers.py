@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("territory", "taxonomy", "jobs"),
     ("register",),
     ("coordination",),
+    ("analysis",),
     ("exchange",),
     ("demo",),
     ("bench", "maillage"),

@@ -42,8 +42,8 @@ class ShellPageTests(BaseTestCase):
                 html = self.client.get("/").content.decode()
                 self.assertIn("État des lieux", html)
                 self.assertIn("Organes de coordination", html)
+                self.assertIn("Analyse du secteur", html)
                 for missing in (
-                    "Analyse du secteur",
                     "Réunions de cadrage",
                     "Enquête et consultations",
                 ):

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from analysis import views
+
+app_name = "analysis"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("population/", views.population_list, name="population_list"),
+    path("population/ajouter/", views.population_create, name="population_create"),
+    path("population/importer/", views.population_import, name="population_import"),
+    path(
+        "population/communes/<nis:nis>/",
+        views.population_commune,
+        name="population_commune",
+    ),
+    path(
+        "population/chiffres/<int:pk>/modifier/",
+        views.population_update,
+        name="population_update",
+    ),
+]

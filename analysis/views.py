@@ -1,0 +1,198 @@
+"""Pages of the sector analysis: its index, and the population figures the
+analysis measures coverage against (read by every signed-in role, entered,
+corrected and imported by coordinators)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Sum
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.permissions import can, current_user, permission_required
+from analysis.forms import (
+    PopulationFigureForm,
+    PopulationFilterForm,
+    PopulationImportForm,
+)
+from lib.forms import apply_service_errors
+from lib.spreadsheets import ReadError
+from lib.views import GET_POST, edit_versioned
+from territory import selectors as territory_selectors
+from territory import services as territory_services
+from territory.models import Commune, PopulationFigure
+from territory.population import figures_read
+
+
+@require_safe
+@permission_required("internal.view")
+def index(request: HttpRequest) -> HttpResponse:
+    totals = _population_totals(
+        territory_selectors.communes_with_population(settings.TERRITORY_SCOPE)
+    )
+    return render(request, "analysis/index.html", {"totals": totals})
+
+
+def _population_totals(communes: Any) -> dict[str, Any]:
+    """What the latest figures add up to, and in how many communes."""
+    totals: dict[str, Any] = communes.aggregate(
+        protected_total=Sum("protected"),
+        communes_count=Count("nis"),
+        communes_with_figure=Count("protected"),
+        latest=Max("protected_date"),
+        population_total=Sum("population"),
+    )
+    return totals
+
+
+@require_safe
+@permission_required("internal.view")
+def population_list(request: HttpRequest) -> HttpResponse:
+    scope = settings.TERRITORY_SCOPE
+    form = PopulationFilterForm(request.GET or None, scope=scope)
+    province, as_of = "", None
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data["province"]
+        province = chosen.nis if chosen else ""
+        as_of = form.cleaned_data["as_of"]
+    communes = territory_selectors.communes_with_population(
+        scope, province=province, as_of=as_of
+    )
+    if form.is_bound and not form.is_valid():
+        communes = communes.none()
+    rows = list(communes.order_by("search_names", "nis"))
+    return render(
+        request,
+        "analysis/population_list.html",
+        {
+            "form": form,
+            "communes": rows,
+            "totals": _population_totals(communes),
+            "fictitious": any(
+                getattr(commune, "protected_fictitious", False) for commune in rows
+            ),
+            "can_manage": can(request.user, "register.manage"),
+        },
+    )
+
+
+@require_safe
+@permission_required("internal.view")
+def population_commune(request: HttpRequest, nis: str) -> HttpResponse:
+    commune = (
+        Commune.objects.in_scope(settings.TERRITORY_SCOPE)
+        .defer("boundary")
+        .filter(nis=nis)
+        .first()
+    )
+    if commune is None:
+        raise Http404(f"No commune in scope has the code {nis}.")
+    return render(
+        request,
+        "analysis/population_commune.html",
+        {
+            "commune": commune,
+            "figures": list(territory_selectors.population_figures_of(nis)),
+            "can_manage": can(request.user, "register.manage"),
+        },
+    )
+
+
+@GET_POST
+@permission_required("register.manage")
+def population_create(request: HttpRequest) -> HttpResponse:
+    scope = settings.TERRITORY_SCOPE
+    initial = {"commune": request.GET.get("commune", "")[:5]}
+    form = PopulationFigureForm(request.POST or None, initial=initial, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            figure = territory_services.population_figure_create(
+                by=current_user(request), fields=form.figure_fields()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Le chiffre a été enregistré."))
+            return redirect("analysis:population_commune", nis=figure.commune_id)
+    return render(request, "analysis/population_form.html", {"form": form})
+
+
+@GET_POST
+@permission_required("register.manage")
+def population_update(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = settings.TERRITORY_SCOPE
+    figure = PopulationFigure.objects.filter(
+        pk=pk, commune__in=Commune.objects.in_scope(scope).values("nis")
+    ).first()
+    if figure is None:
+        raise Http404(f"No population figure has the id {pk}.")
+
+    def form_for(data: QueryDict | None, current: PopulationFigure) -> Any:
+        return PopulationFigureForm(data, instance=current, scope=scope)
+
+    edit = edit_versioned(
+        request,
+        form_for(request.POST or None, figure),
+        form_for=form_for,
+        write=lambda form: territory_services.population_figure_update(
+            figure_id=figure.pk,
+            by=current_user(request),
+            expected_version=form.cleaned_data["version"],
+            fields=form.figure_fields(),
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("Le chiffre a été corrigé."))
+        return redirect(
+            "analysis:population_commune", nis=edit.form.cleaned_data["commune"].nis
+        )
+    return render(
+        request,
+        "analysis/population_form.html",
+        {"form": edit.form, "figure": figure, "conflict": edit.conflict},
+        status=edit.status,
+    )
+
+
+@GET_POST
+@permission_required("register.manage")
+def population_import(request: HttpRequest) -> HttpResponse:
+    form = PopulationImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            read = figures_read(
+                upload,
+                upload.name,
+                indicator=form.cleaned_data["indicator"],
+                date=form.cleaned_data["date"],
+                source=form.cleaned_data["source"],
+            )
+        except ReadError as error:
+            errors = [error.message]
+        else:
+            errors = read.errors
+            if not errors:
+                report = territory_services.population_figures_import(
+                    by=current_user(request),
+                    rows=read.rows,
+                    file_name=upload.name,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+        finally:
+            upload.close()
+        if errors:
+            status = 422
+    return render(
+        request,
+        "analysis/population_import.html",
+        {"form": form, "errors": errors, "report": report},
+        status=status,
+    )
