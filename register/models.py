@@ -217,6 +217,9 @@ class Organisation(Versioned):
                 condition=Q(status="archived"),
                 name="register_organisation_archived",
             ),
+            # A commune's own administration and CPAS, on its page: the
+            # organisations of those two kinds seated there, not all of them.
+            models.Index(fields=["commune", "actor_type"], name="register_org_seat"),
         ]
         constraints = [
             models.UniqueConstraint(

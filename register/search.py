@@ -127,3 +127,24 @@ def search[M: models.Model](
         [fts_query],
     )
     return queryset.filter(id__in=ids)
+
+
+def search_count_sqlite(table: str, query: str, *, leaving_out: str) -> int:
+    """How many rows of `table` match the query on SQLite, leaving out those
+    whose status is `leaving_out`: the matches the full-text index counts by
+    itself, less the few of that status (read through the status index).
+    Counting the matches of a status otherwise reads each match's row for its
+    status: a search finding three times as many rows took three times as long
+    to count."""
+    words = normalise(query).split()[:MAX_WORDS]
+    if table not in SEARCHABLE_TABLES or not words:
+        raise ValueError(f"No full-text search of {table} for {query!r}.")
+    fts_query = " ".join(f'"{word}"*' for word in words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {table}_fts WHERE {table}_fts MATCH %s)"  # noqa: S608
+            f" - (SELECT COUNT(*) FROM {table} WHERE status = %s AND id IN"
+            f" (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s))",
+            [fts_query, leaving_out, fts_query],
+        )
+        return int(cursor.fetchone()[0])

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -33,7 +34,7 @@ from register.models import (
     ServiceCommune,
     ServiceCount,
 )
-from register.search import search
+from register.search import normalise, search, search_count_sqlite
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -444,6 +445,18 @@ def organisation_pages(
         return PagedRows(
             matching=matching, rows=rows, read_ahead=READ_AHEAD, complete=complete
         )
+    if filters.filtered and _searched_only(filters):
+        # The active organisations a search finds, less the archived ones.
+        return PagedRows(
+            matching=organisation_list(filters),
+            rows=rows,
+            complete=complete,
+            counted=lambda: search_count_sqlite(
+                Organisation._meta.db_table,
+                filters.q,
+                leaving_out=Organisation.Status.ARCHIVED,
+            ),
+        )
     if filters.filtered:
         return PagedRows(
             matching=organisation_list(filters),
@@ -456,6 +469,18 @@ def organisation_pages(
         rows=rows,
         complete=complete,
         counted=lambda: organisation_total(filters.status),
+    )
+
+
+def _searched_only(filters: OrganisationFilters) -> bool:
+    """Whether SQLite counts this list from its full-text index: active
+    organisations found by a search, nothing else narrowing them."""
+    return (
+        connection.vendor == "sqlite"
+        and bool(normalise(filters.q).split())
+        and filters.status == Organisation.Status.ACTIVE
+        and filters
+        == OrganisationFilters(q=filters.q, status=filters.status, sort=filters.sort)
     )
 
 

@@ -76,6 +76,29 @@ class SearchTests(TestCase):
             list(outer.values_list("name", flat=True)), self.names("liege")
         )
 
+    def test_the_register_list_counts_what_it_finds_archived_ones_aside(self):
+        from register.selectors import OrganisationFilters, organisation_pages
+
+        Organisation.objects.filter(pk=self.cri.pk).update(
+            status=Organisation.Status.ARCHIVED
+        )
+        for query, status, expected in (
+            ("liege", "active", 1),
+            ("liege", "archived", 1),
+            ("cpas", "active", 1),
+            ("nowhere", "active", 0),
+        ):
+            with self.subTest(query=query, status=status):
+                filters = OrganisationFilters(q=query, status=status)
+                paged = organisation_pages(filters, Organisation.objects.all())
+                with self.assertNumQueries(1):
+                    self.assertEqual(paged.count(), expected)
+        Organisation.objects.filter(pk=self.liege.pk).delete()
+        paged = organisation_pages(
+            OrganisationFilters(q="liege"), Organisation.objects.all()
+        )
+        self.assertEqual(paged.count(), 0)
+
 
 class SearchTextTests(SimpleTestCase):
     @given(
