@@ -15,12 +15,17 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
+from analysis.access import analysis_scope_for_user
+from analysis.coverage import CoverageFilters, coverage_matrix
 from lib.api import Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from lib.spreadsheets import ReadError
+from register.models import SpokenLanguage
 from register.schemas import Line255
+from taxonomy.models import ActorType, InstitutionalLevel, Sector, TargetGroup, Theme
+from taxonomy.selectors import terms_by_id
 from territory import services as territory_services
-from territory.models import POPULATION_MAX, Commune, PopulationFigure
+from territory.models import POPULATION_MAX, Commune, PopulationFigure, Province
 from territory.population import figures_read
 from territory.selectors import commune_resolve
 
@@ -224,6 +229,170 @@ def update_population(
 
 def _figure_out(figure: PopulationFigure) -> PopulationFigureOut:
     return PopulationFigureOut.from_orm(figure)
+
+
+# Coverage and gaps
+
+By = Literal["region", "province", "arrondissement", "commune"]
+
+
+class CoverageFiltersIn(Schema):
+    by: By = Field("province", description="The level of the territories.")
+    theme: str = Field("", max_length=60, description="Code of a main theme.")
+    province: str = Field(
+        "", max_length=5, description="NIS code of a province: its territories only."
+    )
+    level: str = Field("", max_length=60, description="Code of a level.")
+    sector: str = Field("", max_length=60, description="Code of a sector.")
+    actor_type: str = Field("", max_length=60, description="Code of an actor type.")
+    target_group: str = Field("", max_length=60, description="Code of a target group.")
+    language: str = Field(
+        "", max_length=2, description="A language the service offers."
+    )
+    delivery_mode: Literal["", "on_site", "remote", "mobile", "mixed"] = ""
+    as_of: datetime.date | None = Field(
+        None, description="Services active on this date, figures of this date."
+    )
+    competent_only: bool = Field(
+        False, description="Only organisations of a level competent for the theme."
+    )
+
+
+class GapFiltersIn(CoverageFiltersIn):
+    threshold: float = Field(
+        0,
+        ge=0,
+        le=1000,
+        description="A gap has fewer active services per 1,000 people (0: none).",
+    )
+
+
+class CoverageItemOut(Schema):
+    territory: str = Field(..., description="NIS code of the territory.")
+    theme: str = Field(..., description="Code of the main theme.")
+    services: int
+    organisations: int
+    capacity: int | None
+    population: int | None = Field(
+        ..., description="People under temporary protection (latest figures)."
+    )
+    per_1000: float | None = Field(
+        ..., description="Active services per 1,000 people under protection."
+    )
+    capacity_per_1000: float | None
+
+
+class CoverageOut(Schema):
+    items: list[CoverageItemOut]
+    count: int
+    by: By
+    as_of: datetime.date | None
+
+
+def _coverage_filters(filters: CoverageFiltersIn) -> tuple[CoverageFilters, list[int]]:
+    """The filters with codes turned into ids, and the themes of the matrix;
+    an unknown code is a 422."""
+    ids: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for name, model in (
+        ("theme", Theme),
+        ("level", InstitutionalLevel),
+        ("sector", Sector),
+        ("actor_type", ActorType),
+        ("target_group", TargetGroup),
+    ):
+        code = getattr(filters, name)
+        found = {term.code: pk for pk, term in terms_by_id(model).items()}
+        ids[name] = found.get(code) if code else None
+        if code and ids[name] is None:
+            errors[name] = _("« %(value)s » n'est pas un code connu.") % {"value": code}
+    if ids["theme"] is not None and terms_by_id(Theme)[ids["theme"]].parent_id:
+        errors["theme"] = _("Choisissez un thème principal.")
+    if filters.province and not Province.objects.filter(nis=filters.province).exists():
+        errors["province"] = _("« %(value)s » n'est pas une province.") % {
+            "value": filters.province
+        }
+    if filters.language and filters.language not in SpokenLanguage.values:
+        errors["language"] = _("« %(value)s » n'est pas une langue connue.") % {
+            "value": filters.language
+        }
+    if errors:
+        raise ValidationError(errors)
+    coverage_filters = CoverageFilters(
+        by=filters.by,
+        province=filters.province,
+        language=filters.language,
+        delivery_mode=filters.delivery_mode,
+        as_of=filters.as_of,
+        competent_only=filters.competent_only,
+        **ids,
+    )
+    themes = [
+        pk
+        for pk, theme in sorted(
+            terms_by_id(Theme).items(),
+            key=lambda item: (item[1].position, item[1].code),
+        )
+        if theme.parent_id is None
+        and theme.is_active
+        and (ids["theme"] is None or pk == ids["theme"])
+    ]
+    return coverage_filters, themes
+
+
+def _coverage_out(
+    request: HttpRequest, filters: CoverageFiltersIn, gaps_below: float | None
+) -> CoverageOut:
+    user = api_user(request, may="internal.view")
+    coverage_filters, themes = _coverage_filters(filters)
+    scope = analysis_scope_for_user(user)
+    if scope is not None:
+        themes = [pk for pk in themes if pk in scope.themes]
+    codes = {pk: term.code for pk, term in terms_by_id(Theme).items()}
+    cells = coverage_matrix(
+        coverage_filters,
+        themes,
+        gaps_below=gaps_below,
+        communes=None if scope is None else scope.communes,
+    )
+    items = [
+        CoverageItemOut(
+            territory=cell.territory,
+            theme=codes[cell.theme],
+            services=cell.services,
+            organisations=cell.organisations,
+            capacity=cell.capacity,
+            population=cell.population,
+            per_1000=cell.per_1000,
+            capacity_per_1000=cell.capacity_per_1000,
+        )
+        for cell in cells
+    ]
+    return CoverageOut(
+        items=items, count=len(items), by=filters.by, as_of=filters.as_of
+    )
+
+
+@router.get(
+    "/coverage",
+    response={200: CoverageOut, **problems(401, 422)},
+    operation_id="analysis_coverage",
+    summary="Active services, organisations and capacity per territory and theme",
+)
+def get_coverage(
+    request: HttpRequest, filters: Query[CoverageFiltersIn]
+) -> CoverageOut:
+    return _coverage_out(request, filters, None)
+
+
+@router.get(
+    "/gaps",
+    response={200: CoverageOut, **problems(401, 422)},
+    operation_id="analysis_gaps",
+    summary="Territories with people under protection and no service for a theme",
+)
+def get_gaps(request: HttpRequest, filters: Query[GapFiltersIn]) -> CoverageOut:
+    return _coverage_out(request, filters, filters.threshold)
 
 
 # What a 409 shows: the figure as stored now (see maillage.api).

@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from analysis.coverage import CoverageFilters
+from analysis.selectors import main_themes
 from lib.forms import DateInput, FieldsetForm
+from lib.widgets import FastSelect, PreparedChoiceField
+from register.filters import filter_choices
+from register.models import Service
+from taxonomy.models import ActorType, InstitutionalLevel, Sector, TargetGroup, Theme
+from taxonomy.selectors import terms_by_id
 from territory.models import Commune, PopulationFigure, Province
 
 
@@ -91,3 +98,103 @@ class PopulationFilterForm(forms.Form):
         if scope != "BE":
             provinces = provinces.filter(region_id=scope)
         self.fields["province"].queryset = provinces  # type: ignore[attr-defined]
+
+
+BY_CHOICES = [
+    ("region", _("Wallonie")),
+    ("province", _("provinces")),
+    ("arrondissement", _("arrondissements")),
+    ("commune", _("communes")),
+]
+MEASURE_CHOICES = [
+    ("services", _("services actifs")),
+    ("organisations", _("organisations")),
+    ("capacity", _("capacité totale")),
+    ("per_1000", _("services pour 1 000 personnes")),
+    ("capacity_per_1000", _("capacité pour 1 000 personnes")),
+    ("competent", _("offert par un niveau compétent")),
+]
+
+
+class CoverageFilterForm(forms.Form):
+    """The coverage matrix's and the gaps' filters, read from the URL; every
+    one is optional. Vocabularies are given by their codes."""
+
+    by = forms.ChoiceField(label=_("Territoires"), choices=BY_CHOICES, required=False)
+    measure = forms.ChoiceField(
+        label=_("Chiffre montré"), choices=MEASURE_CHOICES, required=False
+    )
+    theme = forms.ChoiceField(label=_("Thème"), required=False)
+    province = PreparedChoiceField(
+        widget=FastSelect, label=_("Province"), required=False
+    )
+    level = PreparedChoiceField(widget=FastSelect, label=_("Niveau"), required=False)
+    sector = PreparedChoiceField(widget=FastSelect, label=_("Secteur"), required=False)
+    actor_type = PreparedChoiceField(
+        widget=FastSelect, label=_("Type d'acteur"), required=False
+    )
+    target_group = PreparedChoiceField(
+        widget=FastSelect, label=_("Public cible"), required=False
+    )
+    language = PreparedChoiceField(
+        widget=FastSelect, label=_("Langue proposée"), required=False
+    )
+    delivery_mode = forms.ChoiceField(
+        label=_("Mode de prestation"),
+        choices=[("", _("Tous")), *Service.DeliveryMode.choices],
+        required=False,
+    )
+    as_of = forms.DateField(
+        label=_("Services actifs le"), required=False, widget=DateInput()
+    )
+    threshold = forms.DecimalField(
+        label=_("Lacune sous (services pour 1 000 personnes)"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("Vide : seulement les thèmes sans aucun service actif."),
+    )
+
+    def __init__(self, *args: Any, gaps: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = filter_choices()
+        for name, field in self.fields.items():
+            if name in choices and isinstance(field, PreparedChoiceField):
+                field.choices = choices[name]
+        self.fields["theme"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tous")),
+            *((theme.code, theme.name) for theme in main_themes()),
+        ]
+        if gaps:
+            del self.fields["measure"]
+        else:
+            del self.fields["threshold"]
+
+    def coverage_filters(self) -> CoverageFilters:
+        """The valid filters, codes turned into ids (an unknown code is
+        refused by the form's choices)."""
+        data = getattr(self, "cleaned_data", {})
+        ids: dict[str, int | None] = {}
+        for name, model in (
+            ("theme", Theme),
+            ("level", InstitutionalLevel),
+            ("sector", Sector),
+            ("actor_type", ActorType),
+            ("target_group", TargetGroup),
+        ):
+            code = data.get(name) or ""
+            ids[name] = next(
+                (pk for pk, term in terms_by_id(model).items() if term.code == code),
+                None,
+            )
+        return CoverageFilters(
+            by=data.get("by") or "province",
+            province=data.get("province") or "",
+            language=data.get("language") or "",
+            delivery_mode=data.get("delivery_mode") or "",
+            as_of=data.get("as_of"),
+            competent_only=data.get("measure") == "competent",
+            **ids,
+        )

@@ -5,6 +5,8 @@ from analysis import views
 app_name = "analysis"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("couverture/", views.coverage, name="coverage"),
+    path("lacunes/", views.gaps, name="gaps"),
     path("population/", views.population_list, name="population_list"),
     path("population/ajouter/", views.population_create, name="population_create"),
     path("population/importer/", views.population_import, name="population_import"),

@@ -2,29 +2,46 @@
 analysis measures coverage against (read by every signed-in role, entered,
 corrected and imported by coordinators)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can, current_user, permission_required
+from analysis.access import analysis_scope_for_user
+from analysis.coverage import CoverageCell, CoverageFilters, coverage_matrix
 from analysis.forms import (
+    MEASURE_CHOICES,
+    CoverageFilterForm,
     PopulationFigureForm,
     PopulationFilterForm,
     PopulationImportForm,
 )
+from analysis.selectors import main_themes
+from lib.collation import sort_key
 from lib.forms import apply_service_errors
 from lib.spreadsheets import ReadError
 from lib.views import GET_POST, edit_versioned
+from taxonomy.models import Theme
 from territory import selectors as territory_selectors
 from territory import services as territory_services
-from territory.models import Commune, PopulationFigure
+from territory.models import (
+    Arrondissement,
+    Commune,
+    PopulationFigure,
+    Province,
+    Region,
+)
 from territory.population import figures_read
 
 
@@ -195,4 +212,199 @@ def population_import(request: HttpRequest) -> HttpResponse:
         "analysis/population_import.html",
         {"form": form, "errors": errors, "report": report},
         status=status,
+    )
+
+
+# Coverage and gaps
+
+GAPS_PER_PAGE = 50
+TERRITORY_MODELS: dict[str, Any] = {
+    "region": Region,
+    "province": Province,
+    "arrondissement": Arrondissement,
+    "commune": Commune,
+}
+
+
+@dataclass
+class Coverage:
+    """What the coverage and gaps pages show, for the filters in the URL."""
+
+    form: CoverageFilterForm
+    filters: CoverageFilters
+    themes: list[Theme]
+    names: dict[str, Any]
+    valid: bool
+    restricted: bool
+
+
+def _coverage(request: HttpRequest, *, gaps: bool) -> Coverage:
+    form = CoverageFilterForm(request.GET or None, gaps=gaps)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.coverage_filters() if form.is_bound and valid else CoverageFilters()
+    scope = analysis_scope_for_user(current_user(request))
+    themes = [
+        theme
+        for theme in main_themes()
+        if (filters.theme is None or theme.pk == filters.theme)
+        and (scope is None or theme.pk in scope.themes)
+    ]
+    model = TERRITORY_MODELS.get(filters.by, Province)
+    places = model.objects.all()
+    if model is Commune:
+        places = places.defer("boundary")
+    return Coverage(
+        form=form,
+        filters=filters,
+        themes=themes,
+        names={place.nis: place for place in places},
+        valid=valid,
+        restricted=scope is not None,
+    )
+
+
+def _scope_communes(request: HttpRequest) -> frozenset[str] | None:
+    scope = analysis_scope_for_user(current_user(request))
+    return None if scope is None else scope.communes
+
+
+@dataclass
+class MatrixCell:
+    shown: str
+    gap: bool
+
+
+@dataclass
+class MatrixRow:
+    territory: Any
+    url: str
+    population: int | None
+    cells: list[MatrixCell]
+
+
+def _territory_url(by: str, place: Any) -> str:
+    if place is None or by == "region":
+        return ""
+    if by == "commune":
+        return reverse("register:commune_detail", args=[place.nis])
+    return str(place.get_absolute_url())
+
+
+def _shown(cell: CoverageCell, measure: str) -> str:
+    """A cell's figure as the matrix shows it (— where it has none)."""
+    if measure == "competent":
+        return _("oui") if cell.services else _("non")
+    value = getattr(cell, measure)
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return number_format(value, decimal_pos=1, force_grouping=True)
+    return number_format(value, force_grouping=True)
+
+
+@require_safe
+@permission_required("internal.view")
+def coverage(request: HttpRequest) -> HttpResponse:
+    shown = _coverage(request, gaps=False)
+    cells = (
+        coverage_matrix(
+            shown.filters,
+            [theme.pk for theme in shown.themes],
+            communes=_scope_communes(request),
+        )
+        if shown.valid
+        else []
+    )
+    measure = (
+        shown.form.cleaned_data.get("measure")
+        if shown.form.is_bound and shown.valid
+        else ""
+    ) or "services"
+    rows: dict[str, MatrixRow] = {}
+    for cell in cells:
+        place = shown.names.get(cell.territory)
+        row = rows.setdefault(
+            cell.territory,
+            MatrixRow(
+                place, _territory_url(shown.filters.by, place), cell.population, []
+            ),
+        )
+        row.cells.append(
+            MatrixCell(
+                shown=_shown(cell, measure),
+                gap=bool(cell.population) and cell.services == 0,
+            )
+        )
+    return render(
+        request,
+        "analysis/coverage.html",
+        {
+            "form": shown.form,
+            "filters": shown.filters,
+            "themes": shown.themes,
+            "rows": sorted(
+                rows.values(), key=lambda row: sort_key(str(row.territory or ""))
+            ),
+            "measure": measure,
+            "measure_label": dict(MEASURE_CHOICES)[measure],
+            "restricted": shown.restricted,
+            "query": request.GET.urlencode(),
+        },
+        status=200 if shown.valid else 422,
+    )
+
+
+@dataclass
+class GapRow:
+    cell: CoverageCell
+    place: Any
+    url: str
+    theme: Theme | None
+
+
+@require_safe
+@permission_required("internal.view")
+def gaps(request: HttpRequest) -> HttpResponse:
+    shown = _coverage(request, gaps=True)
+    threshold = (
+        shown.form.cleaned_data.get("threshold")
+        if shown.form.is_bound and shown.valid
+        else None
+    )
+    cells = (
+        coverage_matrix(
+            shown.filters,
+            [theme.pk for theme in shown.themes],
+            gaps_below=float(threshold or 0),
+            communes=_scope_communes(request),
+        )
+        if shown.valid
+        else []
+    )
+    themes = {theme.pk: theme for theme in shown.themes}
+    page = Paginator(cells, GAPS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        GapRow(
+            cell=cell,
+            place=shown.names.get(cell.territory),
+            url=_territory_url(shown.filters.by, shown.names.get(cell.territory)),
+            theme=themes.get(cell.theme),
+        )
+        for cell in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "analysis/gaps.html",
+        {
+            "form": shown.form,
+            "filters": shown.filters,
+            "page": page,
+            "rows": rows,
+            "threshold": threshold,
+            "restricted": shown.restricted,
+            "query": query.urlencode(),
+        },
+        status=200 if shown.valid else 422,
     )

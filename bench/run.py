@@ -151,6 +151,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="Run at each scale in turn and report how each page's median grows.",
     )
     parser.add_argument(
+        "--no-analysis",
+        dest="analysis",
+        action="store_false",
+        help="Leave out the sector analysis's figures.",
+    )
+    parser.add_argument(
         "--no-exchange",
         dest="exchange",
         action="store_false",
@@ -256,6 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         report["database"]["name"] = database
         report["timings_seconds"]["migrate"] = migrate_seconds
+        if args.analysis:
+            from bench.analysis import analysis_figures
+
+            report["analysis"] = analysis_figures(progress)
         if args.exchange:
             report["exchange"] = exchange_run(args.scale, progress)
     report["scale"] = args.scale

@@ -1,0 +1,99 @@
+"""The sector analysis over the seeded register: the coverage matrix by commune
+and by province, each against the single raw SQL `GROUP BY` that computes the
+same counts (measured in the same run), and the gaps.
+
+Population figures are added first, as the demo's (fictitious, for the
+communes of the territory at two dates), so that the rates and gaps have
+people to count.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from bench.pages import Progress
+
+RUNS = 5
+
+
+def _median_ms[T](run: Callable[[], T], runs: int = RUNS) -> tuple[float, T]:
+    result = run()  # warm-up, and what the run returns
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 2), result
+
+
+def _raw_group_by(level: str) -> Callable[[], list[Any]]:
+    """The counts of the matrix (services, organisations, capacity per
+    territory and theme) as one plain SQL statement, with no zeros, no
+    population and no filters."""
+    from django.db import connection
+
+    column = {"commune": "sc.commune_id", "province": "c.province_id"}[level]
+    distinct = "COUNT(*)" if level == "commune" else "COUNT(DISTINCT sc.service_id)"
+    sql = (
+        f"SELECT {column}, sc.theme_id, {distinct}, "  # noqa: S608
+        "COUNT(DISTINCT sc.organisation_id), SUM(s.capacity) "
+        "FROM register_servicecommune sc "
+        "JOIN register_service s ON s.id = sc.service_id "
+        "JOIN register_organisation o ON o.id = sc.organisation_id "
+        "JOIN territory_commune c ON c.nis = sc.commune_id "
+        "WHERE s.status = 'ongoing' AND o.status = 'active' "
+        f"GROUP BY {column}, sc.theme_id"
+    )
+
+    def run() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+
+    return run
+
+
+def analysis_figures(progress: Progress) -> dict[str, Any]:
+    from django.conf import settings
+
+    from analysis.coverage import CoverageFilters, coverage_matrix
+    from analysis.selectors import main_themes
+    from demo.population import population_rows
+    from territory import services as territory_services
+    from territory.models import Commune
+
+    communes = Commune.objects.all()
+    if settings.TERRITORY_SCOPE != "BE":
+        communes = communes.filter(region_id=settings.TERRITORY_SCOPE)
+    territory_services.population_figures_import(
+        by=None,
+        rows=population_rows(list(communes.values_list("nis", flat=True))),
+        file_name="bench",
+    )
+    themes = [theme.pk for theme in main_themes()]
+    figures: dict[str, Any] = {}
+    for level in ("commune", "province"):
+        median, cells = _median_ms(
+            partial(coverage_matrix, CoverageFilters(by=level), themes)
+        )
+        sql_median, sql_rows = _median_ms(_raw_group_by(level))
+        figures[f"coverage_{level}"] = {
+            "median_ms": median,
+            "cells": len(cells),
+            "sql_group_by_median_ms": sql_median,
+            "sql_group_by_rows": len(sql_rows),
+            "ratio_to_sql": round(median / sql_median, 2) if sql_median else None,
+        }
+        ratio = figures[f"coverage_{level}"]["ratio_to_sql"]
+        progress(
+            f"coverage by {level:<9} median {median} ms ({len(cells)} cells), "
+            f"raw GROUP BY {sql_median} ms: {ratio}×"
+        )
+    median, gaps = _median_ms(
+        lambda: coverage_matrix(CoverageFilters(by="commune"), themes, gaps_below=1.0)
+    )
+    figures["gaps_commune"] = {"median_ms": median, "gaps": len(gaps)}
+    progress(f"gaps by commune         median {median} ms ({len(gaps)} gaps)")
+    return figures
