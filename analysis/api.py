@@ -2,7 +2,7 @@
 signed-in role, written by coordinators. Thin adapters over territory.services."""
 
 import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +17,15 @@ from ninja.responses import Status
 from accounts.api_auth import api_user
 from analysis.access import analysis_scope_for_user
 from analysis.coverage import CoverageFilters, coverage_matrix
-from lib.api import Id, PageNumbers
+from analysis.grid import (
+    QUADRANTS,
+    UNASSESSED,
+    grid_counts,
+    grid_organisations,
+    quadrant_organisations,
+)
+from analysis.overlaps import overlap_page
+from lib.api import MAX_PAGE, Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from lib.spreadsheets import ReadError
 from register.models import SpokenLanguage
@@ -393,6 +401,140 @@ def get_coverage(
 )
 def get_gaps(request: HttpRequest, filters: Query[GapFiltersIn]) -> CoverageOut:
     return _coverage_out(request, filters, filters.threshold)
+
+
+class OverlapOut(Schema):
+    organisations: list[int] = Field(..., description="The two organisations' ids.")
+    shared: int = Field(..., description="Offers they share.")
+    communes: int
+    themes: int
+    offers: list[dict[str, str]] = Field(
+        ..., description="What they share: commune (NIS), theme, target group."
+    )
+
+
+class OverlapsOut(Schema):
+    items: list[OverlapOut]
+    count: int
+
+
+class OverlapFiltersIn(CoverageFiltersIn):
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+@router.get(
+    "/overlaps",
+    response={200: OverlapsOut, **problems(401, 422)},
+    operation_id="analysis_overlaps",
+    summary="Organisations offering the same theme to the same group in a commune, "
+    "tied by no relation",
+)
+def get_overlaps(request: HttpRequest, filters: Query[OverlapFiltersIn]) -> OverlapsOut:
+    user = api_user(request, may="internal.view")
+    coverage_filters, _themes = _coverage_filters(filters)
+    found, total = overlap_page(
+        coverage_filters,
+        offset=(filters.page - 1) * filters.page_size,
+        limit=filters.page_size,
+        scope=analysis_scope_for_user(user),
+    )
+    themes = {pk: term.code for pk, term in terms_by_id(Theme).items()}
+    groups = {pk: term.code for pk, term in terms_by_id(TargetGroup).items()}
+    return OverlapsOut(
+        items=[
+            OverlapOut(
+                organisations=[overlap.first, overlap.second],
+                shared=overlap.shared,
+                communes=overlap.communes,
+                themes=overlap.themes,
+                offers=[
+                    {
+                        "commune": commune,
+                        "theme": themes[theme],
+                        "target_group": groups[group],
+                    }
+                    for commune, theme, group in overlap.offers
+                ],
+            )
+            for overlap in found
+        ],
+        count=total,
+    )
+
+
+Quadrant = Literal[
+    "manage_closely", "keep_satisfied", "keep_informed", "monitor", "unassessed"
+]
+
+
+class QuadrantOut(Schema):
+    quadrant: Quadrant
+    organisations: int
+    suggested_strategy: str | None = Field(
+        ..., description="inform, consult, involve or collaborate."
+    )
+
+
+class GridItemOut(Schema):
+    organisation: int
+    quadrant: Quadrant
+    influence: int | None
+    interest: int | None
+    strategy: str | None = Field(..., description="The strategy recorded.")
+    assessed_on: datetime.date | None
+
+
+class GridOut(Schema):
+    quadrants: list[QuadrantOut]
+    items: list[GridItemOut]
+    count: int
+
+
+class GridFiltersIn(Schema):
+    quadrant: Quadrant | None = Field(None, description="One quadrant's organisations.")
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(100, ge=1, le=500)
+
+
+@router.get(
+    "/grid",
+    response={200: GridOut, **problems(401, 403, 422)},
+    operation_id="analysis_grid",
+    summary="The influence/interest grid from each organisation's latest assessment",
+)
+def get_grid(request: HttpRequest, filters: Query[GridFiltersIn]) -> GridOut:
+    api_user(request, may="assessment.view")
+    counts = grid_counts()
+    rows = (
+        quadrant_organisations(filters.quadrant)
+        if filters.quadrant
+        else grid_organisations().order_by("name", "id")
+    )
+    start = (filters.page - 1) * filters.page_size
+    page = rows[start : start + filters.page_size]
+    return GridOut(
+        quadrants=[
+            QuadrantOut(
+                quadrant=cast(Quadrant, name),
+                organisations=counts[name],
+                suggested_strategy=QUADRANTS[name][1] if name in QUADRANTS else None,
+            )
+            for name in [*QUADRANTS, UNASSESSED]
+        ],
+        items=[
+            GridItemOut(
+                organisation=organisation.pk,
+                quadrant=organisation.quadrant,
+                influence=organisation.influence,
+                interest=organisation.interest,
+                strategy=organisation.strategy,
+                assessed_on=organisation.assessed_on,
+            )
+            for organisation in page
+        ],
+        count=counts[filters.quadrant] if filters.quadrant else sum(counts.values()),
+    )
 
 
 # What a 409 shows: the figure as stored now (see maillage.api).

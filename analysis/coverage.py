@@ -175,7 +175,7 @@ def coverage_matrix(
     temporary protection live and a theme has no active service or fewer
     than `gaps_below` per 1,000 of them, the most people first. With
     `communes`, only the territories holding one of them (a focal point's)."""
-    if not themes:
+    if not themes or (communes is not None and not communes):
         return []
     by = filters.by if filters.by in LEVELS else "province"
     rows = active_service_communes(filters).values(

@@ -27,12 +27,21 @@ from analysis.forms import (
     PopulationFilterForm,
     PopulationImportForm,
 )
+from analysis.grid import (
+    QUADRANTS,
+    UNASSESSED,
+    grid_counts,
+    quadrant_organisations,
+)
+from analysis.overlaps import overlap_page
 from analysis.selectors import main_themes
 from lib.collation import sort_key
 from lib.forms import apply_service_errors
 from lib.spreadsheets import ReadError
 from lib.views import GET_POST, edit_versioned
-from taxonomy.models import Theme
+from register.models import Assessment, Organisation
+from taxonomy.models import TargetGroup, Theme
+from taxonomy.selectors import terms_by_id
 from territory import selectors as territory_selectors
 from territory import services as territory_services
 from territory.models import (
@@ -51,7 +60,11 @@ def index(request: HttpRequest) -> HttpResponse:
     totals = _population_totals(
         territory_selectors.communes_with_population(settings.TERRITORY_SCOPE)
     )
-    return render(request, "analysis/index.html", {"totals": totals})
+    return render(
+        request,
+        "analysis/index.html",
+        {"totals": totals, "perms_assessments": can(request.user, "assessment.view")},
+    )
 
 
 def _population_totals(communes: Any) -> dict[str, Any]:
@@ -407,4 +420,129 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
         status=200 if shown.valid else 422,
+    )
+
+
+# Overlaps
+
+OVERLAPS_PER_PAGE = 25
+
+
+@require_safe
+@permission_required("internal.view")
+def overlaps(request: HttpRequest) -> HttpResponse:
+    form = CoverageFilterForm(request.GET or None, gaps=True)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.coverage_filters() if form.is_bound and valid else CoverageFilters()
+    number = request.GET.get("page", "1")
+    page_number = int(number) if number.isdigit() and len(number) < 9 else 1
+    found, total = (
+        overlap_page(
+            filters,
+            offset=(page_number - 1) * OVERLAPS_PER_PAGE,
+            limit=OVERLAPS_PER_PAGE,
+            scope=analysis_scope_for_user(current_user(request)),
+        )
+        if valid
+        else ([], 0)
+    )
+    ids = {overlap.first for overlap in found} | {overlap.second for overlap in found}
+    names = Organisation.objects.filter(pk__in=ids).only("id", "name", "acronym")
+    organisations = (
+        {organisation.pk: organisation for organisation in names} if ids else {}
+    )
+    codes = {offer[0] for overlap in found for offer in overlap.offers}
+    communes = (
+        {
+            commune.nis: commune
+            for commune in Commune.objects.filter(nis__in=codes).defer("boundary")
+        }
+        if codes
+        else {}
+    )
+    themes = terms_by_id(Theme)
+    groups = terms_by_id(TargetGroup)
+    rows = [
+        {
+            "overlap": overlap,
+            "first": organisations.get(overlap.first),
+            "second": organisations.get(overlap.second),
+            "offers": [
+                (communes.get(commune), themes.get(theme), groups.get(group))
+                for commune, theme, group in overlap.offers[:OFFERS_SHOWN]
+            ],
+            "more": max(len(overlap.offers) - OFFERS_SHOWN, 0),
+        }
+        for overlap in found
+    ]
+    pages = Paginator(range(total), OVERLAPS_PER_PAGE).get_page(page_number)
+    return render(
+        request,
+        "analysis/overlaps.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page": pages,
+            "total": total,
+            "can_relate": can(request.user, "register.manage"),
+        },
+        status=200 if valid else 422,
+    )
+
+
+OFFERS_SHOWN = 6
+
+
+# Influence/interest grid
+
+GRID_SHOWN = 8
+GRID_PER_PAGE = 50
+
+
+@require_safe
+@permission_required("assessment.view")
+def grid(request: HttpRequest) -> HttpResponse:
+    counts = grid_counts()
+    quadrant = request.GET.get("quadrant", "")
+    if quadrant and quadrant not in counts:
+        quadrant = ""
+    if quadrant:
+        page = Paginator(quadrant_organisations(quadrant), GRID_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        shown: dict[str, list[Any]] = {}
+    else:
+        page = None
+        shown = {
+            name: list(quadrant_organisations(name)[:GRID_SHOWN]) for name in QUADRANTS
+        }
+    strategies = dict(Assessment.Strategy.choices)
+    quadrants = [
+        {
+            "code": name,
+            "label": label,
+            "suggested": strategies[strategy],
+            "count": counts[name],
+            "organisations": shown.get(name, []),
+        }
+        for name, (label, strategy) in QUADRANTS.items()
+    ]
+    return render(
+        request,
+        "analysis/grid.html",
+        {
+            "quadrants": quadrants,
+            "unassessed": counts[UNASSESSED],
+            "quadrant": quadrant,
+            "quadrant_label": dict(
+                [(name, label) for name, (label, _strategy) in QUADRANTS.items()]
+                + [(UNASSESSED, _("Pas encore évaluées"))]
+            ).get(quadrant, ""),
+            "suggested": {
+                name: strategies[strategy]
+                for name, (_label, strategy) in QUADRANTS.items()
+            },
+            "strategies": strategies,
+            "page": page,
+        },
     )

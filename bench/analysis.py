@@ -59,6 +59,7 @@ def analysis_figures(progress: Progress) -> dict[str, Any]:
     from django.conf import settings
 
     from analysis.coverage import CoverageFilters, coverage_matrix
+    from analysis.overlaps import overlap_page
     from analysis.selectors import main_themes
     from demo.population import population_rows
     from territory import services as territory_services
@@ -96,4 +97,9 @@ def analysis_figures(progress: Progress) -> dict[str, Any]:
     )
     figures["gaps_commune"] = {"median_ms": median, "gaps": len(gaps)}
     progress(f"gaps by commune         median {median} ms ({len(gaps)} gaps)")
+    median, (_page, total) = _median_ms(
+        partial(overlap_page, CoverageFilters(), offset=0, limit=25)
+    )
+    figures["overlaps"] = {"median_ms": median, "pairs": total}
+    progress(f"overlaps, first page    median {median} ms ({total} pairs)")
     return figures

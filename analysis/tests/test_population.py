@@ -272,7 +272,8 @@ class PageTests(PopulationTestCase):
         self.assertContains(response, "1470", status_code=409)
         self.figure.refresh_from_db()
         self.assertEqual((self.figure.value, self.figure.version), (1470, 2))
-        self.assertEqual(self.client.get(edit.replace("/1", "/99")).status_code, 404)
+        missing = "/analyse/population/chiffres/999999/modifier/"
+        self.assertEqual(self.client.get(missing).status_code, 404)
 
     def test_an_import_is_written_whole_or_not_at_all(self):
         self.login(self.coordinator)

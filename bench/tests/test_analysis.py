@@ -15,7 +15,8 @@ class AnalysisFiguresTests(TestCase):
         synthetic_build(SyntheticSizes(30, 2, 20, 2, 1), progress=lambda text: None)
         figures = analysis_figures(lambda message: None)
         self.assertEqual(
-            set(figures), {"coverage_commune", "coverage_province", "gaps_commune"}
+            set(figures),
+            {"coverage_commune", "coverage_province", "gaps_commune", "overlaps"},
         )
         self.assertEqual(figures["coverage_commune"]["cells"], 261 * 18)
         self.assertEqual(figures["coverage_province"]["cells"], 5 * 18)

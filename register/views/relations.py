@@ -21,12 +21,28 @@ from register.forms import (
 from register.models import Organisation, Relation
 
 
+def _other_initial(other: str) -> dict[str, int]:
+    """The other organisation a link asks for (`?other=<id>`, as the sector
+    analysis's overlaps link); nothing for an id of no active organisation."""
+    if not other.isdigit() or len(other) > 18:
+        return {}
+    found = (
+        Organisation.objects.active().filter(pk=int(other)).values_list("pk", flat=True)
+    )
+    first = found.first()
+    return {} if first is None else {"other": first}
+
+
 @GET_POST
 @permission_required("internal.view")
 def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     organisation = get_organisation_for_user(user, pk, write=True)
-    form = RelationForm(request.POST or None, organisation=organisation)
+    form = RelationForm(
+        request.POST or None,
+        organisation=organisation,
+        initial=_other_initial(request.GET.get("other", "")),
+    )
     if request.method == "POST" and form.is_valid():
         # A focal point declares on behalf of their organisation; a coordinator's
         # declaration belongs to no organisation (and stays theirs to edit).
