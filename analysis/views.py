@@ -311,7 +311,8 @@ def _shown(cell: CoverageCell, measure: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return number_format(value, decimal_pos=1, force_grouping=True)
+        # number_format cuts the decimals it does not show: round first.
+        return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
     return number_format(value, force_grouping=True)
 
 

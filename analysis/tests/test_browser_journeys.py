@@ -1,0 +1,118 @@
+"""The sector analysis in a real Chromium, with axe-core on every page: a
+coordinator imports population figures, opens the coverage matrix, switches to
+provinces, filters a theme, and goes on to the gaps, the overlaps and the grid;
+then the same matrix on a phone, in English."""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.models import Role, User
+from accounts.testing import PASSWORD
+from conftest import serious_accessibility_violations
+from register.models import Service
+from register.tests.factories import make_organisation, make_service
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(page) -> None:
+    violations = serious_accessibility_violations(page)
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+
+
+def test_a_coordinator_reads_coverage_gaps_overlaps_and_the_grid(page, tmp_path: Path):
+    call_command("load_reference", verbosity=0)
+    User.objects.create_user("claire@example.org", PASSWORD, role=Role.COORDINATOR)
+    cpas = make_organisation("CPAS de Liège", level="municipal")
+    croix_rouge = make_organisation(
+        "Croix-Rouge de Belgique",
+        level="non-governmental",
+        sector="non-profit",
+        actor_type="association",
+    )
+    for organisation in (cpas, croix_rouge):
+        make_service(
+            organisation,
+            f"Logement — {organisation.name}",
+            theme="housing",
+            communes=["62063"],
+            target_groups=["children"],
+            status=Service.Status.ONGOING,
+            capacity=20,
+        )
+    figures = tmp_path / "protection-temporaire.csv"
+    figures.write_text(
+        "commune;date;valeur\n62063;31/12/2024;1 450\nNamur;31/12/2024;612\n",
+        encoding="utf-8",
+    )
+
+    sign_in(page, "claire@example.org")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Analyse"
+    ).click()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Chiffres de population").first.click()
+    page.get_by_role("link", name="Importer un fichier").click()
+    assert_accessible(page)
+    page.get_by_label("Fichier XLSX ou CSV").set_input_files(str(figures))
+    page.get_by_label("Indicateur, si le fichier n'a pas de colonne").select_option(
+        "temporary_protection"
+    )
+    page.get_by_role("button", name="Importer").click()
+    expect(page.get_by_text("Le fichier a été importé.")).to_be_visible()
+    expect(page.get_by_text("2 nouveaux chiffres")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/analyse/couverture/")
+    assert_accessible(page)
+    page.get_by_label("Territoires").select_option("province")
+    page.get_by_label(re.compile(r"^Thème")).select_option("housing")
+    page.get_by_label("Chiffre montré").select_option("per_1000")
+    page.get_by_role("button", name="Afficher").click()
+    table = page.get_by_role("table")
+    expect(table.get_by_role("rowheader", name="Liège")).to_be_visible()
+    # Two services for 1,450 people in the province of Liège; none in Namur.
+    expect(table.get_by_role("row", name="Liège")).to_contain_text("1,4")
+    expect(table.get_by_role("row", name="Namur")).to_contain_text("lacune")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Voir les lacunes pour ces filtres").click()
+    expect(page.get_by_role("rowheader", name="Namur")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/analyse/chevauchements/")
+    expect(page.get_by_text("1 paire d'organisations sans relation")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Relier CPAS de Liège et Croix-Rouge").click()
+    expect(page.get_by_label("Autre organisation")).to_have_value(
+        "Croix-Rouge de Belgique"
+    )
+
+    page.goto("/analyse/grille/")
+    expect(page.get_by_text("2 organisations actives n'ont pas encore")).to_be_visible()
+    assert_accessible(page)
+
+    # On a phone, in English.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/analyse/couverture/")
+    page.get_by_label("Langue", exact=True).select_option("en")
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Coverage by theme and territory"
+    )
+    assert_accessible(page)
