@@ -120,7 +120,12 @@ class CoverageFilterForm(forms.Form):
     """The coverage matrix's and the gaps' filters, read from the URL; every
     one is optional. Vocabularies are given by their codes."""
 
-    by = forms.ChoiceField(label=_("Territoires"), choices=BY_CHOICES, required=False)
+    by = forms.ChoiceField(
+        label=_("Territoires"),
+        choices=BY_CHOICES,
+        required=False,
+        initial="province",
+    )
     measure = forms.ChoiceField(
         label=_("Chiffre montré"), choices=MEASURE_CHOICES, required=False
     )
