@@ -24,13 +24,21 @@ from analysis.grid import (
     grid_organisations,
     quadrant_organisations,
 )
+from analysis.network import NetworkFilters, network_cached
 from analysis.overlaps import overlap_page
 from lib.api import MAX_PAGE, Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from lib.spreadsheets import ReadError
 from register.models import SpokenLanguage
 from register.schemas import Line255
-from taxonomy.models import ActorType, InstitutionalLevel, Sector, TargetGroup, Theme
+from taxonomy.models import (
+    ActorType,
+    InstitutionalLevel,
+    RelationType,
+    Sector,
+    TargetGroup,
+    Theme,
+)
 from taxonomy.selectors import terms_by_id
 from territory import services as territory_services
 from territory.models import POPULATION_MAX, Commune, PopulationFigure, Province
@@ -534,6 +542,109 @@ def get_grid(request: HttpRequest, filters: Query[GridFiltersIn]) -> GridOut:
             for organisation in page
         ],
         count=counts[filters.quadrant] if filters.quadrant else sum(counts.values()),
+    )
+
+
+class NetworkFiltersIn(Schema):
+    relation_type: str = Field("", max_length=60, description="Code of a type.")
+    theme: str = Field("", max_length=60, description="Code of a main theme.")
+    level: str = Field("", max_length=60, description="Code of a level.")
+    province: str = Field(
+        "", max_length=5, description="NIS code of the province of their seat."
+    )
+
+
+class NodeOut(Schema):
+    id: int = Field(..., description="The organisation's id.")
+    degree: int
+    in_degree: int
+    out_degree: int
+    betweenness: float = Field(..., description="Normalised as networkx does.")
+    community: int
+    component: int
+    levels_reached: int = Field(..., description="Other levels among its neighbours.")
+    level: str
+
+
+class EdgeOut(Schema):
+    source: int
+    target: int
+
+
+class DensityOut(Schema):
+    levels: list[str]
+    ties: int
+    possible: int
+    density: float
+
+
+class NetworkOut(Schema):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    algorithm: Literal["exact", "sampled"]
+    components: int
+    communities: int
+    isolated: int
+    level_density: list[DensityOut]
+
+
+@router.get(
+    "/network",
+    response={200: NetworkOut, **problems(401, 422)},
+    operation_id="analysis_network",
+    summary="The relations between active organisations as a graph, with its measures",
+)
+def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> NetworkOut:
+    api_user(request, may="internal.view")
+    ids: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for name, model in (
+        ("relation_type", RelationType),
+        ("theme", Theme),
+        ("level", InstitutionalLevel),
+    ):
+        code = getattr(filters, name)
+        found = {term.code: pk for pk, term in terms_by_id(model).items()}
+        ids[name] = found.get(code) if code else None
+        if code and ids[name] is None:
+            errors[name] = _("« %(value)s » n'est pas un code connu.") % {"value": code}
+    if filters.province and not Province.objects.filter(nis=filters.province).exists():
+        errors["province"] = _("« %(value)s » n'est pas une province.") % {
+            "value": filters.province
+        }
+    if errors:
+        raise ValidationError(errors)
+    measured = network_cached(NetworkFilters(province=filters.province, **ids))
+    levels = {pk: term.code for pk, term in terms_by_id(InstitutionalLevel).items()}
+    return NetworkOut(
+        nodes=[
+            NodeOut(
+                id=node.id,
+                degree=node.degree,
+                in_degree=node.in_degree,
+                out_degree=node.out_degree,
+                betweenness=node.betweenness,
+                community=node.community,
+                component=node.component,
+                levels_reached=node.levels_reached,
+                level=levels[node.level],
+            )
+            for node in measured.nodes
+        ],
+        edges=[EdgeOut(source=a, target=b) for a, b in measured.edges],
+        algorithm=cast(Literal["exact", "sampled"], measured.algorithm),
+        components=measured.components,
+        communities=measured.communities,
+        isolated=measured.isolated,
+        level_density=[
+            DensityOut(
+                levels=[levels[low], levels[high]],
+                ties=ties,
+                possible=possible,
+                density=density,
+            )
+            for (low, high), (ties, possible, density) in measured.level_density.items()
+        ],
     )
 
 

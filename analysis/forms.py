@@ -6,12 +6,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from analysis.coverage import CoverageFilters
+from analysis.network import NetworkFilters
 from analysis.selectors import main_themes
 from lib.forms import DateInput, FieldsetForm
 from lib.widgets import FastSelect, PreparedChoiceField
 from register.filters import filter_choices
 from register.models import Service
-from taxonomy.models import ActorType, InstitutionalLevel, Sector, TargetGroup, Theme
+from taxonomy.models import (
+    ActorType,
+    InstitutionalLevel,
+    RelationType,
+    Sector,
+    TargetGroup,
+    Theme,
+)
 from taxonomy.selectors import terms_by_id
 from territory.models import Commune, PopulationFigure, Province
 
@@ -203,3 +211,66 @@ class CoverageFilterForm(forms.Form):
             competent_only=data.get("measure") == "competent",
             **ids,
         )
+
+
+NETWORK_SORTS = [
+    ("betweenness", _("intermédiarité")),
+    ("degree", _("degré")),
+    ("in_degree", _("relations entrantes")),
+    ("out_degree", _("relations sortantes")),
+    ("levels_reached", _("niveaux atteints")),
+]
+
+
+class NetworkFilterForm(forms.Form):
+    """The network's filters and its table's order, read from the URL."""
+
+    relation_type = PreparedChoiceField(
+        widget=FastSelect, label=_("Type de relation"), required=False
+    )
+    theme = forms.ChoiceField(label=_("Thème"), required=False)
+    level = PreparedChoiceField(widget=FastSelect, label=_("Niveau"), required=False)
+    province = PreparedChoiceField(
+        widget=FastSelect, label=_("Province du siège"), required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"), choices=NETWORK_SORTS, required=False
+    )
+    isolated = forms.BooleanField(
+        label=_("Seulement les organisations isolées"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = filter_choices()
+        for name in ("level", "province"):
+            self.fields[name].choices = choices[name]  # type: ignore[attr-defined]
+        self.fields["relation_type"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tous")),
+            *(
+                (term.code, term.name)
+                for term in sorted(
+                    terms_by_id(RelationType).values(),
+                    key=lambda term: (term.position, term.code),
+                )
+            ),
+        ]
+        self.fields["theme"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tous")),
+            *((theme.code, theme.name) for theme in main_themes()),
+        ]
+
+    def network_filters(self) -> NetworkFilters:
+        data = getattr(self, "cleaned_data", {})
+        ids: dict[str, int | None] = {}
+        for name, model in (
+            ("relation_type", RelationType),
+            ("theme", Theme),
+            ("level", InstitutionalLevel),
+        ):
+            code = data.get(name) or ""
+            ids[name] = next(
+                (pk for pk, term in terms_by_id(model).items() if term.code == code),
+                None,
+            )
+        return NetworkFilters(province=data.get("province") or "", **ids)

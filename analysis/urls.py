@@ -9,6 +9,7 @@ urlpatterns = [
     path("lacunes/", views.gaps, name="gaps"),
     path("chevauchements/", views.overlaps, name="overlaps"),
     path("grille/", views.grid, name="grid"),
+    path("reseau/", views.network, name="network"),
     path("population/", views.population_list, name="population_list"),
     path("population/ajouter/", views.population_create, name="population_create"),
     path("population/importer/", views.population_import, name="population_import"),

@@ -23,6 +23,7 @@ from analysis.coverage import CoverageCell, CoverageFilters, coverage_matrix
 from analysis.forms import (
     MEASURE_CHOICES,
     CoverageFilterForm,
+    NetworkFilterForm,
     PopulationFigureForm,
     PopulationFilterForm,
     PopulationImportForm,
@@ -33,6 +34,12 @@ from analysis.grid import (
     grid_counts,
     quadrant_organisations,
 )
+from analysis.network import (
+    EXACT_BETWEENNESS_NODES,
+    SAMPLED_SOURCES,
+    NetworkFilters,
+    network_cached,
+)
 from analysis.overlaps import overlap_page
 from analysis.selectors import main_themes
 from lib.collation import sort_key
@@ -40,7 +47,7 @@ from lib.forms import apply_service_errors
 from lib.spreadsheets import ReadError
 from lib.views import GET_POST, edit_versioned
 from register.models import Assessment, Organisation
-from taxonomy.models import TargetGroup, Theme
+from taxonomy.models import InstitutionalLevel, TargetGroup, Theme
 from taxonomy.selectors import terms_by_id
 from territory import selectors as territory_selectors
 from territory import services as territory_services
@@ -547,3 +554,77 @@ def grid(request: HttpRequest) -> HttpResponse:
             "page": page,
         },
     )
+
+
+# Network
+
+NETWORK_PER_PAGE = 50
+
+
+@require_safe
+@permission_required("internal.view")
+def network(request: HttpRequest) -> HttpResponse:
+    form = NetworkFilterForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.network_filters() if form.is_bound and valid else NetworkFilters()
+    measured = network_cached(filters) if valid else None
+    data = form.cleaned_data if form.is_bound and valid else {}
+    sort = data.get("sort") or "betweenness"
+    nodes = list(measured.nodes) if measured else []
+    if data.get("isolated"):
+        nodes = [node for node in nodes if node.degree == 0]
+    page = Paginator(_sorted_nodes(nodes, sort), NETWORK_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = {node.id for node in page.object_list}
+    names = (
+        {
+            organisation.pk: organisation
+            for organisation in Organisation.objects.filter(pk__in=shown).only(
+                "id", "name", "acronym"
+            )
+        }
+        if shown
+        else {}
+    )
+    levels = terms_by_id(InstitutionalLevel)
+    rows = [
+        {
+            "node": node,
+            "organisation": names.get(node.id),
+            "level": levels.get(node.level),
+        }
+        for node in page.object_list
+    ]
+    density = [
+        {
+            "low": levels.get(low),
+            "high": levels.get(high),
+            "ties": ties,
+            "possible": possible,
+            "density": value,
+        }
+        for (low, high), (ties, possible, value) in (
+            measured.level_density.items() if measured else []
+        )
+    ]
+    return render(
+        request,
+        "analysis/network.html",
+        {
+            "form": form,
+            "network": measured,
+            "rows": rows,
+            "page": page,
+            "density": density,
+            "ties": len(measured.edges) if measured else 0,
+            "exact_limit": EXACT_BETWEENNESS_NODES,
+            "sampled_sources": SAMPLED_SOURCES,
+        },
+        status=200 if valid else 422,
+    )
+
+
+def _sorted_nodes(nodes: list[Any], sort: str) -> list[Any]:
+    """The table's order: a measure, highest first."""
+    return sorted(nodes, key=lambda node: (-getattr(node, sort), node.id))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from bench.network import network_figures
 from bench.pages import Progress
 
 RUNS = 5
@@ -102,4 +103,5 @@ def analysis_figures(progress: Progress) -> dict[str, Any]:
     )
     figures["overlaps"] = {"median_ms": median, "pairs": total}
     progress(f"overlaps, first page    median {median} ms ({total} pairs)")
+    figures.update(network_figures(progress))
     return figures
