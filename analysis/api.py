@@ -24,7 +24,7 @@ from analysis.grid import (
     grid_organisations,
     quadrant_organisations,
 )
-from analysis.network import NetworkFilters, network_cached
+from analysis.network import NetworkFilters, network_cached, organisation_labels
 from analysis.overlaps import overlap_page
 from lib.api import MAX_PAGE, Id, PageNumbers
 from lib.problems import conflict_schema, problems
@@ -556,6 +556,7 @@ class NetworkFiltersIn(Schema):
 
 class NodeOut(Schema):
     id: int = Field(..., description="The organisation's id.")
+    name: str = Field(..., description="Its name (and acronym).")
     degree: int
     in_degree: int
     out_degree: int
@@ -614,12 +615,15 @@ def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> Netwo
         }
     if errors:
         raise ValidationError(errors)
-    measured = network_cached(NetworkFilters(province=filters.province, **ids))
+    network_filters = NetworkFilters(province=filters.province, **ids)
+    measured = network_cached(network_filters)
+    names = organisation_labels(network_filters)
     levels = {pk: term.code for pk, term in terms_by_id(InstitutionalLevel).items()}
     return NetworkOut(
         nodes=[
             NodeOut(
                 id=node.id,
+                name=names.get(node.id, ""),
                 degree=node.degree,
                 in_degree=node.in_degree,
                 out_degree=node.out_degree,

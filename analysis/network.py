@@ -174,6 +174,16 @@ def graph_measures(
     )
 
 
+def organisation_labels(filters: NetworkFilters) -> dict[int, str]:
+    """How the graph names each of its organisations (one query)."""
+    return {
+        pk: f"{name} ({acronym})" if acronym else name
+        for pk, name, acronym in _organisations(filters).values_list(
+            "pk", "name", "acronym"
+        )
+    }
+
+
 def _level_density(
     filters: NetworkFilters, organisations: Any
 ) -> dict[tuple[int, int], tuple[int, int, float]]:

@@ -559,6 +559,9 @@ def grid(request: HttpRequest) -> HttpResponse:
 # Network
 
 NETWORK_PER_PAGE = 50
+# The graph is drawn up to this many organisations (a browser lays out a few
+# thousand in seconds); the table holds any number.
+GRAPH_LIMIT = 1_500
 
 
 @require_safe
@@ -619,6 +622,8 @@ def network(request: HttpRequest) -> HttpResponse:
             "density": density,
             "ties": len(measured.edges) if measured else 0,
             "exact_limit": EXACT_BETWEENNESS_NODES,
+            "graph_limit": GRAPH_LIMIT,
+            "level_names": {term.code: term.name for term in levels.values()},
             "sampled_sources": SAMPLED_SOURCES,
         },
         status=200 if valid else 422,

@@ -15,7 +15,7 @@ from accounts.models import Role, User
 from accounts.testing import PASSWORD
 from conftest import serious_accessibility_violations
 from register.models import Service
-from register.tests.factories import make_organisation, make_service
+from register.tests.factories import make_organisation, make_relation, make_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,4 +115,28 @@ def test_a_coordinator_reads_coverage_gaps_overlaps_and_the_grid(page, tmp_path:
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Coverage by theme and territory"
     )
+    assert_accessible(page)
+
+
+def test_the_network_is_drawn_searched_and_read_as_a_table(page):
+    call_command("load_reference", verbosity=0)
+    User.objects.create_user("claire@example.org", PASSWORD, role=Role.COORDINATOR)
+    cpas = make_organisation("CPAS de Liège", level="municipal")
+    cri = make_organisation(
+        "Centre régional d'intégration",
+        level="regional",
+        actor_type="regional-integration-centre",
+    )
+    fedasil = make_organisation("Fedasil", level="federal", actor_type="federal-agency")
+    make_relation(cpas, cri, type="refers-to")
+    make_relation(cri, fedasil, type="partners-with")
+    sign_in(page, "claire@example.org")
+    page.goto("/analyse/reseau/")
+    expect(page.get_by_role("img", name="Graphe des relations")).to_be_visible()
+    expect(page.locator("#network-legend li")).to_have_count(3)
+    page.get_by_label("Chercher une organisation dans le graphe").fill("fedasil")
+    page.get_by_role("button", name="Montrer ses voisines").click()
+    expect(page.get_by_role("status")).to_contain_text("1 organisation(s) trouvée(s)")
+    table = page.get_by_role("table").first
+    expect(table.get_by_role("row", name="Centre régional")).to_contain_text("2")
     assert_accessible(page)
