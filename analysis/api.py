@@ -564,7 +564,7 @@ class NodeOut(Schema):
     community: int
     component: int
     levels_reached: int = Field(..., description="Other levels among its neighbours.")
-    level: str
+    level: str | None = Field(..., description="Code of its level, if it has one.")
 
 
 class EdgeOut(Schema):
@@ -631,7 +631,7 @@ def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> Netwo
                 community=node.community,
                 component=node.component,
                 levels_reached=node.levels_reached,
-                level=levels[node.level],
+                level=levels.get(node.level) if node.level is not None else None,
             )
             for node in measured.nodes
         ],

@@ -206,6 +206,8 @@ def coverage_matrix(
         f"latest AS ({latest_sql}), "
         f"pop AS (SELECT c.{column} AS territory, SUM(latest.value) AS population "
         f"FROM latest JOIN {commune_table} c ON c.nis = latest.commune "
+        # One province's people only, when the services are its own.
+        f"{'WHERE c.province_id = %s ' if filters.province else ''}"
         f"GROUP BY c.{column}), "
         f"places AS ({places_sql}), "
         f"themes AS ({theme_values}), "
@@ -227,6 +229,7 @@ def coverage_matrix(
         *rows_params,
         *themes,
         *latest_params,
+        *([filters.province] if filters.province else []),
         *places_params,
         *themes,
     ]

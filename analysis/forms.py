@@ -170,7 +170,9 @@ class CoverageFilterForm(forms.Form):
         help_text=_("Vide : seulement les thèmes sans aucun service actif."),
     )
 
-    def __init__(self, *args: Any, gaps: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, gaps: bool = False, overlaps: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = filter_choices()
         for name, field in self.fields.items():
@@ -180,7 +182,10 @@ class CoverageFilterForm(forms.Form):
             ("", _("Tous")),
             *((theme.code, theme.name) for theme in main_themes()),
         ]
-        if gaps:
+        if overlaps:
+            for name in ("by", "measure", "threshold"):
+                del self.fields[name]
+        elif gaps:
             del self.fields["measure"]
         else:
             del self.fields["threshold"]

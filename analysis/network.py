@@ -45,7 +45,7 @@ class NetworkFilters:
 @dataclass
 class Node:
     id: int
-    level: int
+    level: int | None
     degree: int
     in_degree: int
     out_degree: int
@@ -114,7 +114,7 @@ def network_measure(filters: NetworkFilters, *, seed: int = 1) -> Network:
 
 def graph_measures(
     ids: Sequence[int],
-    levels: Sequence[int],
+    levels: Sequence[int | None],
     edges: Sequence[tuple[int, int]],
     *,
     seed: int = 1,
@@ -123,7 +123,10 @@ def graph_measures(
     by directed `edges` (pairs of ids), by igraph."""
     index = {pk: position for position, pk in enumerate(ids)}
     directed = igraph.Graph(
-        n=len(ids), edges=[(index[a], index[b]) for a, b in edges], directed=True
+        n=len(ids),
+        # A relation to an organisation archived meanwhile is left out.
+        edges=[(index[a], index[b]) for a, b in edges if a in index and b in index],
+        directed=True,
     )
     simple = directed.as_undirected(mode="collapse")
     n = simple.vcount()
@@ -139,7 +142,12 @@ def graph_measures(
             for value in simple.betweenness(sources=sources, directed=False)
         ]
     norm = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    communities: Any = simple.community_multilevel() if n else []
+    # The same communities at each run: igraph draws from Python's random.
+    igraph.set_random_number_generator(random.Random(seed))  # noqa: S311
+    try:
+        communities: Any = simple.community_multilevel() if n else []
+    finally:
+        igraph.set_random_number_generator(random)
     membership = communities.membership if n else []
     components: Any = simple.connected_components() if n else []
     component_of = components.membership if n else []

@@ -9,7 +9,7 @@ shared first.
 """
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -38,7 +38,13 @@ def _offers_sql(
     scope: AnalysisScope | None,
     organisations: Collection[int] | None = None,
 ) -> tuple[str, list[Any]]:
-    rows = active_service_communes(filters)
+    # The target group in one filter, so that the offer's group is the one
+    # kept (two filters on a many-to-many field join it twice).
+    rows = active_service_communes(replace(filters, target_group=None))
+    if filters.target_group is not None:
+        rows = rows.filter(service__target_groups=filters.target_group)
+    else:
+        rows = rows.filter(service__target_groups__isnull=False)
     if organisations is not None:
         rows = rows.filter(organisation_id__in=sorted(organisations))
     if scope is not None:
@@ -46,8 +52,7 @@ def _offers_sql(
             commune_id__in=sorted(scope.communes), theme_id__in=sorted(scope.themes)
         )
     offers = (
-        rows.filter(service__target_groups__isnull=False)
-        .values(
+        rows.values(
             offer_commune=F("commune_id"),
             offer_theme=F("theme_id"),
             offer_group=F("service__target_groups"),
@@ -107,7 +112,7 @@ def overlap_page(
         )
         rows = cursor.fetchall()
     if not rows:
-        return [], 0
+        return [], _pairs_total(pairs_sql, params) if offset else 0
     total = int(rows[0][5])
     overlaps = {
         (int(first), int(second)): Overlap(
@@ -117,6 +122,17 @@ def overlap_page(
     }
     _add_offers(filters, scope, overlaps)
     return list(overlaps.values()), total
+
+
+def _pairs_total(pairs_sql: str, params: list[Any]) -> int:
+    """How many pairs there are, for a page past the last one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{pairs_sql} SELECT COUNT(*) FROM "  # noqa: S608
+            "(SELECT first, second FROM shared GROUP BY first, second) pairs",
+            params,
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _add_offers(

@@ -439,11 +439,15 @@ OVERLAPS_PER_PAGE = 25
 @require_safe
 @permission_required("internal.view")
 def overlaps(request: HttpRequest) -> HttpResponse:
-    form = CoverageFilterForm(request.GET or None, gaps=True)
+    form = CoverageFilterForm(request.GET or None, overlaps=True)
     valid = not form.is_bound or form.is_valid()
     filters = form.coverage_filters() if form.is_bound and valid else CoverageFilters()
     number = request.GET.get("page", "1")
-    page_number = int(number) if number.isdigit() and len(number) < 9 else 1
+    page_number = (
+        max(int(number), 1)
+        if number.isascii() and number.isdigit() and len(number) < 9
+        else 1
+    )
     found, total = (
         overlap_page(
             filters,

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,6 +24,7 @@ from lib.text import validate_line
 from territory.models import (
     POPULATION_FIRST_DATE,
     POPULATION_MAX,
+    Commune,
     PopulationFigure,
     search_key,
 )
@@ -218,13 +220,27 @@ def figures_read(
     missing = [name for name in needed if name not in columns]
     if missing:
         raise ReadError(_missing_message(missing))
+    if date is not None:
+        try:
+            date_check(date)
+        except ValueError as error:
+            raise ReadError(str(error)) from None
     result = FigureFile()
     finder = CommuneFinder()
+    in_scope = set(
+        Commune.objects.in_scope(settings.TERRITORY_SCOPE).values_list("nis", flat=True)
+    )
     seen: dict[tuple[str, str, datetime.date], int] = {}
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         row, errors = _row(line, cells, columns, finder, indicator, date, source)
+        if row is not None and row.commune not in in_scope:
+            errors.append(
+                _("la commune %(nis)s n'est pas dans le territoire de la plateforme.")
+                % {"nis": row.commune}
+            )
+            row = None
         if row is not None:
             key = (row.commune, row.indicator, row.date)
             if key in seen:

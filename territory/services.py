@@ -360,7 +360,16 @@ def population_figures_import(
         (figure.commune_id, figure.indicator, figure.date): figure
         for figure in PopulationFigure.objects.filter(indicator__in=indicators)
         .select_for_update()
-        .only("id", "commune", "indicator", "date", "value", "source", "version")
+        .only(
+            "id",
+            "commune",
+            "indicator",
+            "date",
+            "value",
+            "source",
+            "fictitious",
+            "version",
+        )
     }
     new: list[PopulationFigure] = []
     corrected: list[PopulationFigure] = []
@@ -378,8 +387,14 @@ def population_figures_import(
                     fictitious=row.fictitious,
                 )
             )
-        elif (figure.value, figure.source) != (row.value, row.source):
+        elif (figure.value, figure.source, figure.fictitious) != (
+            row.value,
+            row.source,
+            row.fictitious,
+        ):
+            # A file's figure is real unless it says otherwise (the demo's).
             figure.value, figure.source = row.value, row.source
+            figure.fictitious = row.fictitious
             figure.version += 1
             corrected.append(figure)
         else:
@@ -399,7 +414,7 @@ def population_figures_import(
         figure.updated_at = now
     PopulationFigure.objects.bulk_update(
         corrected,
-        ["value", "source", "version", "updated_at"],
+        ["value", "source", "fictitious", "version", "updated_at"],
         batch_size=HISTORY_CHUNK,
     )
     for kind, figures in (("+", created), ("~", corrected)):

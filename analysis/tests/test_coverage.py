@@ -165,6 +165,13 @@ class MatrixTests(CoverageTestCase):
             {"61000", "62000", "63000", "64000"},
         )
 
+    def test_wallonia_narrowed_to_a_province_counts_that_province_s_people(self):
+        cells = self.cells(by="region", province=PROVINCE_LIEGE)
+        self.assertEqual(
+            self.figures(cells["03000", self.housing]),
+            (2, 2, 40, 1200, 1.67, 33.33),
+        )
+
     def test_the_communes_add_up_to_the_services_list_for_any_filters(self):
         # (coverage filters, the services list's filters)
         municipal = InstitutionalLevel.objects.get(code="municipal").pk

@@ -167,3 +167,25 @@ class NetworkPageTests(NetworkTestCase):
         make_relation(self.orgs["D"], self.orgs["E"], type="funds")
         response = self.client.get(NETWORK)
         self.assertContains(response, "1 composante connexe")
+
+
+class NetworkWithoutLevelTests(NetworkTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+
+    def test_an_organisation_without_a_level_is_measured_and_answered(self):
+        Organisation.objects.filter(pk=self.orgs["E"].pk).update(level=None)
+        self.login(self.observer)
+        response = self.client.get("/api/v1/analysis/network")
+        self.assertEqual(response.status_code, 200)
+        node = next(n for n in response.json()["nodes"] if n["id"] == self.orgs["E"].pk)
+        self.assertIsNone(node["level"])
+        self.assertEqual(self.client.get("/analyse/reseau/").status_code, 200)
+
+    def test_the_communities_are_the_same_at_each_run(self):
+        first = network_measure(NetworkFilters())
+        second = network_measure(NetworkFilters())
+        self.assertEqual(
+            [node.community for node in first.nodes],
+            [node.community for node in second.nodes],
+        )

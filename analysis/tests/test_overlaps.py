@@ -167,3 +167,44 @@ class OverlapApiTests(OverlapTestCase):
         # focal_point_b's organisations offer nothing.
         response = self.call_api(self.focal_point_b, "overlaps")
         self.assertEqual(response.json()["count"], 0)
+
+
+class OverlapFixTests(OverlapTestCase):
+    def test_odd_pages_and_a_page_past_the_last_keep_the_total(self):
+        self.login(self.observer)
+        for page in ("0", "²", "-3", "9" * 20):
+            with self.subTest(page):
+                self.assertEqual(
+                    self.client.get(OVERLAPS, {"page": page}).status_code, 200
+                )
+        response = self.call_api(self.observer, "overlaps", page=3, page_size=1)
+        self.assertEqual((response.json()["items"], response.json()["count"]), ([], 2))
+
+    def test_a_target_group_filter_keeps_its_own_offers_only(self):
+        # A second group on B's and C's services: with the children filter,
+        # only the children's offers are shared.
+        make_service(
+            self.b,
+            "e5",
+            theme="housing",
+            communes=[LIEGE],
+            status=ONGOING,
+            target_groups=["children", "older-people"],
+        )
+        make_service(
+            self.c,
+            "e6",
+            theme="housing",
+            communes=[LIEGE],
+            status=ONGOING,
+            target_groups=["children", "older-people"],
+        )
+        children = TargetGroup.objects.get(code="children").pk
+        overlaps, _total = overlap_page(
+            CoverageFilters(target_group=children), offset=0, limit=10
+        )
+        for overlap in overlaps:
+            with self.subTest((overlap.first, overlap.second)):
+                self.assertEqual(
+                    {group for _c, _t, group in overlap.offers}, {children}
+                )

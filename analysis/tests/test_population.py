@@ -149,6 +149,34 @@ class FileReadingTests(PopulationTestCase):
         self.assertEqual(read.rows[0].value, 1510)
 
 
+class ImportCheckTests(PopulationTestCase):
+    def test_the_date_given_with_a_file_is_checked_like_the_file_s(self):
+        from lib.spreadsheets import ReadError
+
+        for date in (datetime.date(2099, 1, 1), datetime.date(1900, 1, 1)):
+            with self.subTest(date), self.assertRaises(ReadError):
+                self.read("commune;valeur\n62063;5\n", indicator=PROTECTION, date=date)
+
+    def test_a_commune_outside_the_platform_s_territory_is_refused(self):
+        with override_settings(TERRITORY_SCOPE="02000"):
+            read = self.read("commune;date;indicateur;valeur\n62063;31/12/2024;tp;5\n")
+        self.assertEqual(read.rows, [])
+        self.assertIn("n'est pas dans le territoire", read.errors[0])
+
+    def test_an_import_over_fictitious_figures_makes_them_real(self):
+        PopulationFigure.objects.filter(pk=self.figure.pk).update(fictitious=True)
+        read = self.read(
+            "commune;date;indicateur;valeur;source\n"
+            "62063;31/12/2023;tp;1450;Office des étrangers\n"
+        )
+        report = services.population_figures_import(
+            by=self.coordinator, rows=read.rows, file_name="vrai.csv"
+        )
+        self.assertEqual(report.corrected, 1)
+        self.figure.refresh_from_db()
+        self.assertFalse(self.figure.fictitious)
+
+
 class ImportTests(PopulationTestCase):
     def test_a_file_corrects_adds_and_keeps_the_value_it_replaced(self):
         read = self.read(

@@ -146,3 +146,15 @@ class RelationPageTests(RegisterTestCase):
             302,
         )
         self.assertFalse(Relation.objects.exists())
+
+
+class RelationLinkTests(RegisterTestCase):
+    def test_an_odd_other_is_ignored(self):
+        self.login(self.coordinator)
+        for other in ("²", "x", "9" * 30, "0"):
+            with self.subTest(other):
+                response = self.client.get(
+                    f"/registre/organisations/{self.organisation_a.pk}/relations/nouvelle/",
+                    {"other": other},
+                )
+                self.assertEqual(response.status_code, 200)

@@ -24,7 +24,7 @@ from register.models import Organisation, Relation
 def _other_initial(other: str) -> dict[str, int]:
     """The other organisation a link asks for (`?other=<id>`, as the sector
     analysis's overlaps link); nothing for an id of no active organisation."""
-    if not other.isdigit() or len(other) > 18:
+    if not (other.isascii() and other.isdigit()) or len(other) > 18:
         return {}
     found = (
         Organisation.objects.active().filter(pk=int(other)).values_list("pk", flat=True)

@@ -71,7 +71,7 @@
         swatch.className = "swatch";
         swatch.style.backgroundColor = levels[level];
         item.appendChild(swatch);
-        item.appendChild(document.createTextNode(" " + (names[level] || level)));
+        item.appendChild(document.createTextNode(" " + (names[level] || "—")));
         legend.appendChild(item);
       });
       legend.hidden = false;
