@@ -26,16 +26,14 @@ from analysis.grid import (
 )
 from analysis.network import NetworkFilters, network_cached, organisation_labels
 from analysis.overlaps import overlap_page
+from analysis.selectors import COVERAGE_VOCABULARIES, NETWORK_VOCABULARIES, term_ids
 from lib.api import MAX_PAGE, Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from lib.spreadsheets import ReadError
 from register.models import SpokenLanguage
 from register.schemas import Line255
 from taxonomy.models import (
-    ActorType,
     InstitutionalLevel,
-    RelationType,
-    Sector,
     TargetGroup,
     Theme,
 )
@@ -305,23 +303,19 @@ class CoverageOut(Schema):
     as_of: datetime.date | None
 
 
+def _unknown_codes(filters: Schema, names: list[str]) -> dict[str, str]:
+    return {
+        name: _("« %(value)s » n'est pas un code connu.")
+        % {"value": getattr(filters, name)}
+        for name in names
+    }
+
+
 def _coverage_filters(filters: CoverageFiltersIn) -> tuple[CoverageFilters, list[int]]:
     """The filters with codes turned into ids, and the themes of the matrix;
     an unknown code is a 422."""
-    ids: dict[str, int | None] = {}
-    errors: dict[str, str] = {}
-    for name, model in (
-        ("theme", Theme),
-        ("level", InstitutionalLevel),
-        ("sector", Sector),
-        ("actor_type", ActorType),
-        ("target_group", TargetGroup),
-    ):
-        code = getattr(filters, name)
-        found = {term.code: pk for pk, term in terms_by_id(model).items()}
-        ids[name] = found.get(code) if code else None
-        if code and ids[name] is None:
-            errors[name] = _("« %(value)s » n'est pas un code connu.") % {"value": code}
+    ids, unknown = term_ids(filters.model_dump(), COVERAGE_VOCABULARIES)
+    errors = _unknown_codes(filters, unknown)
     if ids["theme"] is not None and terms_by_id(Theme)[ids["theme"]].parent_id:
         errors["theme"] = _("Choisissez un thème principal.")
     if filters.province and not Province.objects.filter(nis=filters.province).exists():
@@ -597,18 +591,8 @@ class NetworkOut(Schema):
 )
 def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> NetworkOut:
     api_user(request, may="internal.view")
-    ids: dict[str, int | None] = {}
-    errors: dict[str, str] = {}
-    for name, model in (
-        ("relation_type", RelationType),
-        ("theme", Theme),
-        ("level", InstitutionalLevel),
-    ):
-        code = getattr(filters, name)
-        found = {term.code: pk for pk, term in terms_by_id(model).items()}
-        ids[name] = found.get(code) if code else None
-        if code and ids[name] is None:
-            errors[name] = _("« %(value)s » n'est pas un code connu.") % {"value": code}
+    ids, unknown = term_ids(filters.model_dump(), NETWORK_VOCABULARIES)
+    errors = _unknown_codes(filters, unknown)
     if filters.province and not Province.objects.filter(nis=filters.province).exists():
         errors["province"] = _("« %(value)s » n'est pas une province.") % {
             "value": filters.province

@@ -7,18 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from analysis.coverage import CoverageFilters
 from analysis.network import NetworkFilters
-from analysis.selectors import main_themes
+from analysis.selectors import (
+    COVERAGE_VOCABULARIES,
+    NETWORK_VOCABULARIES,
+    main_themes,
+    term_ids,
+)
 from lib.forms import DateInput, FieldsetForm
 from lib.widgets import FastSelect, PreparedChoiceField
 from register.filters import filter_choices
 from register.models import Service
 from taxonomy.models import (
-    ActorType,
-    InstitutionalLevel,
     RelationType,
-    Sector,
-    TargetGroup,
-    Theme,
 )
 from taxonomy.selectors import terms_by_id
 from territory.models import Commune, PopulationFigure, Province
@@ -194,19 +194,7 @@ class CoverageFilterForm(forms.Form):
         """The valid filters, codes turned into ids (an unknown code is
         refused by the form's choices)."""
         data = getattr(self, "cleaned_data", {})
-        ids: dict[str, int | None] = {}
-        for name, model in (
-            ("theme", Theme),
-            ("level", InstitutionalLevel),
-            ("sector", Sector),
-            ("actor_type", ActorType),
-            ("target_group", TargetGroup),
-        ):
-            code = data.get(name) or ""
-            ids[name] = next(
-                (pk for pk, term in terms_by_id(model).items() if term.code == code),
-                None,
-            )
+        ids, _unknown = term_ids(data, COVERAGE_VOCABULARIES)
         return CoverageFilters(
             by=data.get("by") or "province",
             province=data.get("province") or "",
@@ -267,15 +255,5 @@ class NetworkFilterForm(forms.Form):
 
     def network_filters(self) -> NetworkFilters:
         data = getattr(self, "cleaned_data", {})
-        ids: dict[str, int | None] = {}
-        for name, model in (
-            ("relation_type", RelationType),
-            ("theme", Theme),
-            ("level", InstitutionalLevel),
-        ):
-            code = data.get(name) or ""
-            ids[name] = next(
-                (pk for pk, term in terms_by_id(model).items() if term.code == code),
-                None,
-            )
+        ids, _unknown = term_ids(data, NETWORK_VOCABULARIES)
         return NetworkFilters(province=data.get("province") or "", **ids)
