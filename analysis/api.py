@@ -2,12 +2,14 @@
 signed-in role, written by coordinators. Thin adapters over territory.services."""
 
 import datetime
+from dataclasses import replace
 from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -15,7 +17,16 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_auth import api_user
+from accounts.permissions import can
+from analysis import services as analysis_services
 from analysis.access import analysis_scope_for_user
+from analysis.bodies import (
+    BodyFilters,
+    body_levels,
+    body_overlaps,
+    body_rows,
+    uncovered,
+)
 from analysis.coverage import CoverageFilters, coverage_matrix
 from analysis.grid import (
     QUADRANTS,
@@ -24,14 +35,24 @@ from analysis.grid import (
     grid_organisations,
     quadrant_organisations,
 )
+from analysis.models import BodyAssessment
 from analysis.network import NetworkFilters, network_cached, organisation_labels
 from analysis.overlaps import overlap_page
-from analysis.selectors import COVERAGE_VOCABULARIES, NETWORK_VOCABULARIES, term_ids
+from analysis.selectors import (
+    BODY_VOCABULARIES,
+    COVERAGE_VOCABULARIES,
+    NETWORK_VOCABULARIES,
+    main_themes,
+    missing_levels,
+    term_ids,
+    terms_in_order,
+)
+from coordination.access import get_body_for_user
 from lib.api import MAX_PAGE, Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from lib.spreadsheets import ReadError
 from register.models import SpokenLanguage
-from register.schemas import Line255
+from register.schemas import Line255, Note
 from taxonomy.models import (
     InstitutionalLevel,
     TargetGroup,
@@ -250,8 +271,7 @@ def _figure_out(figure: PopulationFigure) -> PopulationFigureOut:
 By = Literal["region", "province", "arrondissement", "commune"]
 
 
-class CoverageFiltersIn(Schema):
-    by: By = Field("province", description="The level of the territories.")
+class CoverageFieldsIn(Schema):
     theme: str = Field("", max_length=60, description="Code of a main theme.")
     province: str = Field(
         "", max_length=5, description="NIS code of a province: its territories only."
@@ -270,6 +290,10 @@ class CoverageFiltersIn(Schema):
     competent_only: bool = Field(
         False, description="Only organisations of a level competent for the theme."
     )
+
+
+class CoverageFiltersIn(CoverageFieldsIn):
+    by: By = Field("province", description="The level of the territories.")
 
 
 class GapFiltersIn(CoverageFiltersIn):
@@ -311,7 +335,7 @@ def _unknown_codes(filters: Schema, names: list[str]) -> dict[str, str]:
     }
 
 
-def _coverage_filters(filters: CoverageFiltersIn) -> tuple[CoverageFilters, list[int]]:
+def _coverage_filters(filters: CoverageFieldsIn) -> tuple[CoverageFilters, list[int]]:
     """The filters with codes turned into ids, and the themes of the matrix;
     an unknown code is a 422."""
     ids, unknown = term_ids(filters.model_dump(), COVERAGE_VOCABULARIES)
@@ -329,7 +353,7 @@ def _coverage_filters(filters: CoverageFiltersIn) -> tuple[CoverageFilters, list
     if errors:
         raise ValidationError(errors)
     coverage_filters = CoverageFilters(
-        by=filters.by,
+        by=getattr(filters, "by", "commune"),
         province=filters.province,
         language=filters.language,
         delivery_mode=filters.delivery_mode,
@@ -633,6 +657,245 @@ def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> Netwo
             )
             for (low, high), (ties, possible, density) in measured.level_density.items()
         ],
+    )
+
+
+# Assessment of the coordination bodies
+
+
+BodyStatus = Literal["existing", "proposed", "active", "dormant", "ended"]
+
+
+class BodyFiltersIn(Schema):
+    theme: str = Field(
+        "", max_length=60, description="Code of a main theme: bodies working on it."
+    )
+    level: str = Field("", max_length=60, description="Code of the bodies' level.")
+    province: str = Field(
+        "",
+        max_length=5,
+        description="NIS code of a province: bodies whose territory meets it; "
+        "the uncovered communes are its own.",
+    )
+
+
+class BodyScoresOut(Schema):
+    id: int = Field(..., description="The assessment's id.")
+    mandate_clarity: int = Field(..., ge=1, le=5)
+    participation: int = Field(..., ge=1, le=5)
+    level_coverage: int = Field(..., ge=1, le=5)
+    information_flow: int = Field(..., ge=1, le=5)
+    decisions_followed_up: int = Field(..., ge=1, le=5)
+    mean: float = Field(..., description="The mean of the five scores.")
+    assessed_on: datetime.date
+
+
+class MissingLevelOut(Schema):
+    level: str = Field(..., description="Code of a competent level missing.")
+    themes: list[str] = Field(..., description="The body's themes it is competent for.")
+
+
+class BodyItemOut(Schema):
+    id: int
+    name: str
+    status: BodyStatus
+    level: str = Field(..., description="Code of the body's level.")
+    themes: list[str] = Field(..., description="Codes of its themes.")
+    levels: list[str] = Field(
+        ..., description="Codes of the levels of its members and convenors."
+    )
+    missing_levels: list[MissingLevelOut]
+    assessment: BodyScoresOut | None = Field(
+        ...,
+        description="Its latest assessment; null when none, and for focal points.",
+    )
+
+
+class BodyOverlapOut(Schema):
+    bodies: list[int] = Field(..., description="The two bodies' ids.")
+    themes: list[str] = Field(..., description="Codes of the main themes they share.")
+    communes: int = Field(..., description="How many communes they share.")
+
+
+class UncoveredOut(Schema):
+    theme: str = Field(..., description="Code of a main theme.")
+    covered: int = Field(..., description="Communes a body in place covers.")
+    communes: list[str] = Field(..., description="NIS codes of the uncovered ones.")
+    population: int | None = Field(
+        ..., description="People under temporary protection living there."
+    )
+
+
+class BodiesOut(Schema):
+    items: list[BodyItemOut]
+    overlaps: list[BodyOverlapOut]
+    uncovered: list[UncoveredOut]
+    count: int
+
+
+@router.get(
+    "/bodies",
+    response={200: BodiesOut, **problems(401, 422)},
+    operation_id="analysis_bodies",
+    summary="The coordination bodies: scores, levels, overlaps, what none covers",
+)
+def get_bodies(request: HttpRequest, filters: Query[BodyFiltersIn]) -> BodiesOut:
+    user = api_user(request, may="internal.view")
+    ids, unknown = term_ids(filters.model_dump(), BODY_VOCABULARIES)
+    errors = _unknown_codes(filters, unknown)
+    if ids["theme"] is not None and terms_by_id(Theme)[ids["theme"]].parent_id:
+        errors["theme"] = _("Choisissez un thème principal.")
+    if filters.province and not Province.objects.filter(nis=filters.province).exists():
+        errors["province"] = _("« %(value)s » n'est pas une province.") % {
+            "value": filters.province
+        }
+    if errors:
+        raise ValidationError(errors)
+    body_filters = BodyFilters(
+        theme=ids["theme"], level=ids["level"], province=filters.province
+    )
+    scope = analysis_scope_for_user(user)
+    if scope is not None:
+        body_filters = replace(
+            body_filters, communes=scope.communes, themes=scope.themes
+        )
+    scores = can(user, "assessment.view")
+    rows = list(body_rows(body_filters, scores=scores))
+    levels = body_levels([body.pk for body in rows])
+    level_codes = {
+        pk: term.code for pk, term in terms_by_id(InstitutionalLevel).items()
+    }
+    theme_terms = terms_by_id(Theme)
+    themes = [
+        theme.pk
+        for theme in main_themes()
+        if (body_filters.theme is None or theme.pk == body_filters.theme)
+        and (body_filters.themes is None or theme.pk in body_filters.themes)
+    ]
+    return BodiesOut(
+        items=[
+            BodyItemOut(
+                id=body.pk,
+                name=body.name,
+                status=cast(BodyStatus, body.status),
+                level=level_codes[body.level_id],
+                themes=[theme.code for theme in body.themes.all()],
+                levels=[
+                    term.code
+                    for term in terms_in_order(
+                        levels[body.pk].present, InstitutionalLevel
+                    )
+                ],
+                missing_levels=[
+                    MissingLevelOut(
+                        level=level.code, themes=[theme.code for theme in competent]
+                    )
+                    for level, competent in missing_levels(levels[body.pk].missing)
+                ],
+                assessment=_body_scores(body) if scores else None,
+            )
+            for body in rows
+        ],
+        overlaps=[
+            BodyOverlapOut(
+                bodies=[overlap.first, overlap.second],
+                themes=[theme_terms[pk].code for pk in overlap.themes],
+                communes=overlap.communes,
+            )
+            for overlap in body_overlaps(body_filters)
+        ],
+        uncovered=[
+            UncoveredOut(
+                theme=theme_terms[gap.theme].code,
+                covered=gap.covered,
+                communes=list(gap.communes),
+                population=gap.population,
+            )
+            for gap in uncovered(body_filters, themes)
+        ],
+        count=len(rows),
+    )
+
+
+def _body_scores(body: Any) -> BodyScoresOut | None:
+    if body.assessment_id is None:
+        return None
+    return BodyScoresOut(
+        id=body.assessment_id,
+        **{name: getattr(body, name) for name in BodyAssessment.CRITERIA},
+        mean=round(body.mean, 2),
+        assessed_on=body.assessed_on,
+    )
+
+
+class BodyAssessmentOut(Schema):
+    id: int
+    body: int
+    mandate_clarity: int = Field(..., ge=1, le=5)
+    participation: int = Field(..., ge=1, le=5)
+    level_coverage: int = Field(..., ge=1, le=5)
+    information_flow: int = Field(..., ge=1, le=5)
+    decisions_followed_up: int = Field(..., ge=1, le=5)
+    mean: float
+    assessed_on: datetime.date
+    author: str = Field(..., description="Name of who assessed.")
+    note: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_body(obj: BodyAssessment) -> int:
+        return obj.body_id
+
+    @staticmethod
+    def resolve_author(obj: BodyAssessment) -> str:
+        return str(obj.author)
+
+
+class BodyAssessmentIn(Schema):
+    mandate_clarity: int = Field(..., ge=1, le=5)
+    participation: int = Field(..., ge=1, le=5)
+    level_coverage: int = Field(..., ge=1, le=5)
+    information_flow: int = Field(..., ge=1, le=5)
+    decisions_followed_up: int = Field(..., ge=1, le=5)
+    assessed_on: datetime.date | None = Field(None, description="Today when left out.")
+    note: Note = ""
+
+
+@router.get(
+    "/bodies/{body_id}/assessments",
+    response={200: list[BodyAssessmentOut], **problems(401, 403, 404, 422)},
+    operation_id="analysis_body_assessment_list",
+    summary="A coordination body's assessments, newest first (not for focal points)",
+)
+@paginate(PageNumbers)
+def list_body_assessments(
+    request: HttpRequest, body_id: Id
+) -> QuerySet[BodyAssessment]:
+    user = api_user(request, may="assessment.view")
+    body = get_body_for_user(user, body_id)
+    return (
+        BodyAssessment.objects.filter(body=body)
+        .select_related("author")
+        .order_by("-assessed_on", "-id")
+    )
+
+
+@router.post(
+    "/bodies/{body_id}/assessments",
+    response={201: BodyAssessmentOut, **problems(401, 403, 404, 422)},
+    operation_id="analysis_body_assessment_create",
+    summary="Record an assessment of a coordination body (coordinators)",
+)
+def create_body_assessment(
+    request: HttpRequest, body_id: Id, payload: BodyAssessmentIn
+) -> Status[BodyAssessment]:
+    user = api_user(request, may="register.manage")
+    body = get_body_for_user(user, body_id, write=True)
+    fields = payload.model_dump()
+    fields["assessed_on"] = fields["assessed_on"] or timezone.localdate()
+    return Status(
+        201,
+        analysis_services.body_assessment_create(by=user, body=body, fields=fields),
     )
 
 

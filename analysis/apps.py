@@ -7,6 +7,8 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Analyse du secteur")
 
     def ready(self) -> None:
+        # The coordination body page's section (see coordination.sections).
+        from analysis import sections  # noqa: F401
         from lib.parts import Part, part_add
 
         part_add(

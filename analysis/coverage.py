@@ -148,7 +148,7 @@ def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def _latest_population(as_of: datetime.date | None) -> tuple[str, tuple[Any, ...]]:
+def latest_population_sql(as_of: datetime.date | None) -> tuple[str, tuple[Any, ...]]:
     """Each commune's latest figure of people under temporary protection on
     `as_of` (today when None): (commune_id, value)."""
     day = as_of or datetime.date.max
@@ -192,7 +192,7 @@ def coverage_matrix(
     places_sql, places_params = _sql(
         territories(by, filters.province, communes).order_by()
     )
-    latest_sql, latest_params = _latest_population(filters.as_of)
+    latest_sql, latest_params = latest_population_sql(filters.as_of)
     commune_table = Commune._meta.db_table
     column = COMMUNE_COLUMN[by]
     theme_list = ", ".join(["%s"] * len(themes))

@@ -1,13 +1,16 @@
 """Forms of the analysis pages; the views write through the territory's services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from analysis.bodies import BodyFilters
 from analysis.coverage import CoverageFilters
+from analysis.models import BodyAssessment
 from analysis.network import NetworkFilters
 from analysis.selectors import (
+    BODY_VOCABULARIES,
     COVERAGE_VOCABULARIES,
     NETWORK_VOCABULARIES,
     main_themes,
@@ -257,3 +260,77 @@ class NetworkFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         ids, _unknown = term_ids(data, NETWORK_VOCABULARIES)
         return NetworkFilters(province=data.get("province") or "", **ids)
+
+
+BODY_SORTS = [
+    ("name", _("nom")),
+    ("score", _("score moyen, le plus faible d'abord")),
+    ("-score", _("score moyen, le plus élevé d'abord")),
+]
+
+
+class BodyFilterForm(forms.Form):
+    """The assessment of the bodies' filters, read from the URL."""
+
+    theme = forms.ChoiceField(label=_("Thème"), required=False)
+    level = PreparedChoiceField(
+        widget=FastSelect, label=_("Niveau de l'organe"), required=False
+    )
+    province = PreparedChoiceField(
+        widget=FastSelect, label=_("Province"), required=False
+    )
+    sort = forms.ChoiceField(label=_("Trier par"), choices=BODY_SORTS, required=False)
+
+    def __init__(self, *args: Any, scores: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = filter_choices()
+        for name in ("level", "province"):
+            self.fields[name].choices = choices[name]  # type: ignore[attr-defined]
+        self.fields["theme"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tous")),
+            *((theme.code, theme.name) for theme in main_themes()),
+        ]
+        if not scores:
+            del self.fields["sort"]
+
+    def body_filters(self) -> BodyFilters:
+        data = getattr(self, "cleaned_data", {})
+        ids, _unknown = term_ids(data, BODY_VOCABULARIES)
+        return BodyFilters(
+            theme=ids["theme"], level=ids["level"], province=data.get("province") or ""
+        )
+
+
+class BodyAssessmentForm(FieldsetForm, forms.ModelForm[BodyAssessment]):
+    class Meta:
+        model = BodyAssessment
+        fields = [*BodyAssessment.CRITERIA, "assessed_on", "note"]
+        widgets = {
+            **dict.fromkeys(BodyAssessment.CRITERIA, forms.RadioSelect),
+            "assessed_on": DateInput,
+        }
+
+    fieldsets = (
+        (
+            _("Les cinq critères, de 1 (faible) à 5 (fort)"),
+            list(BodyAssessment.CRITERIA),
+        ),
+        (_("Contexte"), ["assessed_on", "note"]),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in BodyAssessment.CRITERIA:
+            # Radio buttons need no empty choice.
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [
+                choice
+                for choice in cast(list[tuple[Any, Any]], field.choices)
+                if choice[0] != ""
+            ]
+
+    def validate_constraints(self) -> None:
+        """The scales are radio buttons from 1 to 5: the fields validate them."""
+
+    def assessment_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,6 +1,7 @@
 """Reads of the sector analysis that its pages, its API and the bench share."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from taxonomy.models import (
     ActorType,
@@ -39,6 +40,10 @@ NETWORK_VOCABULARIES: tuple[tuple[str, type[Term]], ...] = (
     ("theme", Theme),
     ("level", InstitutionalLevel),
 )
+BODY_VOCABULARIES: tuple[tuple[str, type[Term]], ...] = (
+    ("theme", Theme),
+    ("level", InstitutionalLevel),
+)
 
 
 def term_ids(
@@ -55,3 +60,21 @@ def term_ids(
         if code and ids[name] is None:
             unknown.append(name)
     return ids, unknown
+
+
+def terms_in_order(ids: Iterable[int], model: type[Term]) -> list[Any]:
+    """The terms of these ids, in their vocabulary's order (from the cache)."""
+    terms = terms_by_id(model)
+    return sorted(
+        (terms[pk] for pk in ids if pk in terms),
+        key=lambda term: (term.position, term.code),
+    )
+
+
+def missing_levels(missing: Mapping[int, Iterable[int]]) -> list[tuple[Any, list[Any]]]:
+    """The competent levels missing from a body, each with the themes it is
+    competent for, in the vocabularies' order."""
+    return [
+        (level, terms_in_order(missing[level.pk], Theme))
+        for level in terms_in_order(missing, InstitutionalLevel)
+    ]

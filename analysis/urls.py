@@ -10,6 +10,17 @@ urlpatterns = [
     path("chevauchements/", views.overlaps, name="overlaps"),
     path("grille/", views.grid, name="grid"),
     path("reseau/", views.network, name="network"),
+    path("organes/", views.bodies, name="bodies"),
+    path(
+        "organes/<int:pk>/evaluations/",
+        views.body_assessment_list,
+        name="body_assessment_list",
+    ),
+    path(
+        "organes/<int:pk>/evaluer/",
+        views.body_assessment_create,
+        name="body_assessment_create",
+    ),
     path("population/", views.population_list, name="population_list"),
     path("population/ajouter/", views.population_create, name="population_create"),
     path("population/importer/", views.population_import, name="population_import"),

@@ -2,7 +2,7 @@
 analysis measures coverage against (read by every signed-in role, entered,
 corrected and imported by coordinators)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -13,15 +13,26 @@ from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can, current_user, permission_required
+from analysis import services as analysis_services
 from analysis.access import analysis_scope_for_user
+from analysis.bodies import (
+    BodyFilters,
+    body_levels,
+    body_overlaps,
+    body_rows,
+    uncovered,
+)
 from analysis.coverage import CoverageCell, CoverageFilters, coverage_matrix
 from analysis.forms import (
     MEASURE_CHOICES,
+    BodyAssessmentForm,
+    BodyFilterForm,
     CoverageFilterForm,
     NetworkFilterForm,
     PopulationFigureForm,
@@ -34,6 +45,7 @@ from analysis.grid import (
     grid_counts,
     quadrant_organisations,
 )
+from analysis.models import BodyAssessment
 from analysis.network import (
     EXACT_BETWEENNESS_NODES,
     SAMPLED_SOURCES,
@@ -41,11 +53,14 @@ from analysis.network import (
     network_cached,
 )
 from analysis.overlaps import overlap_page
-from analysis.selectors import main_themes
+from analysis.selectors import main_themes, missing_levels, terms_in_order
+from coordination.access import get_body_for_user
+from coordination.models import CoordinationBody
 from lib.collation import sort_key
 from lib.forms import apply_service_errors
 from lib.spreadsheets import ReadError
 from lib.views import GET_POST, edit_versioned
+from register.area import area_summary
 from register.models import Assessment, Organisation
 from taxonomy.models import InstitutionalLevel, TargetGroup, Theme
 from taxonomy.selectors import terms_by_id
@@ -637,3 +652,138 @@ def network(request: HttpRequest) -> HttpResponse:
 def _sorted_nodes(nodes: list[Any], sort: str) -> list[Any]:
     """The table's order: a measure, highest first."""
     return sorted(nodes, key=lambda node: (-getattr(node, sort), node.id))
+
+
+# Assessment of the coordination bodies
+
+BODIES_PER_PAGE = 50
+BODY_OVERLAPS_PER_PAGE = 25
+# Beyond this many communes, a theme's uncovered territory folds away.
+UNCOVERED_SHOWN = 12
+
+
+@require_safe
+@permission_required("internal.view")
+def bodies(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    scores = can(user, "assessment.view")
+    form = BodyFilterForm(request.GET or None, scores=scores)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.body_filters() if form.is_bound and valid else BodyFilters()
+    scope = analysis_scope_for_user(user)
+    if scope is not None:
+        filters = replace(filters, communes=scope.communes, themes=scope.themes)
+    sort = (form.cleaned_data.get("sort") if form.is_bound and valid else "") or "name"
+    rows = body_rows(filters, scores=scores, sort=sort)
+    page = Paginator(rows if valid else rows.none(), BODIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(page)
+    levels = body_levels([body.pk for body in shown])
+    theme_terms = terms_by_id(Theme)
+    body_table = [
+        {
+            "body": body,
+            "levels": terms_in_order(levels[body.pk].present, InstitutionalLevel),
+            "missing": missing_levels(levels[body.pk].missing),
+        }
+        for body in shown
+    ]
+    overlaps = body_overlaps(filters) if valid else []
+    overlap_page = Paginator(overlaps, BODY_OVERLAPS_PER_PAGE).get_page(
+        request.GET.get("paires")
+    )
+    named = {overlap.first for overlap in overlap_page} | {
+        overlap.second for overlap in overlap_page
+    }
+    names = (
+        {body.pk: body for body in CoordinationBody.objects.filter(pk__in=named)}
+        if named
+        else {}
+    )
+    themes = [
+        theme
+        for theme in main_themes()
+        if (filters.theme is None or theme.pk == filters.theme)
+        and (filters.themes is None or theme.pk in filters.themes)
+    ]
+    gaps = uncovered(filters, [theme.pk for theme in themes]) if valid else []
+    by_id = {theme.pk: theme for theme in themes}
+    return render(
+        request,
+        "analysis/bodies.html",
+        {
+            "form": form,
+            "page": page,
+            "bodies": body_table,
+            "scores": scores,
+            "criteria": BodyAssessment.criteria_labels(),
+            "overlaps": [
+                {
+                    "first": names.get(overlap.first),
+                    "second": names.get(overlap.second),
+                    "themes": [theme_terms[pk] for pk in overlap.themes],
+                    "communes": overlap.communes,
+                }
+                for overlap in overlap_page
+            ],
+            "overlap_page": overlap_page,
+            "uncovered": [
+                {
+                    "theme": by_id[gap.theme],
+                    "covered": gap.covered,
+                    "total": gap.covered + len(gap.communes),
+                    "population": gap.population,
+                    "area": area_summary(gap.communes) if gap.communes else None,
+                    "folded": len(gap.communes) > UNCOVERED_SHOWN,
+                }
+                for gap in gaps
+            ],
+            "restricted": scope is not None,
+            "can_assess": can(user, "register.manage"),
+            "valid": valid,
+        },
+        status=200 if valid else 422,
+    )
+
+
+@require_safe
+@permission_required("assessment.view")
+def body_assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
+    body = get_body_for_user(current_user(request), pk)
+    return render(
+        request,
+        "analysis/body_assessment_list.html",
+        {
+            "body": body,
+            "assessments": BodyAssessment.objects.filter(body=body)
+            .select_related("author")
+            .order_by("-assessed_on", "-id"),
+            "criteria": BodyAssessment.criteria_labels(),
+            "can_assess": can(request.user, "register.manage")
+            and body.status != CoordinationBody.Status.PROPOSED,
+        },
+    )
+
+
+@GET_POST
+@permission_required("register.manage")
+def body_assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    body = get_body_for_user(user, pk, write=True)
+    form = BodyAssessmentForm(
+        request.POST or None, initial={"assessed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            analysis_services.body_assessment_create(
+                by=user, body=body, fields=form.assessment_fields()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("L'évaluation a été enregistrée."))
+            return redirect("analysis:body_assessment_list", pk=body.pk)
+    return render(
+        request, "analysis/body_assessment_form.html", {"form": form, "body": body}
+    )

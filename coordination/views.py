@@ -15,6 +15,7 @@ from coordination import selectors, services
 from coordination.access import get_body_for_user
 from coordination.forms import BaseMemberFormSet, BodyForm, member_formset
 from coordination.models import BodyMember, CoordinationBody
+from coordination.sections import body_sections
 from lib.collation import sort_key
 from lib.forms import apply_service_errors
 from lib.views import GET_POST, edit_versioned
@@ -39,9 +40,8 @@ def body_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @permission_required("internal.view")
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    body = get_body_for_user(
-        current_user(request), pk, queryset=selectors.body_detail_rows()
-    )
+    user = current_user(request)
+    body = get_body_for_user(user, pk, queryset=selectors.body_detail_rows())
     return render(
         request,
         "coordination/body_detail.html",
@@ -49,6 +49,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "body": body,
             "area": area_summary(body.communes.all()),
             "can_manage": can(request.user, "register.manage"),
+            "sections": body_sections(user, body),
         },
     )
 

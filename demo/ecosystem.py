@@ -23,7 +23,9 @@ from django.db.models import Q
 
 from accounts.models import Role, User
 from accounts.services import DEMO_PASSWORD
+from analysis.models import BodyAssessment
 from coordination.models import CoordinationBody
+from demo.analysis import BODY_ASSESSMENTS, body_assessment_part
 from demo.coordination import BODIES, coordination_part
 from demo.keys import BRUSSELS, CRI_KEYS, GOVERNORS, WALLONIA, WALLONIA_DE, WALLONIA_FR
 from demo.population import population_part
@@ -2069,7 +2071,7 @@ def reference_data_missing() -> str | None:
     return None
 
 
-PARTS = (coordination_part, population_part)
+PARTS = (coordination_part, population_part, body_assessment_part)
 
 
 @transaction.atomic
@@ -2112,5 +2114,8 @@ def demo_ecosystem_create(
         "contacts": Contact.objects.filter(organisation__in=orgs).count(),
         "assessments": Assessment.objects.filter(organisation__in=orgs).count(),
         "population figures": PopulationFigure.objects.filter(fictitious=True).count(),
+        "body assessments": BodyAssessment.objects.filter(
+            body__name__in=BODY_ASSESSMENTS
+        ).count(),
     }
     return builder.summary
