@@ -8,7 +8,7 @@ from typing import Any, Literal, cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
@@ -35,6 +35,7 @@ from analysis.grid import (
     grid_organisations,
     quadrant_organisations,
 )
+from analysis.maps import map_geojson, theme_map
 from analysis.models import BodyAssessment
 from analysis.network import NetworkFilters, network_cached, organisation_labels
 from analysis.overlaps import overlap_page
@@ -657,6 +658,86 @@ def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> Netwo
             )
             for (low, high), (ties, possible, density) in measured.level_density.items()
         ],
+    )
+
+
+# The map
+
+
+MapMeasure = Literal[
+    "services", "organisations", "per_1000", "capacity_per_1000", "gap"
+]
+
+
+class MapFiltersIn(CoverageFieldsIn):
+    measure: MapMeasure = Field(
+        "per_1000",
+        description="The figure that colours the communes; `gap`: people under "
+        "temporary protection and no active service.",
+    )
+
+
+class MapLegendOut(Schema):
+    category: str = Field(..., description="The class's key.")
+    colour: str
+    label: str
+    low: float | None = Field(..., description="Lower bound (excluded above 0).")
+    high: float | None = Field(..., description="Upper bound (included).")
+
+
+class MapPropertiesOut(Schema):
+    nis: str
+    name: str
+    value: float | None = Field(..., description="The figure measured (none: gap).")
+    shown: str = Field(..., description="The figure as the page writes it.")
+    services: int
+    population: int | None
+    category: str = Field(..., description="Its class in the legend.")
+    colour: str
+    label: str
+    url: str = Field(..., description="The commune's page in the register.")
+
+
+class MapFeatureOut(Schema):
+    type: Literal["Feature"]
+    id: str
+    geometry: dict[str, Any] = Field(..., description="GeoJSON geometry (WGS84).")
+    properties: MapPropertiesOut
+
+
+class MapOut(Schema):
+    type: Literal["FeatureCollection"]
+    measure: MapMeasure
+    theme: str
+    legend: list[MapLegendOut]
+    features: list[MapFeatureOut]
+
+
+@router.get(
+    "/map",
+    response={200: MapOut, **problems(401, 422)},
+    operation_id="analysis_map",
+    summary="The communes coloured by a coverage figure for one theme (GeoJSON)",
+)
+def get_map(request: HttpRequest, filters: Query[MapFiltersIn]) -> HttpResponse:
+    """One feature per commune with a boundary (none before they are
+    imported); the theme is the first main theme when none is given."""
+    user = api_user(request, may="internal.view")
+    coverage_filters, themes = _coverage_filters(filters)
+    scope = analysis_scope_for_user(user)
+    if scope is not None:
+        themes = [pk for pk in themes if pk in scope.themes]
+    if not themes:
+        raise ValidationError({"theme": _("Aucun thème à montrer sur la carte.")})
+    themed = theme_map(
+        coverage_filters,
+        themes[0],
+        filters.measure,
+        communes=None if scope is None else scope.communes,
+    )
+    return HttpResponse(
+        map_geojson(themed, terms_by_id(Theme)[themes[0]].code),
+        content_type="application/json",
     )
 
 

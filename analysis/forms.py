@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analysis.bodies import BodyFilters
 from analysis.coverage import CoverageFilters
+from analysis.maps import MEASURES
 from analysis.models import BodyAssessment
 from analysis.network import NetworkFilters
 from analysis.selectors import (
@@ -174,7 +175,12 @@ class CoverageFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, gaps: bool = False, overlaps: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        gaps: bool = False,
+        overlaps: bool = False,
+        mapping: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = filter_choices()
@@ -185,7 +191,17 @@ class CoverageFilterForm(forms.Form):
             ("", _("Tous")),
             *((theme.code, theme.name) for theme in main_themes()),
         ]
-        if overlaps:
+        if mapping:
+            # One theme coloured at a time, on the communes.
+            for name in ("by", "threshold"):
+                del self.fields[name]
+            themes = cast(forms.ChoiceField, self.fields["theme"])
+            themes.choices = cast(list[tuple[str, str]], themes.choices)[1:]
+            measure = cast(forms.ChoiceField, self.fields["measure"])
+            measure.choices = list(MEASURES.items())
+            measure.initial = "per_1000"
+            self.order_fields(["theme", "measure"])
+        elif overlaps:
             for name in ("by", "measure", "threshold"):
                 del self.fields[name]
         elif gaps:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("chevauchements/", views.overlaps, name="overlaps"),
     path("grille/", views.grid, name="grid"),
     path("reseau/", views.network, name="network"),
+    path("carte/", views.coverage_map, name="map"),
     path("organes/", views.bodies, name="bodies"),
     path(
         "organes/<int:pk>/evaluations/",

@@ -45,6 +45,7 @@ from analysis.grid import (
     grid_counts,
     quadrant_organisations,
 )
+from analysis.maps import MEASURES, boundaries, map_value_shown, theme_map
 from analysis.models import BodyAssessment
 from analysis.network import (
     EXACT_BETWEENNESS_NODES,
@@ -786,4 +787,64 @@ def body_assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("analysis:body_assessment_list", pk=body.pk)
     return render(
         request, "analysis/body_assessment_form.html", {"form": form, "body": body}
+    )
+
+
+# The map
+
+
+@require_safe
+@permission_required("internal.view")
+def coverage_map(request: HttpRequest) -> HttpResponse:
+    form = CoverageFilterForm(request.GET or None, mapping=True)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.coverage_filters() if form.is_bound and valid else CoverageFilters()
+    data = form.cleaned_data if form.is_bound and valid else {}
+    measure = data.get("measure") or "per_1000"
+    scope = analysis_scope_for_user(current_user(request))
+    themes = [
+        theme for theme in main_themes() if scope is None or theme.pk in scope.themes
+    ]
+    theme = next(
+        (theme for theme in themes if theme.pk == filters.theme),
+        themes[0] if themes else None,
+    )
+    themed = (
+        theme_map(
+            filters,
+            theme.pk,
+            measure,
+            communes=None if scope is None else scope.communes,
+        )
+        if valid and theme is not None
+        else None
+    )
+    # The API reads the same filters; empty ones are left out.
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        value = request.GET.get(name, "")
+        if value:
+            query[name] = value
+    if theme is not None:
+        query["theme"] = theme.code
+    query["measure"] = measure
+    return render(
+        request,
+        "analysis/map.html",
+        {
+            "form": form,
+            "theme": theme,
+            "measure": measure,
+            "measure_label": MEASURES.get(measure, ""),
+            "themed": themed,
+            "rows": [
+                {"row": row, "shown": map_value_shown(row, measure)}
+                for row in (themed.communes if themed else [])
+            ],
+            "mapped": bool(boundaries()),
+            "source": f"{reverse('api:get_map')}?{query.urlencode()}",
+            "tiles": settings.MAP_TILES if settings.MAP_TILES["url"] else None,
+            "restricted": scope is not None,
+        },
+        status=200 if valid else 422,
     )

@@ -2,15 +2,21 @@
 and by province, each against the single raw SQL `GROUP BY` that computes the
 same counts (measured in the same run), and the gaps.
 
+The map's GeoJSON for one theme is timed and weighed with the commune boundaries
+of ../shared/data when they are there (the repository does not carry them).
+
 Population figures are added first, as the demo's (fictitious, for the
 communes of the territory at two dates), so that the rates and gaps have
 people to count.
 """
 
+import gzip
 import statistics
 import time
 from collections.abc import Callable
 from functools import partial
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 from bench.network import network_figures
@@ -103,5 +109,45 @@ def analysis_figures(progress: Progress) -> dict[str, Any]:
     )
     figures["overlaps"] = {"median_ms": median, "pairs": total}
     progress(f"overlaps, first page    median {median} ms ({total} pairs)")
+    figures["map"] = _map_figures(progress)
     figures.update(network_figures(progress))
+    return figures
+
+
+def _map_figures(progress: Progress) -> dict[str, Any]:
+    """The map's GeoJSON for one theme (services per 1,000 people), with the
+    commune boundaries of ../shared/data when they are there."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from analysis.coverage import CoverageFilters
+    from analysis.maps import map_geojson, theme_map
+    from analysis.selectors import main_themes
+
+    boundaries = (
+        Path(settings.BASE_DIR).parent
+        / "shared"
+        / "data"
+        / "Belgium.municipalities.WGS84.topojson"
+    )
+    if boundaries.exists():
+        call_command("import_boundaries", str(boundaries), stdout=StringIO())
+    theme = next(theme for theme in main_themes() if theme.code == "housing")
+    median, text = _median_ms(
+        lambda: map_geojson(
+            theme_map(CoverageFilters(), theme.pk, "per_1000"), theme.code
+        )
+    )
+    payload = text.encode()
+    figures = {
+        "median_ms": median,
+        "features": text.count('"type":"Feature"'),
+        "bytes": len(payload),
+        "gzip_bytes": len(gzip.compress(payload)),
+        "boundaries": boundaries.exists(),
+    }
+    progress(
+        f"map GeoJSON, one theme   median {median} ms, {figures['features']} "
+        f"communes, {figures['bytes']:,} bytes ({figures['gzip_bytes']:,} gzipped)"
+    )
     return figures

@@ -6,6 +6,7 @@ and allowed hosts must be given.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -252,6 +253,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/cytoscape", BASE_DIR / "node_modules" / "cytoscape" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -283,12 +285,31 @@ EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 10_000, minimum=0)
 # A background export's file is removed this long after it was asked for.
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24, minimum=1)
 
+# The analysis's map: the commune polygons are the map, no tile server needed.
+# MAP_TILE_URL sets one under them (an https URL template with {z}, {x} and {y},
+# such as https://tile.example.org/{z}/{x}/{y}.png; its origin is then allowed
+# in the CSP's img-src) and MAP_TILE_ATTRIBUTION the credit it asks for.
+MAP_TILES = {
+    "url": env_str("MAP_TILE_URL", ""),
+    "attribution": env_str("MAP_TILE_ATTRIBUTION", ""),
+}
+_tiles = urlsplit(MAP_TILES["url"])
+if MAP_TILES["url"] and (
+    _tiles.scheme != "https"
+    or not _tiles.netloc
+    or not all(part in MAP_TILES["url"] for part in ("{z}", "{x}", "{y}"))
+):
+    raise ImproperlyConfigured(
+        "MAP_TILE_URL must be an https URL template with {z}, {x} and {y}."
+    )
+MAP_TILE_ORIGIN = f"https://{_tiles.netloc}" if MAP_TILES["url"] else ""
+
 # Security. Everything below is on whatever DEBUG says, except what needs HTTPS.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -14,8 +14,11 @@ from playwright.sync_api import expect
 from accounts.models import Role, User
 from accounts.testing import PASSWORD
 from conftest import serious_accessibility_violations
+from lib.refcache import forget_all
 from register.models import Service
 from register.tests.factories import make_organisation, make_relation, make_service
+from territory.models import Commune
+from territory.tests.test_boundaries import SHARED_TOPOJSON
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -139,4 +142,51 @@ def test_the_network_is_drawn_searched_and_read_as_a_table(page):
     expect(page.get_by_role("status")).to_contain_text("1 organisation(s) trouvée(s)")
     table = page.get_by_role("table").first
     expect(table.get_by_role("row", name="Centre régional")).to_contain_text("2")
+    assert_accessible(page)
+
+
+def test_the_map_colours_the_communes_and_opens_each_one(page):
+    call_command("load_reference", verbosity=0)
+    User.objects.create_user("claire@example.org", PASSWORD, role=Role.COORDINATOR)
+    cpas = make_organisation("CPAS de Liège", level="municipal")
+    make_service(
+        cpas,
+        "Logement de transit",
+        theme="housing",
+        communes=["62063"],
+        status=Service.Status.ONGOING,
+    )
+    if SHARED_TOPOJSON.exists():
+        call_command("import_boundaries", str(SHARED_TOPOJSON), verbosity=0)
+        drawn = 261
+    else:
+        square = {
+            "type": "Polygon",
+            "coordinates": [[[5.5, 50.6], [5.6, 50.6], [5.6, 50.7], [5.5, 50.6]]],
+        }
+        Commune.objects.filter(nis__in=["62063", "92094"]).update(boundary=square)
+        forget_all()
+        drawn = 2
+    sign_in(page, "claire@example.org")
+    page.goto("/analyse/")
+    page.get_by_role("link", name="Carte de la couverture").click()
+    page.get_by_label(re.compile(r"^Thème")).select_option("housing")
+    page.get_by_label("Chiffre montré").select_option("services")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{drawn} communes dessinées")
+    expect(page.locator("#coverage-map path.leaflet-interactive")).to_have_count(drawn)
+    legend = page.get_by_role("list", name="Légende de la carte")
+    expect(legend).to_contain_text("0")
+    assert_accessible(page)
+    page.locator("#coverage-map path.leaflet-interactive").first.click(force=True)
+    link = page.get_by_role("link", name="Ouvrir la page de la commune")
+    expect(link).to_have_attribute("href", re.compile(r"^/registre/communes/\d{5}/$"))
+    # The same figures in a table.
+    page.get_by_text("Les chiffres des 261 communes en tableau").click()
+    row = page.get_by_role("row", name=re.compile(r"^Liège"))
+    expect(row).to_contain_text("1")
+    # On a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.get_by_role("status")).to_contain_text(f"{drawn} communes dessinées")
     assert_accessible(page)

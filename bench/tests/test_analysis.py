@@ -30,6 +30,7 @@ class AnalysisFiguresTests(TestCase):
                 "coverage_province",
                 "gaps_commune",
                 "overlaps",
+                "map",
                 "network_5000",
                 "network_20000",
             },
@@ -46,3 +47,9 @@ class AnalysisFiguresTests(TestCase):
             # The raw statement leaves the zeros out.
             self.assertLessEqual(coverage["sql_group_by_rows"], coverage["cells"])
         self.assertGreater(figures["gaps_commune"]["gaps"], 0)
+        # The shared boundaries sit beside the repository here (else: 0).
+        map_figures = figures["map"]
+        self.assertEqual(
+            map_figures["features"], 261 if map_figures["boundaries"] else 0
+        )
+        self.assertGreater(map_figures["bytes"], map_figures["gzip_bytes"])

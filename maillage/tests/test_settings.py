@@ -44,6 +44,8 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT=0 is below the minimum 1"),
         ("TERRITORY_SCOPE", "99000", "TERRITORY_SCOPE='99000' is not one of"),
         ("DATABASE_URL", "nosuchdb://x", "DATABASE_URL is not valid"),
+        ("MAP_TILE_URL", "http://tiles.example.org/{z}/{x}/{y}.png", "https URL"),
+        ("MAP_TILE_URL", "https://tiles.example.org/tile.png", "{z}, {x} and {y}"),
     ],
 )
 def test_it_refuses_a_bad_environment_variable(variable, value, message):
@@ -89,3 +91,14 @@ def test_it_uses_sqlite_with_wal_and_immediate_transactions_by_default():
     )
     last_line = result.stdout.strip().splitlines()[-1]
     assert last_line.split() == ["django.db.backends.sqlite3", "IMMEDIATE", "True"]
+
+
+def test_a_tile_server_is_allowed_in_the_csp():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECURE_CSP['img-src'])",
+        MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'https://tiles.example.org'" in result.stdout
