@@ -35,6 +35,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.synced
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 setup: $(VENV)/.synced node_modules/.package-lock.json $(MO_FILES) ## Install dependencies and compile translations
+	@scripts/ensure-pango
 
 # The address `make run` serves on, which the demo's sign-in hint names.
 SITE_ROOT ?= http://$(HOST):$(PORT)

@@ -2,14 +2,22 @@
 signed-in role, written by coordinators. Thin adapters over territory.services."""
 
 import datetime
+import uuid
 from dataclasses import replace
 from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+)
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -36,9 +44,15 @@ from analysis.grid import (
     quadrant_organisations,
 )
 from analysis.maps import map_geojson, theme_map
-from analysis.models import BodyAssessment
+from analysis.models import BodyAssessment, ReportJob
 from analysis.network import NetworkFilters, network_cached, organisation_labels
 from analysis.overlaps import overlap_page
+from analysis.report_files import (
+    CONTENT_TYPES,
+    get_report_job_for_user,
+    report_job_create,
+    report_job_expires_at,
+)
 from analysis.selectors import (
     BODY_VOCABULARIES,
     COVERAGE_VOCABULARIES,
@@ -50,6 +64,7 @@ from analysis.selectors import (
 )
 from coordination.access import get_body_for_user
 from lib.api import MAX_PAGE, Id, PageNumbers
+from lib.filejobs import file_job_response
 from lib.problems import conflict_schema, problems
 from lib.spreadsheets import ReadError
 from register.models import SpokenLanguage
@@ -978,6 +993,77 @@ def create_body_assessment(
         201,
         analysis_services.body_assessment_create(by=user, body=body, fields=fields),
     )
+
+
+# The report as a file
+
+
+class ReportFiltersIn(CoverageFieldsIn):
+    by: By = Field("province", description="The level of the territories.")
+    format: Literal["pdf", "xlsx"] = Field(..., description="The file's format.")
+
+
+class ReportJobOut(Schema):
+    id: uuid.UUID
+    format: Literal["pdf", "xlsx"]
+    status: Literal["queued", "running", "done", "failed", "expired"]
+    percent: int = Field(..., description="How far the build is, from 0 to 100.")
+    steps_done: int
+    steps_total: int
+    error: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    file: str | None = Field(..., description="Where to download it once done.")
+
+    @staticmethod
+    def resolve_expires_at(obj: ReportJob) -> datetime.datetime:
+        return report_job_expires_at(obj)
+
+    @staticmethod
+    def resolve_file(obj: ReportJob) -> str | None:
+        if obj.status != ReportJob.Status.DONE:
+            return None
+        return reverse("api:get_report_file", args=[obj.pk])
+
+
+@router.post(
+    "/reports",
+    response={202: ReportJobOut, **problems(401, 422)},
+    operation_id="analysis_report_create",
+    summary="Ask for the analysis report as a PDF or XLSX file, built by the worker",
+)
+def create_report(request: HttpRequest, payload: ReportFiltersIn) -> Status[ReportJob]:
+    user = api_user(request, may="internal.view")
+    coverage_filters, _themes = _coverage_filters(payload)
+    job = report_job_create(
+        user=user,
+        fmt=payload.format,
+        filters=coverage_filters,
+        language=get_language() or settings.LANGUAGE_CODE,
+    )
+    job.refresh_from_db()
+    return Status(202, job)
+
+
+@router.get(
+    "/reports/{job_id}",
+    response={200: ReportJobOut, **problems(401, 404)},
+    operation_id="analysis_report_detail",
+    summary="A report file's progress, and where to download it once done",
+)
+def get_report(request: HttpRequest, job_id: uuid.UUID) -> ReportJob:
+    return get_report_job_for_user(api_user(request), str(job_id))
+
+
+@router.get(
+    "/reports/{job_id}/file",
+    response={200: None, **problems(401, 404)},
+    operation_id="analysis_report_file",
+    summary="The report file, once built",
+)
+def get_report_file(request: HttpRequest, job_id: uuid.UUID) -> HttpResponseBase:
+    job = get_report_job_for_user(api_user(request), str(job_id))
+    return file_job_response(job, CONTENT_TYPES[job.format])
 
 
 # What a 409 shows: the figure as stored now (see maillage.api).

@@ -180,6 +180,7 @@ class CoverageFilterForm(forms.Form):
         gaps: bool = False,
         overlaps: bool = False,
         mapping: bool = False,
+        report: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -191,7 +192,11 @@ class CoverageFilterForm(forms.Form):
             ("", _("Tous")),
             *((theme.code, theme.name) for theme in main_themes()),
         ]
-        if mapping:
+        if report:
+            # The report shows every measure; the gaps have no threshold.
+            for name in ("measure", "threshold"):
+                del self.fields[name]
+        elif mapping:
             # One theme coloured at a time, on the communes.
             for name in ("by", "threshold"):
                 del self.fields[name]

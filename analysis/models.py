@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import CoordinationBody
+from lib.filejobs import FileJob
 from lib.text import NOTE_MAX_LENGTH, long_text_validators
 
 
@@ -128,3 +129,37 @@ class BodyAssessment(models.Model):
         """The mean of the five scores, to one decimal."""
         scores = [int(getattr(self, name)) for name in self.CRITERIA]
         return round(sum(scores) / len(scores), 1)
+
+
+class ReportJob(FileJob):
+    """A report file (PDF or XLSX) built by the worker for the filters given,
+    then downloaded by the person who asked for it (or a coordinator) until it
+    expires (see lib.filejobs). Its progress counts the report's parts built."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="report_jobs",
+        verbose_name=_("demandé par"),
+    )
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    filters = models.JSONField(_("filtres"), default=dict, blank=True)
+    language = models.CharField(_("langue"), max_length=8)
+    steps_done = models.PositiveSmallIntegerField(_("parties faites"), default=0)
+    steps_total = models.PositiveSmallIntegerField(_("parties en tout"), default=0)
+
+    class Meta(FileJob.Meta):
+        verbose_name = _("rapport en préparation")
+        verbose_name_plural = _("rapports en préparation")
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(99, self.steps_done * 100 // self.steps_total)

@@ -11,6 +11,14 @@ urlpatterns = [
     path("grille/", views.grid, name="grid"),
     path("reseau/", views.network, name="network"),
     path("carte/", views.coverage_map, name="map"),
+    path("rapport/", views.report, name="report"),
+    path("rapport/fichier/", views.report_file_create, name="report_file_create"),
+    path("rapport/fichiers/<str:pk>/", views.report_job, name="report_job"),
+    path(
+        "rapport/fichiers/<str:pk>/telecharger/",
+        views.report_job_file,
+        name="report_job_file",
+    ),
     path("organes/", views.bodies, name="bodies"),
     path(
         "organes/<int:pk>/evaluations/",

@@ -10,15 +10,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Sum
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from accounts.permissions import can, current_user, permission_required
+from accounts.permissions import can, current_user, permission_required, require
 from analysis import services as analysis_services
 from analysis.access import analysis_scope_for_user
 from analysis.bodies import (
@@ -46,7 +53,7 @@ from analysis.grid import (
     quadrant_organisations,
 )
 from analysis.maps import MEASURES, boundaries, map_value_shown, theme_map
-from analysis.models import BodyAssessment
+from analysis.models import BodyAssessment, ReportJob
 from analysis.network import (
     EXACT_BETWEENNESS_NODES,
     SAMPLED_SOURCES,
@@ -54,13 +61,21 @@ from analysis.network import (
     network_cached,
 )
 from analysis.overlaps import overlap_page
+from analysis.report import report_build
+from analysis.report_files import (
+    CONTENT_TYPES,
+    get_report_job_for_user,
+    report_job_create,
+    report_job_expires_at,
+)
 from analysis.selectors import main_themes, missing_levels, terms_in_order
 from coordination.access import get_body_for_user
 from coordination.models import CoordinationBody
 from lib.collation import sort_key
+from lib.filejobs import file_job_response
 from lib.forms import apply_service_errors
 from lib.spreadsheets import ReadError
-from lib.views import GET_POST, edit_versioned
+from lib.views import GET_POST, edit_versioned, render_page_or_partial
 from register.area import area_summary
 from register.models import Assessment, Organisation
 from taxonomy.models import InstitutionalLevel, TargetGroup, Theme
@@ -848,3 +863,66 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
         },
         status=200 if valid else 422,
     )
+
+
+# The report
+
+
+@require_safe
+@permission_required("internal.view")
+def report(request: HttpRequest) -> HttpResponse:
+    form = CoverageFilterForm(request.GET or None, report=True)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.coverage_filters() if form.is_bound and valid else CoverageFilters()
+    return render(
+        request,
+        "analysis/report.html",
+        {
+            "form": form,
+            "report": report_build(current_user(request), filters) if valid else None,
+            "formats": ReportJob.Format.choices,
+        },
+        status=200 if valid else 422,
+    )
+
+
+@require_POST
+@permission_required("internal.view")
+def report_file_create(request: HttpRequest) -> HttpResponse:
+    """Ask for the report as a file, for the filters of the page."""
+    form = CoverageFilterForm(request.POST, report=True)
+    fmt = request.POST.get("format", "")
+    if fmt not in ReportJob.Format.values or not form.is_valid():
+        messages.error(
+            request,
+            _("Ce rapport ne peut pas être demandé : filtres ou format inconnus."),
+        )
+        return redirect("analysis:report")
+    job = report_job_create(
+        user=current_user(request),
+        fmt=fmt,
+        filters=form.coverage_filters(),
+        language=get_language() or settings.LANGUAGE_CODE,
+    )
+    return redirect("analysis:report_job", pk=job.pk)
+
+
+@require_safe
+@permission_required("internal.view")
+def report_job(request: HttpRequest, pk: str) -> HttpResponse:
+    """A report file's progress (the fragment alone for htmx polling), then its
+    download link."""
+    job = get_report_job_for_user(current_user(request), pk)
+    return render_page_or_partial(
+        request,
+        "analysis/report_job.html",
+        "progress",
+        {"job": job, "expires_at": report_job_expires_at(job)},
+    )
+
+
+@require_safe
+def report_job_file(request: HttpRequest, pk: str) -> HttpResponseBase:
+    require(request, "internal.view")
+    job = get_report_job_for_user(current_user(request), pk)
+    return file_job_response(job, CONTENT_TYPES[job.format])

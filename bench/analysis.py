@@ -110,7 +110,41 @@ def analysis_figures(progress: Progress) -> dict[str, Any]:
     figures["overlaps"] = {"median_ms": median, "pairs": total}
     progress(f"overlaps, first page    median {median} ms ({total} pairs)")
     figures["map"] = _map_figures(progress)
+    figures["report_pdf"] = _report_figures(progress)
     figures.update(network_figures(progress))
+    return figures
+
+
+def _report_figures(progress: Progress) -> dict[str, Any]:
+    """The whole report by province, gathered then written as a PDF and as
+    an XLSX workbook (one run each: a PDF takes seconds)."""
+    import tempfile
+
+    from accounts.models import Role, User
+    from analysis.coverage import CoverageFilters
+    from analysis.report import report_build
+    from analysis.report_files import report_pdf, report_xlsx
+
+    user, _created = User.objects.get_or_create(
+        email="bench.report@example.org", defaults={"role": Role.COORDINATOR}
+    )
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="maillage-bench-report-") as folder:
+        started = time.perf_counter()
+        report = report_build(user, CoverageFilters(by="province"))
+        figures["gather_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        for fmt, write in (("pdf", report_pdf), ("xlsx", report_xlsx)):
+            path = Path(folder) / f"report.{fmt}"
+            started = time.perf_counter()
+            write(report, path)
+            figures[f"{fmt}_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            figures[f"{fmt}_bytes"] = path.stat().st_size
+    figures["seconds"] = round((figures["gather_ms"] + figures["pdf_ms"]) / 1000, 2)
+    progress(
+        f"report by province       gathered in {figures['gather_ms']} ms, PDF "
+        f"{figures['pdf_ms']} ms ({figures['pdf_bytes']:,} bytes), XLSX "
+        f"{figures['xlsx_ms']} ms"
+    )
     return figures
 
 

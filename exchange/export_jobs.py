@@ -19,7 +19,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language, override
 
@@ -37,6 +36,7 @@ from exchange.exports import (
     export_to_path,
 )
 from exchange.models import ExportJob
+from lib.filejobs import file_job_fail, file_job_get, file_jobs_purge
 from register.selectors import OrganisationFilters, ServiceFilters
 
 FOLDER = "exports"
@@ -140,10 +140,10 @@ def export_job_run(*, job_id: str) -> int:
                     f"{FOLDER}/{job.pk.hex}/{filename}", File(written)
                 )
     except ExportError as error:
-        _fail(job, str(error))
+        file_job_fail(job, str(error))
         return 0
     except Exception as error:
-        _fail(job, f"{type(error).__name__}: {error}")
+        file_job_fail(job, f"{type(error).__name__}: {error}")
         raise
     job.refresh_from_db(fields=["rows_written"])
     job.status = ExportJob.Status.DONE
@@ -155,47 +155,19 @@ def export_job_run(*, job_id: str) -> int:
     return job.rows_written
 
 
-def _fail(job: ExportJob, message: str) -> None:
-    job.status = ExportJob.Status.FAILED
-    job.error = message
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "finished_at"])
-
-
 def export_job_expires_at(job: ExportJob) -> datetime.datetime:
-    return job.created_at + datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+    return job.expires_at
 
 
 def export_jobs_purge(*, now: datetime.datetime) -> int:
     """Remove the files of the exports asked for more than EXPORT_RETENTION_HOURS
     ago and mark them expired. Returns how many expired."""
-    before = now - datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
-    expired = ExportJob.objects.filter(created_at__lt=before).exclude(
-        status=ExportJob.Status.EXPIRED
-    )
-    count = 0
-    for job in expired:
-        if job.file:
-            default_storage.delete(job.file)
-        job.status = ExportJob.Status.EXPIRED
-        job.file = ""
-        job.save(update_fields=["status", "file"])
-        count += 1
-    return count
+    return file_jobs_purge(ExportJob, now=now)
 
 
 def get_export_job_for_user(user: User, job_id: str) -> ExportJob:
     """The export job, to the person who asked for it and to coordinators and
     administrators; anyone else, an unknown or malformed id: 404."""
-    try:
-        pk = uuid.UUID(str(job_id))
-    except ValueError:
-        raise Http404("No such export.") from None
-    job = ExportJob.objects.filter(pk=pk).first()
-    if job is None:
-        raise Http404("No such export.")
-    if job.user_id == user.pk:
-        return job
-    if can(user, "register.manage"):
-        return job
-    raise Http404("No such export.")
+    return file_job_get(
+        ExportJob, job_id, user_id=user.pk, sees_all=can(user, "register.manage")
+    )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.filejobs import FileJob
+
 
 class ImportBatch(models.Model):
     """One applied import file.
@@ -56,21 +58,11 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class ExportJob(models.Model):
+class ExportJob(FileJob):
     """An export written by the worker, then downloaded by the person who asked
-    for it (or a coordinator) until it expires (EXPORT_RETENTION_HOURS).
+    for it (or a coordinator) until it expires (see lib.filejobs); its
+    progress counts the rows written."""
 
-    The id is random, and the file lies under MEDIA_ROOT at a path named after
-    it, but it is only ever sent by a view that checks who asks."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("en attente")
-        RUNNING = "running", _("en cours")
-        DONE = "done", _("prêt")
-        FAILED = "failed", _("échec")
-        EXPIRED = "expired", _("expiré")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.CASCADE,
@@ -80,28 +72,12 @@ class ExportJob(models.Model):
     format = models.CharField(_("format"), max_length=10)
     sheet = models.CharField(_("feuille"), max_length=20, blank=True)
     filters = models.JSONField(_("filtres"), default=dict, blank=True)
-    status = models.CharField(
-        _("statut"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
     rows_written = models.PositiveIntegerField(_("lignes écrites"), default=0)
     rows_total = models.PositiveIntegerField(_("lignes en tout"), default=0)
-    file = models.CharField(_("fichier"), max_length=255, blank=True)
-    filename = models.CharField(_("nom du fichier"), max_length=255, blank=True)
-    error = models.TextField(_("erreur"), blank=True)
-    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
-    class Meta:
+    class Meta(FileJob.Meta):
         verbose_name = _("export en arrière-plan")
         verbose_name_plural = _("exports en arrière-plan")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.format} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}
 
     @property
     def percent(self) -> int:

@@ -5,7 +5,6 @@ import templates. Thin adapters over `exchange.exports` and
 from typing import cast
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
@@ -38,6 +37,7 @@ from exchange.exports import (
     export_scope,
 )
 from exchange.spreadsheets import template_file
+from lib.filejobs import file_job_response
 from lib.views import render_page_or_partial
 from register.filters import OrganisationFilterForm, ServiceFilterForm
 from register.selectors import OrganisationFilters, ServiceFilters
@@ -172,11 +172,6 @@ def export_job_file(request: HttpRequest, pk: str) -> HttpResponseBase:
     """A finished background export's file, to whoever may see the job."""
     require(request, "internal.view")
     job = get_export_job_for_user(current_user(request), pk)
-    if job.status != job.Status.DONE or not job.file:
-        raise Http404("This export has no file (yet, or any more).")
-    return FileResponse(
-        default_storage.open(job.file, "rb"),
-        as_attachment=True,
-        filename=job.filename,
-        content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"),
+    return file_job_response(
+        job, CONTENT_TYPES.get(job.format, "application/octet-stream")
     )

@@ -190,3 +190,69 @@ def test_the_map_colours_the_communes_and_opens_each_one(page):
     page.reload()
     expect(page.get_by_role("status")).to_contain_text(f"{drawn} communes dessinées")
     assert_accessible(page)
+
+
+def test_a_coordinator_goes_from_the_matrix_to_the_map_network_and_report(
+    page, tmp_path: Path
+):
+    """The issue's acceptance journey: the coverage matrix by province for a
+    theme, the map, the network and its table, the report as PDF and XLSX."""
+    call_command("load_reference", verbosity=0)
+    User.objects.create_user("claire@example.org", PASSWORD, role=Role.COORDINATOR)
+    cpas = make_organisation("CPAS de Liège", level="municipal")
+    fedasil = make_organisation("Fedasil", level="federal", actor_type="federal-agency")
+    make_service(
+        cpas,
+        "Logement de transit",
+        theme="housing",
+        communes=["62063"],
+        status=Service.Status.ONGOING,
+    )
+    make_relation(fedasil, cpas, type="funds")
+    if SHARED_TOPOJSON.exists():
+        call_command("import_boundaries", str(SHARED_TOPOJSON), verbosity=0)
+    sign_in(page, "claire@example.org")
+
+    page.goto("/analyse/couverture/")
+    page.get_by_label("Territoires").select_option("province")
+    page.get_by_label(re.compile(r"^Thème")).select_option("housing")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_role("rowheader", name="Liège")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/analyse/carte/?theme=housing&measure=services")
+    if SHARED_TOPOJSON.exists():
+        expect(page.get_by_role("status")).to_contain_text("261 communes dessinées")
+    else:
+        expect(page.get_by_text("ne sont pas encore chargées")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/analyse/reseau/")
+    expect(page.get_by_role("img", name="Graphe des relations")).to_be_visible()
+    table = page.get_by_role("table").first
+    expect(table.get_by_role("row", name="Fedasil")).to_contain_text("1")
+    assert_accessible(page)
+
+    page.goto("/analyse/")
+    page.get_by_role("link", name="Rapport", exact=True).click()
+    page.get_by_label("Territoires").select_option("province")
+    page.get_by_role("button", name="Afficher le rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rapport d'analyse du secteur"
+    )
+    expect(page.get_by_role("img", name="Services actifs par thème")).to_be_visible()
+    assert_accessible(page)
+    report_url = page.url
+    for fmt, signature in (("PDF", b"%PDF"), ("XLSX", b"PK")):
+        page.goto(report_url)
+        page.get_by_role("button", name=f"Télécharger en {fmt}").click()
+        expect(page.get_by_role("status")).to_contain_text("Le rapport est prêt.")
+        assert_accessible(page)
+        with page.expect_download() as download:
+            page.get_by_role(
+                "link", name=re.compile("^Télécharger maillage-rapport")
+            ).click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name.endswith("." + fmt.lower())
+        assert saved.read_bytes().startswith(signature)

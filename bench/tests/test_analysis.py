@@ -31,6 +31,7 @@ class AnalysisFiguresTests(TestCase):
                 "gaps_commune",
                 "overlaps",
                 "map",
+                "report_pdf",
                 "network_5000",
                 "network_20000",
             },
@@ -53,3 +54,5 @@ class AnalysisFiguresTests(TestCase):
             map_figures["features"], 261 if map_figures["boundaries"] else 0
         )
         self.assertGreater(map_figures["bytes"], map_figures["gzip_bytes"])
+        self.assertGreater(figures["report_pdf"]["pdf_bytes"], 0)
+        self.assertGreater(figures["report_pdf"]["seconds"], 0)
