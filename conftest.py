@@ -84,6 +84,29 @@ def pytest_configure(config: Any) -> None:
     settings.TASKS = {
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
     }
+    if "sqlite" in str(settings.DATABASES["default"]["ENGINE"]):
+        _serve_one_request_at_a_time()
+
+
+def _serve_one_request_at_a_time() -> None:
+    """The browser tests' live server answers one request at a time on SQLite.
+
+    There the test database lives in memory, and the server's threads share its
+    one connection: two requests at once (a page and the suggestions its
+    picker asks for as one types) can block each other on it for ever. A server
+    without threads closes each connection after its response, so that the
+    browser's keep-alive holds nothing."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test import testcases
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(
+            self, *args: Any, connections_override: Any = None, **kwargs: Any
+        ) -> None:
+            # The server's thread already uses the shared connections.
+            super().__init__(*args, **kwargs)
+
+    testcases.LiveServerThread.server_class = SerialWSGIServer  # type: ignore[assignment]
 
 
 def pytest_report_header(config: Any) -> str:
