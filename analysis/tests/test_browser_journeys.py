@@ -173,7 +173,7 @@ def test_the_map_colours_the_communes_and_opens_each_one(page):
     page.get_by_label(re.compile(r"^Thème")).select_option("housing")
     page.get_by_label("Chiffre montré").select_option("services")
     page.get_by_role("button", name="Afficher").click()
-    expect(page.get_by_role("status")).to_contain_text(f"{drawn} communes dessinées")
+    expect(page.get_by_role("status")).to_contain_text(f"Communes dessinées : {drawn}.")
     expect(page.locator("#coverage-map path.leaflet-interactive")).to_have_count(drawn)
     legend = page.get_by_role("list", name="Légende de la carte")
     expect(legend).to_contain_text("0")
@@ -188,7 +188,7 @@ def test_the_map_colours_the_communes_and_opens_each_one(page):
     # On a phone.
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    expect(page.get_by_role("status")).to_contain_text(f"{drawn} communes dessinées")
+    expect(page.get_by_role("status")).to_contain_text(f"Communes dessinées : {drawn}.")
     assert_accessible(page)
 
 
@@ -222,7 +222,7 @@ def test_a_coordinator_goes_from_the_matrix_to_the_map_network_and_report(
 
     page.goto("/analyse/carte/?theme=housing&measure=services")
     if SHARED_TOPOJSON.exists():
-        expect(page.get_by_role("status")).to_contain_text("261 communes dessinées")
+        expect(page.get_by_role("status")).to_contain_text("Communes dessinées : 261.")
     else:
         expect(page.get_by_text("ne sont pas encore chargées")).to_be_visible()
     assert_accessible(page)
