@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analysis.coverage import CoverageCell, CoverageFilters, coverage_matrix
+from lib.collation import sort_key
 from lib.refcache import cached_reference
 from territory.models import Commune
 
@@ -31,7 +32,10 @@ MEASURES = {
 # Five classes of viridis, the lowest first; none for zero.
 SCALE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 ZERO = "#ffffff"
-NO_FIGURE = "#bdbdbd"
+# Where a rate has no meaning: greys, each named in the legend.
+NO_PEOPLE = "#e6e6e6"
+NO_FIGURE = "#a6a6a6"
+NO_CAPACITY = "#737373"
 GAP = "#d55e00"
 SERVED = "#56b4e9"
 CLASSES = len(SCALE)
@@ -95,7 +99,9 @@ def _legend(values: Sequence[float], measure: str) -> list[MapClass]:
         return [
             MapClass("gap", GAP, _("lacune : des personnes, aucun service")),
             MapClass("served", SERVED, _("au moins un service actif")),
-            MapClass("none", ZERO, _("pas de personne sous protection temporaire")),
+            MapClass(
+                "no_people", NO_PEOPLE, _("pas de personne sous protection temporaire")
+            ),
             MapClass("no_figure", NO_FIGURE, _("pas de chiffre de population")),
         ]
     breaks = _breaks(values)
@@ -125,25 +131,42 @@ def _legend(values: Sequence[float], measure: str) -> list[MapClass]:
         low = high
     if not counts:
         legend.append(
+            MapClass(
+                "no_people", NO_PEOPLE, _("pas de personne sous protection temporaire")
+            )
+        )
+        legend.append(
             MapClass("no_figure", NO_FIGURE, _("pas de chiffre de population"))
+        )
+    if measure == "capacity_per_1000":
+        legend.append(
+            MapClass(
+                "no_capacity",
+                NO_CAPACITY,
+                _("des services, mais aucune capacité renseignée"),
+            )
         )
     return legend
 
 
 def _class_of(
-    cell: CoverageCell, value: float | None, legend: list[MapClass]
+    cell: CoverageCell, value: float | None, measure: str, legend: list[MapClass]
 ) -> MapClass:
     """The legend's class of a commune's figure."""
     classes = {item.key: item for item in legend}
-    if "gap" in classes:
+    if measure == "gap" or (value is None and "no_figure" in classes):
+        # A gap, or a rate without meaning here: say why.
         if cell.population is None:
             return classes["no_figure"]
-        if cell.services:
-            return classes["served"]
-        return classes["gap"] if cell.population > 0 else classes["none"]
-    if value is None:
-        return classes["no_figure"]
-    if value == 0:
+        if cell.population == 0:
+            return classes["no_people"]
+        if measure == "gap":
+            return classes["served"] if cell.services else classes["gap"]
+        if cell.services == 0:
+            # People and no service: no capacity either.
+            return classes["zero"]
+        return classes["no_capacity"]
+    if not value:
         return classes["zero"]
     ranges = [item for item in legend if item.key.startswith("scale")]
     return next(
@@ -173,11 +196,11 @@ def theme_map(
             names.get(cell.territory, cell.territory),
             cell,
             value,
-            _class_of(cell, value, legend),
+            _class_of(cell, value, measure, legend),
         )
         for cell, value in zip(cells, values, strict=True)
     ]
-    rows.sort(key=lambda row: (row.name.casefold(), row.nis))
+    rows.sort(key=lambda row: (sort_key(row.name), row.nis))
     return ThemeMap(measure, rows, legend)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -35,7 +35,8 @@ from analysis.network import NetworkFilters, network_cached, organisation_labels
 from analysis.overlaps import overlap_page
 from analysis.selectors import main_themes, missing_levels, terms_in_order
 from coordination.models import CoordinationBody
-from register.models import Organisation, Service
+from lib.collation import sort_key
+from register.models import Organisation, Service, SpokenLanguage
 from taxonomy.models import (
     ActorType,
     InstitutionalLevel,
@@ -46,6 +47,7 @@ from taxonomy.models import (
 )
 from taxonomy.selectors import terms_by_id
 from territory.models import Arrondissement, Commune, PopulationFigure, Province, Region
+from territory.selectors import communes_with_population
 
 # What the page and the PDF list of the longer tables (the XLSX holds all).
 GAPS_SHOWN = 30
@@ -139,7 +141,7 @@ class Report:
                 },
             )
             row["cells"].append(cell)
-        return sorted(rows.values(), key=lambda row: row["name"].casefold())
+        return sorted(rows.values(), key=lambda row: sort_key(row["name"]))
 
     @property
     def gaps_shown(self) -> list[dict[str, Any]]:
@@ -188,7 +190,13 @@ def _filter_labels(filters: CoverageFilters, by: str) -> list[tuple[str, str]]:
         province = Province.objects.filter(nis=filters.province).first()
         labels.append((_("Province"), str(province) if province else filters.province))
     if filters.language:
-        labels.append((_("Langue proposée"), filters.language))
+        languages = dict(SpokenLanguage.choices)
+        labels.append(
+            (
+                _("Langue proposée"),
+                str(languages.get(filters.language, filters.language)),
+            )
+        )
     if filters.delivery_mode:
         labels.append(
             (
@@ -243,7 +251,6 @@ def report_build(
         replace(filters, by="region"), theme_ids, communes=communes
     )
     _population(report, filters, communes)
-    report.population["people"] = totals[0].population or 0 if totals else 0
     step()
     model = TERRITORY_MODELS.get(filters.by, Province)
     places = model.objects.all()
@@ -324,6 +331,15 @@ def _population(
         last=Max("date"),
         communes=Count("commune", distinct=True),
         fictitious=Count("id", filter=Q(fictitious=True)),
+    )
+    # The latest figure of each commune of the scope on the date, summed.
+    latest = communes_with_population(
+        settings.TERRITORY_SCOPE, province=filters.province, as_of=filters.as_of
+    )
+    if communes is not None:
+        latest = latest.filter(nis__in=sorted(communes))
+    report.population["people"] = (
+        latest.aggregate(people=Sum("protected"))["people"] or 0
     )
     report.population_sources = sorted(
         {source for source in figures.values_list("source", flat=True) if source}

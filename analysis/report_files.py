@@ -122,8 +122,15 @@ def report_job_run(*, job_id: str) -> bool:
     except ReportError as error:
         file_job_fail(job, str(error))
         return False
-    except Exception as error:
-        file_job_fail(job, f"{type(error).__name__}: {error}")
+    except Exception:
+        # The details go to the log and the task's record, not to the page.
+        file_job_fail(
+            job,
+            _(
+                "Une erreur inattendue l'a interrompu : demandez-le à nouveau, "
+                "et prévenez un administrateur si elle se répète."
+            ),
+        )
         raise
     job.status = ReportJob.Status.DONE
     job.steps_done = job.steps_total
@@ -183,7 +190,16 @@ def report_xlsx(report: Report, path: Path) -> None:
     date, the filters and the sources."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # Names are text: never formulas, numbers or links (a name may start with =).
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     bold = workbook.add_format({"bold": True})
     dated = workbook.add_format({"num_format": "dd/mm/yyyy"})
     themes = terms_by_id(Theme)

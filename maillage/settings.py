@@ -298,9 +298,11 @@ if MAP_TILES["url"] and (
     _tiles.scheme != "https"
     or not _tiles.netloc
     or not all(part in MAP_TILES["url"] for part in ("{z}", "{x}", "{y}"))
+    or "{" in _tiles.netloc
 ):
     raise ImproperlyConfigured(
-        "MAP_TILE_URL must be an https URL template with {z}, {x} and {y}."
+        "MAP_TILE_URL must be an https URL template with {z}, {x} and {y} and one "
+        "host (no {s}: the CSP allows that host alone)."
     )
 MAP_TILE_ORIGIN = f"https://{_tiles.netloc}" if MAP_TILES["url"] else ""
 

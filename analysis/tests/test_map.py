@@ -6,6 +6,7 @@ archived); per 1,000 people Liège 2.0, Seraing 5.0, Namur 0.0, none elsewhere
 Seraing (200) have none: gaps.
 """
 
+import datetime
 import json
 from typing import ClassVar
 
@@ -20,7 +21,8 @@ from analysis.tests.test_coverage import (
 )
 from lib.refcache import forget_all
 from register.tests.factories import make_organisation, make_service
-from territory.models import Commune
+from territory import services as territory_services
+from territory.models import Commune, PopulationFigure
 
 MAP = "/analyse/carte/"
 SQUARE = {
@@ -65,7 +67,31 @@ class MapClassTests(MapTestCase):
         self.assertEqual(rows["63023"].mapclass.colour, NO_FIGURE)
         self.assertEqual(
             [item.label for item in themed.legend],
-            ["0", "jusqu'à 2,0", "2,0 à 5,0", "pas de chiffre de population"],
+            [
+                "0",
+                "jusqu'à 2,0",
+                "2,0 à 5,0",
+                "pas de personne sous protection temporaire",
+                "pas de chiffre de population",
+            ],
+        )
+
+    def test_a_rate_without_meaning_says_why(self):
+        territory_services.population_figure_create(
+            by=None,
+            fields={
+                "commune_id": "61031",  # Huy: a figure of 0
+                "indicator": PopulationFigure.Indicator.TEMPORARY_PROTECTION,
+                "date": datetime.date(2024, 12, 31),
+                "value": 0,
+            },
+        )
+        themed = theme_map(CoverageFilters(), self.health, "capacity_per_1000")
+        keys = {row.nis: row.mapclass.key for row in themed.communes}
+        # Liège: people, no service; Namur: a service, no capacity given.
+        self.assertEqual(
+            (keys[LIEGE], keys[NAMUR], keys["61031"], keys["63023"]),
+            ("zero", "no_capacity", "no_people", "no_figure"),
         )
 
     def test_gaps(self):

@@ -14,6 +14,7 @@ from analysis.models import ReportJob
 from analysis.report import report_build
 from analysis.report_files import report_filters_read, report_filters_store
 from analysis.tests.test_bodies import BodyTestCase
+from coordination.models import CoordinationBody
 
 REPORT = "/analyse/rapport/"
 CREATE = "/analyse/rapport/fichier/"
@@ -59,6 +60,8 @@ class ReportBuildTests(BodyTestCase):
 
     def test_a_focal_point_gets_their_scope_and_no_assessment(self):
         report = report_build(self.focal_point_a, CoverageFilters())
+        # The people of their commune (Liège), not of all Wallonia.
+        self.assertEqual(report.population["people"], 1000)
         self.assertTrue(report.restricted)
         self.assertFalse(report.assessments)
         self.assertEqual(report.grid, {})
@@ -104,13 +107,13 @@ class ReportPageTests(BodyTestCase):
     def test_fixed_queries_whatever_the_size_of_the_register(self):
         self.login(self.observer)
         self.client.get(REPORT)
-        with self.assertNumQueries(22) as first:
+        with self.assertNumQueries(23) as first:
             self.client.get(REPORT)
         self.assertTrue(first)
         for number in range(10):
             self.body(f"P9 Cellule {number}", "active", ["housing"], ["62063"])
         self.client.get(REPORT)  # the network's cache is stamped by the register
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(23):
             self.client.get(REPORT)
 
 
@@ -166,6 +169,32 @@ class ReportFileTests(BodyTestCase):
         facts = dict(workbook["Rapport"].iter_rows(values_only=True))
         self.assertEqual(facts["Personnes sous protection temporaire"], 1700)
         self.assertEqual(facts["Territoires"], "communes")
+
+    def test_names_stay_text_in_the_workbook(self):
+        CoordinationBody.objects.filter(pk=self.p1.pk).update(name="=1+1")
+        self.login(self.coordinator)
+        self.ask("xlsx")
+        job = ReportJob.objects.get()
+        with default_storage.open(job.file, "rb") as stored:
+            workbook = openpyxl.load_workbook(io.BytesIO(stored.read()))
+        names = [row[0].value for row in workbook["Organes"].iter_rows(min_row=2)]
+        self.assertIn("=1+1", names)
+        cell = next(row[0] for row in workbook["Organes"].iter_rows(min_row=2))
+        self.assertEqual(cell.data_type, "s")
+
+    def test_an_unexpected_failure_shows_no_internals(self):
+        self.login(self.observer)
+        # The task fails (the worker records the traceback); the page says so.
+        with mock.patch(
+            "analysis.report_files.report_xlsx",
+            side_effect=RuntimeError("disk said no; SELECT secret"),
+        ):
+            self.ask("xlsx")
+        job = ReportJob.objects.get()
+        page = self.client.get(f"/analyse/rapport/fichiers/{job.pk}/")
+        self.assertContains(page, "Une erreur inattendue")
+        self.assertNotContains(page, "secret")
+        self.assertEqual(job.file, "")
 
     def test_who_may_see_a_job_and_bad_requests(self):
         self.login(self.observer)

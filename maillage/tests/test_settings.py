@@ -46,6 +46,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ("DATABASE_URL", "nosuchdb://x", "DATABASE_URL is not valid"),
         ("MAP_TILE_URL", "http://tiles.example.org/{z}/{x}/{y}.png", "https URL"),
         ("MAP_TILE_URL", "https://tiles.example.org/tile.png", "{z}, {x} and {y}"),
+        ("MAP_TILE_URL", "https://{s}.tile.example.org/{z}/{x}/{y}.png", "no {s}"),
     ],
 )
 def test_it_refuses_a_bad_environment_variable(variable, value, message):

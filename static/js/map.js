@@ -66,7 +66,7 @@
         onEachFeature: function (feature, shape) {
           var tip = document.createElement("span");
           var properties = feature.properties;
-          tip.textContent = properties.name + " : " + (properties.shown || properties.label);
+          tip.textContent = properties.name + " — " + (properties.shown || properties.label);
           shape.bindTooltip(tip, {sticky: true});
           shape.bindPopup(popup(properties));
         }
