@@ -31,6 +31,7 @@ class AnalysisFiguresTests(TestCase):
                 "gaps_commune",
                 "overlaps",
                 "map",
+                "network_register",
                 "report_pdf",
                 "network_5000",
                 "network_20000",
