@@ -27,7 +27,12 @@ from accounts.permissions import can
 from analysis.coverage import CoverageFilters
 from analysis.models import BodyAssessment, ReportJob
 from analysis.report import STEPS, Report, report_build
-from lib.filejobs import file_job_fail, file_job_get, file_jobs_purge
+from lib.filejobs import (
+    file_job_crashed,
+    file_job_fail,
+    file_job_get,
+    file_jobs_purge,
+)
 from taxonomy.models import InstitutionalLevel, Theme
 from taxonomy.selectors import terms_by_id
 
@@ -123,14 +128,7 @@ def report_job_run(*, job_id: str) -> bool:
         file_job_fail(job, str(error))
         return False
     except Exception:
-        # The details go to the log and the task's record, not to the page.
-        file_job_fail(
-            job,
-            _(
-                "Une erreur inattendue l'a interrompu : demandez-le à nouveau, "
-                "et prévenez un administrateur si elle se répète."
-            ),
-        )
+        file_job_crashed(job)
         raise
     job.status = ReportJob.Status.DONE
     job.steps_done = job.steps_total

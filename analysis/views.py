@@ -811,15 +811,19 @@ def body_assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @permission_required("internal.view")
 def coverage_map(request: HttpRequest) -> HttpResponse:
-    form = CoverageFilterForm(request.GET or None, mapping=True)
-    valid = not form.is_bound or form.is_valid()
-    filters = form.coverage_filters() if form.is_bound and valid else CoverageFilters()
-    data = form.cleaned_data if form.is_bound and valid else {}
-    measure = data.get("measure") or "per_1000"
     scope = analysis_scope_for_user(current_user(request))
     themes = [
         theme for theme in main_themes() if scope is None or theme.pk in scope.themes
     ]
+    form = CoverageFilterForm(request.GET or None, mapping=True)
+    # A focal point chooses among their organisations' themes.
+    form.fields["theme"].choices = [  # type: ignore[attr-defined]
+        (theme.code, theme.name) for theme in themes
+    ]
+    valid = not form.is_bound or form.is_valid()
+    filters = form.coverage_filters() if form.is_bound and valid else CoverageFilters()
+    data = form.cleaned_data if form.is_bound and valid else {}
+    measure = data.get("measure") or "per_1000"
     theme = next(
         (theme for theme in themes if theme.pk == filters.theme),
         themes[0] if themes else None,

@@ -36,7 +36,12 @@ from exchange.exports import (
     export_to_path,
 )
 from exchange.models import ExportJob
-from lib.filejobs import file_job_fail, file_job_get, file_jobs_purge
+from lib.filejobs import (
+    file_job_crashed,
+    file_job_fail,
+    file_job_get,
+    file_jobs_purge,
+)
 from register.selectors import OrganisationFilters, ServiceFilters
 
 FOLDER = "exports"
@@ -142,8 +147,8 @@ def export_job_run(*, job_id: str) -> int:
     except ExportError as error:
         file_job_fail(job, str(error))
         return 0
-    except Exception as error:
-        file_job_fail(job, f"{type(error).__name__}: {error}")
+    except Exception:
+        file_job_crashed(job)
         raise
     job.refresh_from_db(fields=["rows_written"])
     job.status = ExportJob.Status.DONE

@@ -64,6 +64,20 @@ def file_job_fail(job: FileJob, message: str) -> None:
     job.save(update_fields=["status", "error", "finished_at"])
 
 
+def file_job_crashed(job: FileJob) -> None:
+    """Mark the job failed after an unexpected error: the details go to the
+    log and the task's record, not to the person's page."""
+    file_job_fail(
+        job,
+        str(
+            _(
+                "Une erreur inattendue l'a interrompu : demandez-le à nouveau, "
+                "et prévenez un administrateur si elle se répète."
+            )
+        ),
+    )
+
+
 def file_jobs_purge(model: type[FileJob], *, now: datetime.datetime) -> int:
     """Remove the files asked for more than EXPORT_RETENTION_HOURS ago and mark
     their jobs expired; how many expired."""

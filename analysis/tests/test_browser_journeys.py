@@ -193,10 +193,12 @@ def test_the_map_colours_the_communes_and_opens_each_one(page):
 
 
 def test_a_coordinator_goes_from_the_matrix_to_the_map_network_and_report(
-    page, tmp_path: Path
+    page, tmp_path: Path, settings
 ):
-    """The issue's acceptance journey: the coverage matrix by province for a
-    theme, the map, the network and its table, the report as PDF and XLSX."""
+    """The acceptance journey of the analysis: the coverage matrix by province
+    for a theme, the map, the network and its table, the report as PDF and
+    XLSX (written to a MEDIA_ROOT of the test's own)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     call_command("load_reference", verbosity=0)
     User.objects.create_user("claire@example.org", PASSWORD, role=Role.COORDINATOR)
     cpas = make_organisation("CPAS de Liège", level="municipal")

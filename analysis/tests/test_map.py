@@ -150,6 +150,10 @@ class MapPageTests(MapTestCase):
         page = self.client.get(MAP, {"measure": "services"})
         self.assertContains(page, "Vous voyez les communes et les thèmes")
         self.assertContains(page, "Les chiffres de 1 commune en tableau")
+        # A theme of no service of theirs is not offered.
+        self.assertNotContains(page, '<option value="mobility"')
+        response = self.client.get(MAP, {"theme": "mobility"})
+        self.assertContains(response, "Corrigez les filtres", status_code=422)
         self.login(self.focal_point_b)
         page = self.client.get(MAP)
         self.assertContains(page, "Aucun thème à montrer")

@@ -3,11 +3,14 @@ its PDF and XLSX files built as background tasks (run at once here), and the
 API."""
 
 import io
+import shutil
+import tempfile
 import uuid
 from unittest import mock
 
 import openpyxl  # type: ignore[import-untyped]
 from django.core.files.storage import default_storage
+from django.test import override_settings
 
 from analysis.coverage import CoverageFilters
 from analysis.models import ReportJob
@@ -117,7 +120,18 @@ class ReportPageTests(BodyTestCase):
             self.client.get(REPORT)
 
 
-class ReportFileTests(BodyTestCase):
+class ReportFileTestCase(BodyTestCase):
+    """The files go to a MEDIA_ROOT of the test's own."""
+
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="maillage-media-")
+        self.addCleanup(shutil.rmtree, media, True)
+        settings = override_settings(MEDIA_ROOT=media)
+        settings.enable()
+        self.addCleanup(settings.disable)
+
+
+class ReportFileTests(ReportFileTestCase):
     def ask(self, fmt: str, **filters: str):
         """Ask for a file, the worker builds it, then the page it goes to."""
         with self.captureOnCommitCallbacks(execute=True):
@@ -242,7 +256,7 @@ class ReportFileTests(BodyTestCase):
         )
 
 
-class ReportApiTests(BodyTestCase):
+class ReportApiTests(ReportFileTestCase):
     def test_asked_followed_and_downloaded(self):
         self.login(self.observer)
         with self.captureOnCommitCallbacks(execute=True):

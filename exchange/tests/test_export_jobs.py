@@ -7,6 +7,7 @@ import json
 import shutil
 import tempfile
 from typing import Any
+from unittest import mock
 
 from django.core.files.storage import default_storage
 from django.test import override_settings
@@ -144,6 +145,17 @@ class ExportJobPageTests(ExportJobTestCase):
 
 class ExportRetentionTests(ExportJobTestCase):
     @override_settings(EXPORT_RETENTION_HOURS=24)
+    def test_an_unexpected_failure_shows_no_internals(self):
+        with mock.patch(
+            "exchange.export_jobs.export_to_path",
+            side_effect=RuntimeError("disk said no; SELECT secret"),
+        ):
+            job = self.ask(self.coordinator, format="csv")
+        self.assertEqual(job.status, "failed")
+        page = self.client.get(f"/echanges/exports/{job.pk}/")
+        self.assertContains(page, "Une erreur inattendue")
+        self.assertNotContains(page, "secret")
+
     def test_files_are_removed_after_the_retention_period(self):
         old = self.ask(self.coordinator, format="csv")
         self.assertTrue(default_storage.exists(old.file))
