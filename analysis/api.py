@@ -72,6 +72,7 @@ from register.schemas import Line255, Note
 from taxonomy.models import (
     InstitutionalLevel,
     TargetGroup,
+    Term,
     Theme,
 )
 from taxonomy.selectors import terms_by_id
@@ -343,25 +344,35 @@ class CoverageOut(Schema):
     as_of: datetime.date | None
 
 
-def _unknown_codes(filters: Schema, names: list[str]) -> dict[str, str]:
-    return {
+def _filter_ids(
+    filters: Schema,
+    vocabularies: tuple[tuple[str, type[Term]], ...],
+    *,
+    main_theme: bool = False,
+) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The filters' codes turned into ids, and the errors of those unknown
+    (a sub-theme where a main theme is asked; a province that is none)."""
+    ids, unknown = term_ids(filters.model_dump(), vocabularies)
+    errors = {
         name: _("« %(value)s » n'est pas un code connu.")
         % {"value": getattr(filters, name)}
-        for name in names
+        for name in unknown
     }
+    theme = ids.get("theme")
+    if main_theme and theme is not None and terms_by_id(Theme)[theme].parent_id:
+        errors["theme"] = _("Choisissez un thème principal.")
+    province = getattr(filters, "province", "")
+    if province and not Province.objects.filter(nis=province).exists():
+        errors["province"] = _("« %(value)s » n'est pas une province.") % {
+            "value": province
+        }
+    return ids, errors
 
 
 def _coverage_filters(filters: CoverageFieldsIn) -> tuple[CoverageFilters, list[int]]:
     """The filters with codes turned into ids, and the themes of the matrix;
     an unknown code is a 422."""
-    ids, unknown = term_ids(filters.model_dump(), COVERAGE_VOCABULARIES)
-    errors = _unknown_codes(filters, unknown)
-    if ids["theme"] is not None and terms_by_id(Theme)[ids["theme"]].parent_id:
-        errors["theme"] = _("Choisissez un thème principal.")
-    if filters.province and not Province.objects.filter(nis=filters.province).exists():
-        errors["province"] = _("« %(value)s » n'est pas une province.") % {
-            "value": filters.province
-        }
+    ids, errors = _filter_ids(filters, COVERAGE_VOCABULARIES, main_theme=True)
     if filters.language and filters.language not in SpokenLanguage.values:
         errors["language"] = _("« %(value)s » n'est pas une langue connue.") % {
             "value": filters.language
@@ -631,12 +642,7 @@ class NetworkOut(Schema):
 )
 def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> NetworkOut:
     api_user(request, may="internal.view")
-    ids, unknown = term_ids(filters.model_dump(), NETWORK_VOCABULARIES)
-    errors = _unknown_codes(filters, unknown)
-    if filters.province and not Province.objects.filter(nis=filters.province).exists():
-        errors["province"] = _("« %(value)s » n'est pas une province.") % {
-            "value": filters.province
-        }
+    ids, errors = _filter_ids(filters, NETWORK_VOCABULARIES)
     if errors:
         raise ValidationError(errors)
     network_filters = NetworkFilters(province=filters.province, **ids)
@@ -837,14 +843,7 @@ class BodiesOut(Schema):
 )
 def get_bodies(request: HttpRequest, filters: Query[BodyFiltersIn]) -> BodiesOut:
     user = api_user(request, may="internal.view")
-    ids, unknown = term_ids(filters.model_dump(), BODY_VOCABULARIES)
-    errors = _unknown_codes(filters, unknown)
-    if ids["theme"] is not None and terms_by_id(Theme)[ids["theme"]].parent_id:
-        errors["theme"] = _("Choisissez un thème principal.")
-    if filters.province and not Province.objects.filter(nis=filters.province).exists():
-        errors["province"] = _("« %(value)s » n'est pas une province.") % {
-            "value": filters.province
-        }
+    ids, errors = _filter_ids(filters, BODY_VOCABULARIES, main_theme=True)
     if errors:
         raise ValidationError(errors)
     body_filters = BodyFilters(
