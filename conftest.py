@@ -61,6 +61,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 def serious_accessibility_violations(page: Any) -> list[str]:
     """Run axe-core on the page; list its serious and critical violations."""
+    # A click that opens a page returns before that page has loaded.
+    page.wait_for_load_state()
     page.evaluate(AXE_SCRIPT.read_text())
     result = page.evaluate(
         "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "

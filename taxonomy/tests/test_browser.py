@@ -32,7 +32,7 @@ def test_an_observer_reads_the_themes_and_the_competence_matrix(page):
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Vocabulaires"
     ).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Vocabulaires"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vocabulaires")
     assert_accessible(page)
 
     page.get_by_role("link", name="Thèmes et sous-thèmes").click()
@@ -41,7 +41,9 @@ def test_an_observer_reads_the_themes_and_the_competence_matrix(page):
 
     page.get_by_role("link", name="Vocabulaires").last.click()
     page.get_by_role("link", name="Compétences par niveau de pouvoir").click()
+    # Wait for the page the click opens: a plain check would read the old one.
+    page.wait_for_url("**/vocabulaires/competences/")
     matrix = page.get_by_role("table", name="Matrice des compétences")
-    assert matrix.get_by_role("columnheader", name="Régions").is_visible()
+    expect(matrix.get_by_role("columnheader", name="Régions")).to_be_visible()
     assert not page.get_by_role("link", name="Modifier dans l'administration").count()
     assert_accessible(page)
