@@ -33,6 +33,17 @@ def _empty_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _french_first() -> Iterator[None]:
+    """Every test starts in French: a request handled in the test's thread
+    (the API's fuzzing sends any Accept-Language) leaves its language active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():

@@ -40,6 +40,7 @@ from lib.problems import (
 )
 from lib.text import validate_text
 from lib.versioning import VersionConflict
+from meetings.api import router as meetings_router
 from register.api import router as register_router
 from taxonomy.api import router as taxonomy_router
 from territory.api import router as territory_router
@@ -327,3 +328,4 @@ api.add_router("/register/", register_router, tags=["register"])
 api.add_router("/exchange/", exchange_router, tags=["exchange"])
 api.add_router("/coordination/", coordination_router, tags=["coordination"])
 api.add_router("/analysis/", analysis_router, tags=["analysis"])
+api.add_router("/", meetings_router, tags=["meetings"])

@@ -24,6 +24,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 "/analyse/",
                 _("Analyse"),
             ),
+        ]
+    if can(request.user, "meetings.view"):
+        items.append((reverse("meetings:calendar"), "/reunions/", _("Réunions")))
+    if can(request.user, "internal.view"):
+        items += [
             (
                 reverse("coordination:body_list"),
                 "/coordination/",

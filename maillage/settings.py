@@ -54,12 +54,14 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "django_tasks_db",
+    "crontask",
     "lib",
     "accounts",
     "territory",
     "taxonomy",
     "register",
     "coordination",
+    "meetings",
     "analysis",
     "exchange",
     "jobs",
@@ -269,6 +271,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # The largest spreadsheet the register import accepts (lib/spreadsheets.py).
+# The largest document attached to a meeting.
+MEETING_DOCUMENT_MAX_BYTES = env_int(
+    "MEETING_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1
+)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1000 * 1000, minimum=1)
 # The most rows (all sheets together) and columns (per sheet) it accepts: a
 # workbook's real extent is read before any sheet is loaded.
@@ -359,10 +365,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs each step of each PDF at INFO.
+    # WeasyPrint logs each step of each PDF at INFO; the scheduler each run of
+    # each job (one every five seconds).
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "apscheduler": {"level": "WARNING"},
     },
 }

@@ -30,6 +30,7 @@ urlpatterns = [
     path("vocabulaires/", include("taxonomy.urls")),
     path("registre/", include("register.urls")),
     path("coordination/", include("coordination.urls")),
+    path("reunions/", include("meetings.urls")),
     path("analyse/", include("analysis.urls")),
     path("echanges/", include("exchange.urls")),
     path("taches/", include("jobs.urls")),

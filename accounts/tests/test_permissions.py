@@ -25,6 +25,8 @@ EXPECTED = {
     "tasks.view": {"admin", "coordinator"},
     "register.edit_own": {"focal_point_a", "focal_point_b"},
     "organisation.archive": {"admin", "coordinator"},
+    "meetings.view": {"admin", "coordinator", "focal_point_a", "focal_point_b"},
+    "meetings.manage": {"admin", "coordinator"},
 }
 
 

@@ -41,6 +41,7 @@ from coordination.models import CoordinationBody
 from exchange.export_jobs import export_job_create
 from exchange.models import ExportJob
 from lib import refcache
+from meetings import services as meetings_services
 from register.selectors import OrganisationFilters
 from register.tests.api_base import LIEGE, NAMUR, ApiTestCase
 from taxonomy.models import InstitutionalLevel
@@ -122,7 +123,34 @@ class ApiFuzzingTests(ApiTestCase):
                 "value": 1500,
             },
         )
+        meeting = meetings_services.meeting_create(
+            by=self.coordinator,
+            fields={
+                "title": "Plénière",
+                "kind": "plenary",
+                "body": self.body,
+                "starts_at": datetime.datetime(2030, 5, 4, 9, tzinfo=datetime.UTC),
+                "ends_at": datetime.datetime(2030, 5, 4, 11, tzinfo=datetime.UTC),
+                "place": "Liège",
+            },
+            invitees=meetings_services.body_invitees(self.body),
+        )
+        meetings_services.minutes_save(
+            meeting, by=self.coordinator, text="PV", number=0
+        )
+        action = meetings_services.action_create(
+            by=self.coordinator,
+            meeting=meeting,
+            fields={
+                "title": "Recenser",
+                "owner_organisation": self.organisation_a,
+                "due_date": datetime.date(2030, 6, 1),
+            },
+        )
         return {
+            "meeting_id": [meeting.pk],
+            "action_id": [action.pk],
+            "number": [1],
             "organisation_id": [self.organisation_a.pk, self.organisation_c.pk],
             "service_id": [self.service_a.pk, self.service_b.pk],
             "contact_id": [self.shared_contact_a.pk, self.private_contact_b.pk],

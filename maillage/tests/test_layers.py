@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("territory", "taxonomy", "jobs"),
     ("register",),
     ("coordination",),
-    ("analysis",),
+    ("analysis", "meetings"),
     ("exchange",),
     ("demo",),
     ("bench", "maillage"),

@@ -320,10 +320,12 @@ class OrganisationPageTests(RegisterTestCase):
         self.assertNotContains(response, reverse("register:service_create", args=[a]))
 
     def test_the_query_count_does_not_grow_with_the_register(self):
+        # The meetings' engagement log adds four queries for those who see
+        # meetings (see meetings/sections.py); observers do not see it.
         counts = {
-            "coordinator": 11,
-            "focal_point_a": 12,
-            "focal_point_b": 12,
+            "coordinator": 15,
+            "focal_point_a": 16,
+            "focal_point_b": 16,
             "observer": 11,
         }
 

@@ -1,8 +1,9 @@
-"""`manage.py serve`: the development server and one task worker, in one command.
+"""`manage.py serve`: the development server, one task worker and the scheduler
+of the periodic tasks (django-crontask: the daily reminders), in one command.
 
-Both run as child processes in their own process group, so that Ctrl-C reaches
-them once, through this command: it forwards SIGINT and SIGTERM to both, and
-stops the other when one of them ends."""
+Each runs as a child process in its own process group, so that Ctrl-C reaches
+them once, through this command: it forwards SIGINT and SIGTERM to all, and
+stops the others when one of them ends."""
 
 import os
 import signal
@@ -21,8 +22,8 @@ STOP_SECONDS = 30
 
 class Command(BaseCommand):
     help = (
-        "Serve the site with runserver and run one task worker (run_worker); "
-        "Ctrl-C stops both."
+        "Serve the site with runserver, run one task worker (run_worker) and the "
+        "scheduler of the periodic tasks (crontask); Ctrl-C stops them all."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             *(["--noreload"] if no_reload else []),
         ]
         worker = [*manage, "run_worker", "--no-startup-delay"]
+        scheduler = [*manage, "crontask", "--no-heartbeat"]
         children: list[subprocess.Popen[bytes]] = []
 
         signalled = False
@@ -72,7 +74,7 @@ class Command(BaseCommand):
             signal.signal(signum, forward)
         children.extend(
             subprocess.Popen(command, process_group=0)  # noqa: S603 - our own manage.py
-            for command in (server, worker)
+            for command in (server, worker, scheduler)
         )
         if signalled:  # stopped while the children were starting
             signal_children(signal.SIGTERM)
@@ -80,7 +82,7 @@ class Command(BaseCommand):
             while all(child.poll() is None for child in children):
                 time.sleep(0.2)
         finally:
-            # One ended by itself: stop the other. After Ctrl-C, a second
+            # One ended by itself: stop the others. After Ctrl-C, a second
             # signal would cut the worker's current task short: let it finish.
             if not signalled:
                 signal_children(signal.SIGTERM)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = _("Réunions")
+
+    def ready(self) -> None:
+        # The rules of access, and the organisation page's section (the
+        # engagement log, see register.sections).
+        from meetings import access, sections  # noqa: F401

@@ -1,0 +1,77 @@
+"""The meetings' section of the organisation page: its engagement log, the
+meetings it was invited to and attended, the answers it gave, the actions it
+owns and did. A focal point sees it over the meetings they see; an observer,
+who sees no meeting, does not see it."""
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from accounts.models import User
+from accounts.permissions import can
+from meetings.access import actions_for_user, meetings_for_user
+from meetings.models import Action, Attendance, Invitation
+from register.models import Organisation
+from register.sections import organisation_section
+
+RECENT_MEETINGS = 10
+
+
+@organisation_section(
+    key="engagement", template="meetings/organisation_engagement.html", order=60
+)
+def organisation_engagement(
+    user: User, organisation: Organisation
+) -> dict[str, Any] | None:
+    if not can(user, "meetings.view"):
+        return None
+    meetings = meetings_for_user(user)
+    invitations = Invitation.objects.filter(
+        organisation=organisation, delegated_from=None, meeting__in=meetings
+    )
+    invited = invitations.aggregate(
+        meetings=Count("meeting", distinct=True),
+        answered=Count("pk", filter=~Q(answer=Invitation.Answer.PENDING)),
+        accepted=Count("pk", filter=Q(answer=Invitation.Answer.ACCEPTED)),
+        declined=Count("pk", filter=Q(answer=Invitation.Answer.DECLINED)),
+    )
+    attended = (
+        Attendance.objects.filter(
+            organisation=organisation,
+            presence=Attendance.Presence.PRESENT,
+            meeting__in=meetings,
+        )
+        .values("meeting")
+        .distinct()
+        .count()
+    )
+    actions = (
+        actions_for_user(user)
+        .filter(owner_organisation=organisation)
+        .aggregate(
+            owned=Count("pk"),
+            done=Count("pk", filter=Q(status=Action.Status.DONE)),
+            open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
+        )
+    )
+    recent = list(
+        invitations.select_related("meeting")
+        .order_by("-meeting__starts_at", "-pk")
+        .only(
+            "id", "answer", "meeting__id", "meeting__title", "meeting__starts_at",
+            "meeting__status",
+        )[:RECENT_MEETINGS]
+    )  # fmt: skip
+    present = set(
+        Attendance.objects.filter(
+            organisation=organisation,
+            presence=Attendance.Presence.PRESENT,
+            meeting__in=[invitation.meeting_id for invitation in recent],
+        ).values_list("meeting_id", flat=True)
+    )
+    return {
+        "invited": invited,
+        "attended": attended,
+        "actions": actions,
+        "recent": [(i, i.meeting_id in present) for i in recent],
+    }
