@@ -28,7 +28,10 @@ from coordination.models import CoordinationBody
 from demo.analysis import BODY_ASSESSMENTS, body_assessment_part
 from demo.coordination import BODIES, coordination_part
 from demo.keys import BRUSSELS, CRI_KEYS, GOVERNORS, WALLONIA, WALLONIA_DE, WALLONIA_FR
+from demo.meetings import NOTE as MEETING_NOTE
+from demo.meetings import meetings_part
 from demo.population import population_part
+from meetings.models import Action, Meeting
 from register import services as register_services
 from register.models import (
     Assessment,
@@ -2103,6 +2106,8 @@ def demo_ecosystem_create(
         builder.assessment(assessment_spec)
     builder.contacts()
     builder.focal_points()
+    # The meetings' actions belong to the focal points' accounts.
+    meetings_part(builder)
     orgs = builder.orgs.values()
     builder.summary.totals = {
         "organisations": len(builder.orgs),
@@ -2117,5 +2122,7 @@ def demo_ecosystem_create(
         "body assessments": BodyAssessment.objects.filter(
             body__name__in=BODY_ASSESSMENTS
         ).count(),
+        "meetings": Meeting.objects.filter(description=MEETING_NOTE).count(),
+        "actions": Action.objects.filter(meeting__description=MEETING_NOTE).count(),
     }
     return builder.summary
