@@ -157,6 +157,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="Leave out the sector analysis's figures.",
     )
     parser.add_argument(
+        "--no-meetings",
+        dest="meetings",
+        action="store_false",
+        help="Leave out the meetings' pages.",
+    )
+    parser.add_argument(
         "--no-exchange",
         dest="exchange",
         action="store_false",
@@ -266,6 +272,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench.analysis import analysis_figures
 
             report["analysis"] = analysis_figures(progress)
+        if args.meetings:
+            from bench.meetings import meetings_figures
+
+            report["meetings"] = meetings_figures(
+                progress,
+                scale=args.scale,
+                warmups=args.warmups,
+                requests=args.requests,
+                budget=args.page_budget,
+            )
         if args.exchange:
             report["exchange"] = exchange_run(args.scale, progress)
     report["scale"] = args.scale
