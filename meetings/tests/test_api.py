@@ -359,3 +359,40 @@ class MeetingApiTests(MeetingTestCase):
             ).status_code,
             409,
         )
+
+    def test_actions_endpoints_per_role(self):
+        hidden = services.action_create(
+            by=self.coordinator,
+            meeting=self.scoping,
+            fields={
+                "title": "De la Croix-Rouge",
+                "owner_organisation": self.organisation_c,
+                "due_date": datetime.date(2031, 1, 1),
+            },
+        )
+        path = f"{ACTIONS}/{hidden.pk}"
+        expected = {
+            "anonymous": (401, 401, 401),
+            "admin": (200, 200, 200),
+            "coordinator": (200, 200, 200),
+            "focal_point_a": (200, 404, 404),
+            "focal_point_b": (200, 404, 404),
+            "observer": (403, 403, 403),
+        }
+        for name, user in self.personas().items():
+            with self.subTest(name=name):
+                listed = self.call(user, "get", ACTIONS)
+                one = self.call(user, "get", path)
+                version = Action.objects.get(pk=hidden.pk).version
+                changed = self.call(
+                    user, "patch", path, {"version": version, "note": "Vu."}
+                )
+                self.assertEqual(
+                    (listed.status_code, one.status_code, changed.status_code),
+                    expected[name],
+                )
+                if listed.status_code == 200:
+                    titles = [a["title"] for a in listed.json()["items"]]
+                    self.assertEqual(
+                        "De la Croix-Rouge" in titles, expected[name][1] == 200
+                    )
