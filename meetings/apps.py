@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Réunions")
 
     def ready(self) -> None:
-        # The rules of access, and the organisation page's section (the
-        # engagement log, see register.sections).
-        from meetings import access, sections  # noqa: F401
+        # The rules of access, the organisation page's section (the
+        # engagement log, see register.sections), and what an erased contact
+        # takes with them.
+        from meetings import access, erasure, sections  # noqa: F401

@@ -325,3 +325,20 @@ class AnswerTests(MeetingTestCase):
         self.assertNotEqual(delegate.key, invitation.key)
         with self.assertRaises(ValidationError):
             services.invitation_answer(invitation, answer="accepted")
+
+
+class ErasureTests(MeetingTestCase):
+    def test_an_erased_contact_leaves_no_name_or_address_in_invitations(self):
+        from register import services as register_services
+
+        invitation = self.scoping.invitations.get()
+        contact_id = invitation.contact_id
+        assert contact_id is not None
+        register_services.contact_erase(contact_id=contact_id, by=self.coordinator)
+        invitation.refresh_from_db()
+        self.assertEqual(
+            (invitation.contact_id, invitation.name, invitation.email),
+            (None, "", ""),
+        )
+        self.assertEqual(invitation.delivery, Invitation.Delivery.NO_ADDRESS)
+        self.assertEqual(invitation.organisation, self.organisation_c)
