@@ -11,10 +11,21 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from lib.api import MAX_ID
 from lib.forms import FieldsetForm, apply_service_errors, conflict_rows
 from lib.versioning import VersionConflict
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def query_id(value: str | None) -> int | None:
+    """An id from a query string or a form: ASCII digits within a 64-bit
+    integer, or None (so that "²", "-1" or twenty digits find nothing instead
+    of failing)."""
+    if not value or not value.isascii() or not value.isdecimal():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 def render_page_or_partial(

@@ -142,3 +142,16 @@ def can_see_body_meetings(user: User, body: CoordinationBody) -> bool:
     if not can(user, "meetings.view"):
         return False
     return body_ids is None or body_ids.filter(pk=body.pk).exists()
+
+
+def people_shown(user: User) -> set[int] | None:
+    """The organisations whose people (invited, attending) this user may see
+    by name: every one for coordinators (None), their own for focal points.
+    Names of other organisations' people are personal data they need not see."""
+    if can_manage_meetings(user) or can(user, "personal_data.view"):
+        return None
+    return set(_organisation_ids(user))
+
+
+def person_shown(shown: set[int] | None, organisation_id: int) -> bool:
+    return shown is None or organisation_id in shown

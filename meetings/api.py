@@ -7,7 +7,8 @@ Thin adapters over meetings.services; times are ISO 8601 with their offset
 import datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -21,11 +22,14 @@ from accounts.api_auth import api_user
 from accounts.models import User
 from lib.api import Id, PageNumbers
 from lib.problems import conflict_schema, problems
+from lib.views import query_id
 from meetings import selectors, services
 from meetings.access import (
     can_manage_meetings,
     get_action_for_user,
     get_meeting_for_user,
+    people_shown,
+    person_shown,
 )
 from meetings.calendar import calendar_build
 from meetings.models import (
@@ -37,7 +41,6 @@ from meetings.models import (
     Meeting,
     Minutes,
 )
-from register.models import Membership
 from register.refs import RegisterRefs
 from register.schemas import Description, Line200, Line255, Note
 from taxonomy.models import Theme
@@ -161,13 +164,25 @@ class MeetingPatch(Schema):
     )
 
 
+# The days a filter may name (a meeting falls between 2000 and 2100).
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2200, 12, 31)
+
+
 class MeetingFiltersIn(Schema):
     body: Id | None = Field(None, description="Id of a coordination body.")
     from_: datetime.date | None = Field(
-        None, alias="from", description="Meetings starting on this day or later."
+        None,
+        alias="from",
+        ge=FIRST_DAY,
+        le=LAST_DAY,
+        description="Meetings starting on this day or later.",
     )
     to: datetime.date | None = Field(
-        None, description="Meetings starting before the end of this day."
+        None,
+        ge=FIRST_DAY,
+        le=LAST_DAY,
+        description="Meetings starting before the end of this day.",
     )
     status: MeetingStatus | None = None
 
@@ -227,10 +242,17 @@ class MinutesIn(Schema):
         le=10_000,
         description="The latest version the client read (0: none).",
     )
+    revision: int | None = Field(
+        None,
+        ge=0,
+        le=2**31,
+        description="The revision of that version the client read (0: none).",
+    )
 
 
 class MinutesOut(Schema):
     number: int
+    revision: int = Field(..., description="Raised by each save of a draft.")
     status: Literal["draft", "approved"]
     text: str
     updated_at: datetime.datetime
@@ -315,7 +337,7 @@ class ActionFiltersIn(Schema):
     body: Id | None = None
     theme: str = Field("", max_length=100, description="Code of a theme.")
     due_before: datetime.date | None = Field(
-        None, description="Due on this day or before."
+        None, ge=FIRST_DAY, le=LAST_DAY, description="Due on this day or before."
     )
 
 
@@ -325,12 +347,6 @@ def _meetings() -> QuerySet[Meeting]:
 
 def _meeting(user: User, meeting_id: int, *, write: bool = False) -> Meeting:
     return get_meeting_for_user(user, meeting_id, write=write, queryset=_meetings())
-
-
-def _organisation_ids(user: User) -> set[int]:
-    return set(
-        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    )
 
 
 def _meeting_fields(refs: RegisterRefs, data: dict[str, Any]) -> dict[str, Any]:
@@ -354,12 +370,9 @@ def _meeting_fields(refs: RegisterRefs, data: dict[str, Any]) -> dict[str, Any]:
             refs.unknown("body", fields["body"])
         fields["body"] = body
     if fields.get("online_url"):
-        from django.core.exceptions import ValidationError as DjangoError
-        from django.core.validators import URLValidator
-
         try:
             URLValidator(schemes=["http", "https"])(fields["online_url"])
-        except DjangoError:
+        except ValidationError:
             refs.fail("online_url", _("Saisissez une URL valide."))
     return fields
 
@@ -514,13 +527,13 @@ def list_invitations(request: HttpRequest, meeting_id: Id) -> list[dict[str, Any
     user = api_user(request, may="meetings.view")
     meeting = _meeting(user, meeting_id)
     manage = can_manage_meetings(user)
-    own = set() if manage else _organisation_ids(user)
+    shown = people_shown(user)
     return [
         {
             "id": i.pk,
             "organisation": i.organisation_id,
             "person": (i.name or i.email or None)
-            if manage or i.organisation_id in own
+            if person_shown(shown, i.organisation_id)
             else None,
             "state": i.state,
             "delivery": i.delivery,
@@ -563,11 +576,14 @@ def meeting_ics(request: HttpRequest, meeting_id: Id) -> HttpResponse:
     summary="Who attended",
 )
 def list_attendance(request: HttpRequest, meeting_id: Id) -> list[dict[str, Any]]:
-    meeting = _meeting(api_user(request, may="meetings.view"), meeting_id)
+    user = api_user(request, may="meetings.view")
+    meeting = _meeting(user, meeting_id)
+    shown = people_shown(user)
     return [
         {
             "organisation": row.organisation_id,
-            "person": row.name,
+            # Another organisation's people are not named to a focal point.
+            "person": row.name if person_shown(shown, row.organisation_id) else "",
             "presence": row.presence,
         }
         for row in Attendance.objects.filter(meeting=meeting).order_by(
@@ -627,7 +643,11 @@ def save_minutes(request: HttpRequest, meeting_id: Id, payload: MinutesIn) -> Mi
     user = api_user(request, may="meetings.view")
     meeting = _meeting(user, meeting_id, write=True)
     return services.minutes_save(
-        meeting, by=user, text=payload.text, number=payload.number
+        meeting,
+        by=user,
+        text=payload.text,
+        number=payload.number,
+        revision=payload.revision,
     )
 
 
@@ -638,14 +658,18 @@ def save_minutes(request: HttpRequest, meeting_id: Id, payload: MinutesIn) -> Mi
     summary="Approve a version of the minutes: it no longer changes",
 )
 def approve_minutes(
-    request: HttpRequest, meeting_id: Id, number: Annotated[int, Field(ge=1, le=10_000)]
+    request: HttpRequest,
+    meeting_id: Id,
+    number: Annotated[int, Field(ge=1, le=10_000)],
+    revision: Annotated[int | None, Field(ge=0, le=2**31)] = None,
 ) -> Minutes:
+    """`revision`: the revision the approver read (refused if it changed)."""
     user = api_user(request, may="meetings.view")
     meeting = _meeting(user, meeting_id, write=True)
     minutes = Minutes.objects.filter(meeting=meeting, number=number).first()
     if minutes is None:
         raise Http404("No such version.")
-    return services.minutes_approve(minutes, by=user)
+    return services.minutes_approve(minutes, by=user, revision=revision)
 
 
 @router.get(
@@ -741,20 +765,18 @@ def list_actions(
     request: HttpRequest, filters: Query[ActionFiltersIn]
 ) -> QuerySet[Action]:
     user = api_user(request, may="meetings.view")
-    if filters.owner and filters.owner != "me" and not filters.owner.isdigit():
-        from django.core.exceptions import ValidationError
-
+    owner_id = query_id(filters.owner)
+    if filters.owner and filters.owner != "me" and owner_id is None:
         raise ValidationError({"owner": _("« me » ou l'id d'un·e utilisateur·rice.")})
     theme_id = None
     if filters.theme:
         theme = Theme.objects.filter(code=filters.theme).first()
         if theme is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"theme": _("Thème inconnu.")})
         theme_id = theme.pk
     board = selectors.BoardFilters(
-        owner=filters.owner,
+        mine=filters.owner == "me",
+        owner_id=owner_id,
         organisation_id=filters.organisation,
         status="open"
         if filters.status == "open_or_in_progress"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.spreadsheets import XlsxWriter
+from meetings.access import person_shown
 from meetings.models import Action, Meeting, Minutes
 
 # The most actions one spreadsheet holds.
@@ -24,14 +25,31 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"Nothing is fetched while writing the minutes ({url}).")
 
 
-def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:
+def _attendance(meeting: Meeting, shown: set[int] | None) -> list[tuple[str, str, str]]:
+    """Who attended: organisation, person (named only to those who may see
+    that organisation's people, see access.people_shown), presence."""
+    return [
+        (
+            str(row.organisation),
+            row.name if person_shown(shown, row.organisation_id) else "",
+            row.get_presence_display(),
+        )
+        for row in meeting.attendance.select_related("organisation")
+    ]
+
+
+def minutes_pdf(meeting: Meeting, minutes: Minutes, *, shown: set[int] | None) -> bytes:
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     html = render_to_string(
         "meetings/minutes_document.html",
-        {"meeting": meeting, "minutes": minutes, "agenda": list(meeting.agenda.all()),
-         "attendance": list(meeting.attendance.select_related("organisation")),
-         "decisions": list(meeting.decisions.all())},
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "agenda": list(meeting.agenda.all()),
+            "attendance": _attendance(meeting, shown),
+            "decisions": list(meeting.decisions.all()),
+        },
     )  # fmt: skip
     content: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
     return content
@@ -117,7 +135,9 @@ class _DocxWriter(HTMLParser):
         run.font.strike = "s" in self.styles or None
 
 
-def minutes_docx(meeting: Meeting, minutes: Minutes) -> bytes:
+def minutes_docx(
+    meeting: Meeting, minutes: Minutes, *, shown: set[int] | None
+) -> bytes:
     from docx import Document as WordDocument
 
     document = WordDocument()
@@ -132,13 +152,12 @@ def minutes_docx(meeting: Meeting, minutes: Minutes) -> bytes:
             "date": start.strftime("%d/%m/%Y %H:%M"),
         }
     )
-    attendance = list(meeting.attendance.select_related("organisation"))
+    attendance = _attendance(meeting, shown)
     if attendance:
         document.add_heading(_("Présences"), level=2)
-        for row in attendance:
+        for organisation, person, presence in attendance:
             document.add_paragraph(
-                f"{row.organisation}{' — ' + row.name if row.name else ''} : "
-                f"{row.get_presence_display()}",
+                f"{organisation}{' — ' + person if person else ''} : {presence}",
                 style="List Bullet",
             )
     document.add_heading(_("Procès-verbal"), level=2)
@@ -159,7 +178,14 @@ def minutes_docx(meeting: Meeting, minutes: Minutes) -> bytes:
     return output.getvalue()
 
 
-def actions_xlsx(actions: Iterable[Action], *, today: datetime.date) -> bytes:
+def actions_xlsx(
+    actions: Iterable[Action],
+    *,
+    today: datetime.date,
+    meetings_shown: set[int] | None,
+) -> bytes:
+    """The actions; a meeting's title only where the reader sees the meeting
+    (`meetings_shown`: their ids, None for all)."""
     output = io.BytesIO()
     with XlsxWriter(output) as workbook:
         sheet = workbook.add_sheet(
@@ -188,7 +214,10 @@ def actions_xlsx(actions: Iterable[Action], *, today: datetime.date) -> bytes:
                     action.due_date,
                     action.get_status_display(),
                     _("oui") if action.is_open and action.due_date < today else "",
-                    action.meeting.title if action.meeting_id else "",  # type: ignore[union-attr]
+                    action.meeting.title  # type: ignore[union-attr]
+                    if action.meeting_id is not None
+                    and (meetings_shown is None or action.meeting_id in meetings_shown)
+                    else "",
                     action.body.name if action.body_id else "",  # type: ignore[union-attr]
                     action.theme.name if action.theme_id else "",  # type: ignore[union-attr]
                     action.description,

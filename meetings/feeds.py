@@ -57,4 +57,6 @@ def feed_meetings(feed: CalendarFeed) -> tuple[list[Meeting], str]:
     if feed.body is not None:
         rows = rows.filter(body=feed.body)
         name = f"{name} — {feed.body.name}"
-    return list(rows.select_related("body").order_by("starts_at")[:FEED_MAX]), name
+    # The FEED_MAX nearest to come first, then in order of time.
+    latest = list(rows.select_related("body").order_by("-starts_at")[:FEED_MAX])
+    return latest[::-1], name

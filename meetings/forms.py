@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -17,7 +18,7 @@ from meetings.models import (
     Language,
     Meeting,
 )
-from meetings.services import SERIES_MAX, AgendaRow, Cadence
+from meetings.services import SERIES_MAX, YEARS, AgendaRow, Cadence
 from register.pickers import OrganisationField, OrganisationMultipleField
 from taxonomy.choices import usable_terms
 from taxonomy.models import Theme
@@ -34,8 +35,32 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format=LOCAL_INPUT)
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A time in Brussels, in the years a meeting may fall in (a slip such as
+    0026 for 2026 is refused here, before anything is computed with it)."""
+
+    def to_python(self, value: Any) -> Any:
+        first, last = YEARS
+        if isinstance(value, str) and value.strip()[:4].isdecimal():
+            year = int(value.strip()[:4])
+            if not first <= year <= last:
+                raise ValidationError(
+                    _("Une date entre %(first)s et %(last)s.")
+                    % {"first": first, "last": last},
+                    code="invalid",
+                )
+        value = super().to_python(value)
+        if value is not None and not first <= value.year <= last:
+            raise ValidationError(
+                _("Une date entre %(first)s et %(last)s.")
+                % {"first": first, "last": last},
+                code="invalid",
+            )
+        return value
+
+
 def local_datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return LocalDateTimeField(
         label=label,
         widget=LocalDateTimeInput,
         input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
@@ -108,8 +133,9 @@ class MeetingForm(FieldsetForm, forms.ModelForm[Meeting]):
         super().__init__(*args, **kwargs)
         meeting = self.instance
         editing = meeting.pk is not None
-        self.fields["body"].queryset = CoordinationBody.objects.exclude(  # type: ignore[attr-defined]
-            status=CoordinationBody.Status.ENDED
+        # A dissolved body takes no new meeting; one already there stays.
+        self.fields["body"].queryset = CoordinationBody.objects.filter(  # type: ignore[attr-defined]
+            ~Q(status=CoordinationBody.Status.ENDED) | Q(pk=meeting.body_id)
         ).only("id", "name")
         self.fields["body"].help_text = _(
             "Aucun pour une réunion de cadrage. Les membres de l'organe sont "
@@ -185,7 +211,11 @@ def agenda_parse(text: str) -> list[AgendaRow]:
             )
         minutes = None
         if duration:
-            if not duration.isdigit() or not 1 <= int(duration) <= 24 * 60:
+            if (
+                not duration.isascii()
+                or not duration.isdecimal()
+                or not 1 <= int(duration) <= 24 * 60
+            ):
                 raise ValidationError(
                     _("Ligne %(line)s : la durée est un nombre de minutes (1 à 1440).")
                     % {"line": number}
@@ -307,7 +337,13 @@ class MinutesForm(CheckedTextForm, forms.Form):
             "Tout le reste est retiré."
         ),
     )
-    number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # The version and its revision the writer read (see services.minutes_save).
+    number = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=10_000
+    )
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31
+    )
 
 
 class DecisionForm(CheckedTextForm, forms.Form):

@@ -30,7 +30,7 @@ def invitation_from_token(token: str) -> Invitation | None:
     """The invitation a token was made for, or None (malformed, forged, or
     the invitation is gone)."""
     pk, _sep, signature = token.partition("-")
-    if not pk.isdigit() or len(pk) > 18 or len(signature) != 64:
+    if not (pk.isascii() and pk.isdecimal()) or len(pk) > 18 or len(signature) != 64:
         return None
     invitation = (
         Invitation.objects.select_related("meeting", "organisation")

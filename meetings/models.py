@@ -277,6 +277,9 @@ class Minutes(models.Model):
         Meeting, models.CASCADE, related_name="minutes", verbose_name=_("réunion")
     )
     number = models.PositiveSmallIntegerField(_("version"))
+    # Raised by each save of a draft: a writer or an approver who read an
+    # earlier text is told, instead of overwriting or approving it unseen.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     text = models.TextField(_("procès-verbal"), blank=True)
     status = models.CharField(
         _("statut"), max_length=8, choices=Status.choices, default=Status.DRAFT
@@ -593,9 +596,10 @@ class Document(models.Model):
     meeting = models.ForeignKey(
         Meeting, models.CASCADE, related_name="documents", verbose_name=_("réunion")
     )
+    # A document outlives its agenda item: it stays on the meeting.
     agenda_item = models.ForeignKey(
         AgendaItem,
-        models.CASCADE,
+        models.SET_NULL,
         null=True,
         blank=True,
         related_name="documents",

@@ -4,8 +4,10 @@ a day's reminders in one e-mail."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import F
 
 from accounts.models import Role, User
 from meetings.models import Action, Reminder, ReminderDigest
@@ -19,10 +21,15 @@ def _stage(action: Action, today: datetime.date) -> str:
     return Reminder.Stage.OVERDUE if action.due_date < today else Reminder.Stage.SOON
 
 
-def _recipients(actions: list[Action]) -> dict[int, list[int]]:
-    """Per action, who hears of it: its owner, or else the focal points of
-    its organisation."""
-    without_owner = {a.owner_organisation_id for a in actions if a.owner_id is None}
+def _owner(action: Action) -> int | None:
+    """The action's owner, unless their account was deactivated."""
+    return action.owner_id if getattr(action, "owner_active", False) else None
+
+
+def _recipients(actions: Sequence[Action]) -> dict[int, list[int]]:
+    """Per action, who hears of it: its owner, or else (none, or no longer
+    active) the focal points of its organisation."""
+    without_owner = {a.owner_organisation_id for a in actions if _owner(a) is None}
     members: dict[int, list[int]] = defaultdict(list)
     for organisation_id, user_id in Membership.objects.filter(
         organisation_id__in=without_owner,
@@ -32,8 +39,8 @@ def _recipients(actions: list[Action]) -> dict[int, list[int]]:
         members[organisation_id].append(user_id)
     return {
         action.pk: (
-            [action.owner_id]
-            if action.owner_id is not None
+            [owner]
+            if (owner := _owner(action)) is not None
             else members.get(action.owner_organisation_id, [])
         )
         for action in actions
@@ -52,7 +59,7 @@ def reminders_prepare(*, today: datetime.date) -> list[ReminderDigest]:
             status__in=Action.OPEN_STATUSES,
             due_date__lte=today + datetime.timedelta(days=DAYS_BEFORE),
         )
-        .exclude(owner__is_active=False)
+        .annotate(owner_active=F("owner__is_active"))
         .only("id", "due_date", "owner_id", "owner_organisation_id")
     )
     recipients = _recipients(actions)

@@ -3,6 +3,7 @@ actions board and "my actions". Each reads in a fixed number of queries."""
 
 import calendar as month_calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from meetings.access import actions_for_user, meetings_for_user
+from meetings.access import actions_for_user, can_manage_meetings, meetings_for_user
 from meetings.models import Action, ActionNote, Invitation, Meeting, Minutes
 
 
@@ -93,7 +94,8 @@ def meeting_detail_rows() -> QuerySet[Meeting]:
 
 @dataclass(frozen=True)
 class BoardFilters:
-    owner: str = ""  # "me", or a user id
+    mine: bool = False  # the actions the user owns
+    owner_id: int | None = None
     organisation_id: int | None = None
     status: str = ""  # a status, "open" (open or in progress), or "" (all)
     overdue: bool = False
@@ -108,10 +110,10 @@ def action_board(
     rows = actions_for_user(user).select_related(
         "owner_organisation", "owner", "body", "meeting", "theme"
     )
-    if filters.owner == "me":
+    if filters.mine:
         rows = rows.filter(owner=user)
-    elif filters.owner.isdigit():
-        rows = rows.filter(owner_id=int(filters.owner))
+    if filters.owner_id is not None:
+        rows = rows.filter(owner_id=filters.owner_id)
     if filters.organisation_id is not None:
         rows = rows.filter(owner_organisation_id=filters.organisation_id)
     if filters.status == "open":
@@ -151,3 +153,22 @@ def action_counts(rows: QuerySet[Action], *, today: datetime.date) -> dict[str, 
 
 def action_notes(action: Action) -> QuerySet[ActionNote]:
     return action.notes.select_related("author").order_by("created_at", "id")
+
+
+def actions_with_meetings_shown(user: User, actions: Iterable[Action]) -> list[Action]:
+    """The actions, each marked `meeting_shown`: whether the user may see its
+    meeting (a focal point sees the actions their organisation owns, not
+    always the meeting they come from). One query, none for coordinators."""
+    rows = list(actions)
+    visible: set[int] | None = None
+    if not can_manage_meetings(user):
+        visible = set(
+            meetings_for_user(user)
+            .filter(pk__in={a.meeting_id for a in rows if a.meeting_id is not None})
+            .values_list("pk", flat=True)
+        )
+    for action in rows:
+        action.meeting_shown = action.meeting_id is not None and (  # type: ignore[attr-defined]
+            visible is None or action.meeting_id in visible
+        )
+    return rows

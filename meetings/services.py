@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from coordination.models import CoordinationBody
@@ -34,7 +35,7 @@ from meetings.rich_text import rich_text_clean
 from register.models import Contact, Organisation
 
 # What invitees hear of when it changes: a new SEQUENCE, an updated .ics.
-CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "place", "online_url", "status"}
+CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "place", "online_url"}
 # The longest series made at once.
 SERIES_MAX = 52
 LANGUAGES = {choice.value for choice in Language}
@@ -139,17 +140,46 @@ def _invitation(
 
 
 def _set_agenda(meeting: Meeting, agenda: Sequence[AgendaRow]) -> None:
-    meeting.agenda.all().delete()
-    AgendaItem.objects.bulk_create(
-        AgendaItem(
-            meeting=meeting,
-            position=position,
-            title=row.title,
-            presenter=row.presenter,
-            duration=row.duration,
+    """Make the agenda these rows, in order. An item keeps its row (and the
+    documents attached to it) when its title is kept, wherever it moves; the
+    items left over are removed, their documents staying on the meeting."""
+    existing = list(meeting.agenda.order_by("position", "id"))
+    by_title: dict[str, list[AgendaItem]] = {}
+    for each in existing:
+        by_title.setdefault(each.title, []).append(each)
+    kept: list[AgendaItem | None] = [
+        by_title[row.title].pop(0) if by_title.get(row.title) else None
+        for row in agenda
+    ]
+    taken = {item.pk for item in kept if item is not None}
+    unused = [item for item in existing if item.pk not in taken]
+    changed: list[AgendaItem] = []
+    new: list[AgendaItem] = []
+    for position, (row, found) in enumerate(zip(agenda, kept, strict=True), start=1):
+        item: AgendaItem | None = found or (unused.pop(0) if unused else None)
+        if item is None:
+            new.append(
+                AgendaItem(
+                    meeting=meeting,
+                    position=position,
+                    title=row.title,
+                    presenter=row.presenter,
+                    duration=row.duration,
+                )
+            )
+            continue
+        values = (position, row.title, row.presenter, row.duration)
+        if (item.position, item.title, item.presenter, item.duration) != values:
+            item.position, item.title, item.presenter, item.duration = values
+            changed.append(item)
+    if unused:
+        AgendaItem.objects.filter(pk__in=[item.pk for item in unused]).delete()
+    if changed:
+        AgendaItem.objects.bulk_update(
+            changed, ["position", "title", "presenter", "duration"]
         )
-        for position, row in enumerate(agenda, start=1)
-    )
+    if new:
+        AgendaItem.objects.bulk_create(new)
 
 
 def _add_invitees(meeting: Meeting, invitees: Iterable[Invitee]) -> list[Invitation]:
@@ -197,9 +227,12 @@ def body_invitees(body: CoordinationBody) -> list[Invitee]:
     ]
 
 
-def _check_body(fields: Mapping[str, Any]) -> None:
+def _check_body(fields: Mapping[str, Any], meeting: Meeting | None = None) -> None:
+    """A meeting is not put in a dissolved body (one already there stays)."""
     body = fields.get("body")
-    if body is not None and body.status == CoordinationBody.Status.ENDED:
+    if body is None or (meeting is not None and body.pk == meeting.body_id):
+        return
+    if body.status == CoordinationBody.Status.ENDED:
         raise ValidationError({"body": _("Cet organe est dissous.")})
 
 
@@ -245,15 +278,21 @@ def meeting_update(
     already sent an invitation get an update (the same UID, a higher
     SEQUENCE); `send` also sends the invitations not sent yet."""
     current = _locked(meeting, version)
-    if current.is_cancelled and fields.get("status", current.status) == current.status:
+    if current.is_cancelled:
         raise ValidationError(_("Cette réunion est annulée : elle ne change plus."))
-    if "status" in fields and fields["status"] == Meeting.Status.CANCELLED:
+    status = fields.get("status", current.status)
+    if status == Meeting.Status.CANCELLED:
         raise ValidationError(
             {"status": _("Annulez la réunion par son bouton « Annuler ».")}
         )
     _check_times(fields, current)
+    if (
+        status == Meeting.Status.HELD
+        and fields.get("starts_at", current.starts_at) > timezone.now()
+    ):
+        raise ValidationError({"status": _("La réunion n'a pas encore commencé.")})
     _check_languages(fields)
-    _check_body(fields)
+    _check_body(fields, current)
     changed = assign(current, fields)
     if CALENDAR_FIELDS & set(changed):
         current.sequence += 1
@@ -276,6 +315,8 @@ def meeting_cancel(meeting: Meeting, *, by: User, version: int | None) -> Meetin
     current = _locked(meeting, version)
     if current.is_cancelled:
         return current
+    if current.status == Meeting.Status.HELD:
+        raise ValidationError(_("Cette réunion a eu lieu : elle ne s'annule plus."))
     current.status = Meeting.Status.CANCELLED
     current.sequence += 1
     current.version += 1
@@ -293,6 +334,13 @@ def _copy(
     starts_at: datetime.datetime,
     series: uuid.UUID | None,
 ) -> Meeting:
+    _check_times(
+        {
+            "starts_at": starts_at,
+            "ends_at": starts_at + (meeting.ends_at - meeting.starts_at),
+        }
+    )
+    _check_body({"body": meeting.body})
     copy = Meeting(
         title=meeting.title,
         kind=meeting.kind,
@@ -392,10 +440,21 @@ def meeting_series(
     return [_copy(meeting, by=by, starts_at=start, series=series) for start in starts]
 
 
-def invitations_send(meeting: Meeting, *, only_sent: bool = False) -> int:
+# An invitation on its way: queued, or failed and tried again.
+ON_ITS_WAY = (Invitation.Delivery.QUEUED, Invitation.Delivery.FAILED)
+
+
+def invitations_send(
+    meeting: Meeting,
+    *,
+    only_sent: bool = False,
+    only: Iterable[int] | None = None,
+) -> int:
     """Queue the invitation (or its update, or the cancellation) to each
     invitee who has not had the meeting's current version; `only_sent`
-    leaves out those never sent anything. How many were queued."""
+    leaves out those the organiser has not sent anything yet (those already
+    on their way get the current version instead), `only` limits it to these
+    invitations. How many were queued."""
     from meetings.tasks import send_invitation
 
     if meeting.has_ended and not meeting.is_cancelled:
@@ -404,11 +463,17 @@ def invitations_send(meeting: Meeting, *, only_sent: bool = False) -> int:
     rows = meeting.invitations.filter(sent_sequence__lt=meeting.sequence).exclude(
         delivery=Invitation.Delivery.NO_ADDRESS
     )
-    if only_sent:
-        rows = rows.filter(sent_sequence__gte=0)
+    if only is not None:
+        rows = rows.filter(pk__in=list(only))
     if meeting.is_cancelled:
-        # Nobody is told of a meeting for the first time as it is cancelled.
+        # Nobody is told of a meeting for the first time as it is cancelled:
+        # what was on its way to them is not sent.
+        meeting.invitations.filter(sent_sequence__lt=0, delivery__in=ON_ITS_WAY).update(
+            delivery=Invitation.Delivery.PENDING, delivery_error=""
+        )
         rows = rows.filter(sent_sequence__gte=0)
+    elif only_sent:
+        rows = rows.filter(Q(sent_sequence__gte=0) | Q(delivery__in=ON_ITS_WAY))
     ids = list(rows.values_list("pk", flat=True))
     if not ids:
         return 0
@@ -501,7 +566,7 @@ def invitation_answer(
         current.opened_at = now
     current.save(update_fields=["answer", "answer_note", "answered_at", "opened_at"])
     if delegate is not None:
-        invitations_send(current.meeting)
+        invitations_send(current.meeting, only=[delegate.pk])
     return delegate
 
 
@@ -518,6 +583,7 @@ def attendance_record(
 ) -> list[Attendance]:
     """Replace the meeting's attendance list; a planned meeting that started
     becomes held."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("Cette réunion est annulée."))
     presences = {choice.value for choice in Attendance.Presence}
@@ -544,6 +610,7 @@ def attendance_record(
 
 
 def meeting_mark_held(meeting: Meeting, *, by: User) -> None:
+    """Mark a meeting held (the caller locked its row)."""
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("La réunion n'a pas encore commencé."))
     meeting.status = Meeting.Status.HELD
@@ -553,17 +620,26 @@ def meeting_mark_held(meeting: Meeting, *, by: User) -> None:
 
 @transaction.atomic
 def minutes_save(
-    meeting: Meeting, *, by: User, text: str, number: int | None
+    meeting: Meeting,
+    *,
+    by: User,
+    text: str,
+    number: int | None,
+    revision: int | None = None,
 ) -> Minutes:
     """Save the minutes' draft; after an approved version, a new version
-    starts. `number` is the version the writer read (None: do not check)."""
+    starts. `number` and `revision` are the version and the revision of it
+    the writer read (0 and 0: none yet; None: do not check)."""
+    # The meeting's row is the lock: two first drafts are written in turn.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("Cette réunion est annulée."))
-    latest = meeting.minutes.select_for_update().order_by("-number").first()
-    if number is not None and (latest.number if latest else 0) != number:
-        raise ValidationError(
-            _("Le procès-verbal a changé entre-temps : rechargez la page.")
-        )
+    latest = meeting.minutes.order_by("-number").first()
+    read = (latest.number, latest.revision) if latest else (0, 0)
+    if (number is not None and read[0] != number) or (
+        revision is not None and read[1] != revision
+    ):
+        raise ValidationError(_MINUTES_CHANGED)
     clean = rich_text_clean(text)
     if latest is None or latest.is_approved:
         return Minutes.objects.create(
@@ -574,15 +650,27 @@ def minutes_save(
         )
     latest.text = clean
     latest.written_by = by
-    latest.save(update_fields=["text", "written_by", "updated_at"])
+    latest.revision += 1
+    latest.save(update_fields=["text", "written_by", "revision", "updated_at"])
     return latest
 
 
+_MINUTES_CHANGED = _lazy(
+    "Le procès-verbal a changé entre-temps : rechargez la page pour voir la "
+    "version actuelle."
+)
+
+
 @transaction.atomic
-def minutes_approve(minutes: Minutes, *, by: User) -> Minutes:
+def minutes_approve(
+    minutes: Minutes, *, by: User, revision: int | None = None
+) -> Minutes:
+    """Approve a draft, as read (`revision`; None: do not check)."""
     current = Minutes.objects.select_for_update().get(pk=minutes.pk)
     if current.is_approved:
         raise ValidationError(_("Cette version est déjà approuvée."))
+    if revision is not None and current.revision != revision:
+        raise ValidationError(_MINUTES_CHANGED)
     if not current.text:
         raise ValidationError(_("Un procès-verbal vide ne s'approuve pas."))
     current.status = Minutes.Status.APPROVED

@@ -28,7 +28,7 @@ from accounts.permissions import current_user, permission_required, require
 from coordination.models import CoordinationBody
 from lib.forms import apply_service_errors
 from lib.versioning import VersionConflict
-from lib.views import GET_POST, posted_version
+from lib.views import GET_POST, posted_version, query_id
 from meetings import documents, exports, selectors, services
 from meetings.access import (
     can_manage_meetings,
@@ -37,6 +37,9 @@ from meetings.access import (
     get_action_for_user,
     get_meeting_for_user,
     meetings_for_user,
+    people_shown,
+    person_shown,
+    visible_body_ids,
 )
 from meetings.calendar import calendar_build
 from meetings.feeds import feed_create, feed_from_token, feed_meetings, feed_revoke
@@ -58,12 +61,6 @@ from register.models import Organisation
 
 ACTIONS_PER_PAGE = 50
 MONTHS_AROUND = 1200  # 100 years either way: the calendar's bounds
-
-
-def _int(value: str | None) -> int | None:
-    if value is None or not value.isdigit() or len(value) > 12:
-        return None
-    return int(value)
 
 
 def _month(value: str | None, today: datetime.date) -> tuple[int, int]:
@@ -90,7 +87,7 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     today = timezone.localdate()
     year, month = _month(request.GET.get("mois"), today)
-    body_id = _int(request.GET.get("organe"))
+    body_id = query_id(request.GET.get("organe"))
     view = "liste" if request.GET.get("vue") == "liste" else "mois"
     bodies = CoordinationBody.objects.filter(
         pk__in=meetings_for_user(user).exclude(body=None).values("body_id")
@@ -131,7 +128,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     initial: dict[str, Any] = {"kind": Meeting.Kind.SCOPING, "languages": ["fr"]}
     body = None
-    body_id = _int(request.GET.get("organe"))
+    body_id = query_id(request.GET.get("organe"))
     if body_id is not None:
         body = CoordinationBody.objects.filter(pk=body_id).first()
     if body is not None:
@@ -170,7 +167,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(user, pk, queryset=selectors.meeting_detail_rows())
     manage = can_manage_meetings(user)
     minutes = list(meeting.minutes.all())
-    own = set(user.memberships.values_list("organisation_id", flat=True))
+    shown = people_shown(user)
     invitations = list(meeting.invitations.all())
     return render(
         request,
@@ -179,8 +176,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "can_manage": manage,
             "invitations": [
-                (invitation, manage or invitation.organisation_id in own)
+                (invitation, person_shown(shown, invitation.organisation_id))
                 for invitation in invitations
+            ],
+            "attendance": [
+                (row, person_shown(shown, row.organisation_id))
+                for row in meeting.attendance.all()
             ],
             "answers": _answer_counts(invitations),
             "minutes": minutes[0] if minutes else None,
@@ -387,9 +388,18 @@ def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No invitation has this link.")
     now = timezone.now()
     is_open = services.answer_is_open(invitation, now=now)
-    form = AnswerForm(request.POST or None) if is_open else None
+    if not is_open:
+        # Once over, cancelled or delegated, the link tells only that: the
+        # place, the online link and the agenda are no longer anybody's.
+        return render(
+            request,
+            "meetings/invitation_closed.html",
+            {"invitation": invitation},
+            status=200 if invitation.answer == Invitation.Answer.DELEGATED else 410,
+        )
+    form = AnswerForm(request.POST or None)
     delegate = None
-    if request.method == "POST" and form is not None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             delegate = services.invitation_answer(
                 invitation,
@@ -410,18 +420,16 @@ def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
             )
     elif request.method != "POST":
         services.invitation_open(invitation)
-    response = render(
+    return render(
         request,
         "meetings/invitation_answer.html",
         {
             "invitation": invitation,
             "form": form,
-            "is_open": is_open,
             "agenda": list(invitation.meeting.agenda.all()),
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if form.errors else 200,
     )
-    return response
 
 
 @GET_POST
@@ -484,6 +492,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={
             "text": latest.text if latest else "",
             "number": latest.number if latest else 0,
+            "revision": latest.revision if latest else 0,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -493,6 +502,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
                 text=form.cleaned_data["text"],
                 number=form.cleaned_data["number"],
+                revision=form.cleaned_data["revision"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -518,7 +528,10 @@ def minutes_approve(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     meeting = get_meeting_for_user(user, pk, write=True)
     minutes = get_object_or_404(Minutes, meeting=meeting, number=number)
     try:
-        services.minutes_approve(minutes, by=user)
+        # The text the approver read, shown with the button.
+        services.minutes_approve(
+            minutes, by=user, revision=query_id(request.POST.get("revision"))
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -607,6 +620,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An action, its progress notes, and (for who may) its new status."""
     user = current_user(request)
     action = get_action_for_user(user, pk)
+    selectors.actions_with_meetings_shown(user, [action])
     may_update = can_update_action(user, action)
     form = None
     if may_update:
@@ -697,15 +711,19 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         rows.filter(status__in=Action.OPEN_STATUSES), ACTIONS_PER_PAGE
     ).get_page(request.GET.get("page"))
+    closed = rows.exclude(status__in=Action.OPEN_STATUSES).order_by("-due_date", "-id")[
+        :ACTIONS_PER_PAGE
+    ]
+    shown = selectors.actions_with_meetings_shown(user, [*page.object_list, *closed])
+    page.object_list = shown[: len(page.object_list)]
     return render(
         request,
         "meetings/my_actions.html",
         {
             "page": page,
-            "closed": rows.exclude(status__in=Action.OPEN_STATUSES).order_by(
-                "-due_date", "-id"
-            )[:ACTIONS_PER_PAGE],
+            "closed": shown[len(page.object_list) :],
             "today": today,
+            "can_manage": can_manage_meetings(user),
         },
     )
 
@@ -719,12 +737,13 @@ def board_filters(data: Any) -> selectors.BoardFilters:
         status = ""
     owner = data.get("responsable", "")
     return selectors.BoardFilters(
-        owner=owner if owner == "me" or (owner.isdigit() and len(owner) < 12) else "",
-        organisation_id=_int(data.get("organisation")),
+        mine=owner == "me",
+        owner_id=query_id(owner),
+        organisation_id=query_id(data.get("organisation")),
         status=status,
         overdue=data.get("retard") == "1",
-        body_id=_int(data.get("organe")),
-        theme_id=_int(data.get("theme")),
+        body_id=query_id(data.get("organe")),
+        theme_id=query_id(data.get("theme")),
         due_before=due_before,
     )
 
@@ -739,6 +758,7 @@ def action_board(request: HttpRequest) -> HttpResponse:
     filters = board_filters(request.GET)
     rows = selectors.action_board(user, filters, today=today)
     page = Paginator(rows, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.actions_with_meetings_shown(user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -758,6 +778,7 @@ def action_board(request: HttpRequest) -> HttpResponse:
             else None,
             "query": query.urlencode(),
             "today": today,
+            "can_manage": can_manage_meetings(user),
         },
     )
 
@@ -768,7 +789,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     meeting = get_meeting_for_user(user, pk, write=True)
     upload = request.FILES.get("file")
-    item_id = _int(request.POST.get("agenda_item"))
+    item_id = query_id(request.POST.get("agenda_item"))
     item = meeting.agenda.filter(pk=item_id).first() if item_id else None
     if upload is None:
         messages.error(request, _("Choisissez un fichier."))
@@ -828,11 +849,11 @@ def feed_list(request: HttpRequest) -> HttpResponse:
     new_url = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            feed_revoke(user, _int(request.POST.get("revoke")))
+            feed_revoke(user, query_id(request.POST.get("revoke")))
             messages.success(request, _("Cette adresse ne fonctionne plus."))
             return redirect("meetings:feed_list")
         body = None
-        body_id = _int(request.POST.get("body"))
+        body_id = query_id(request.POST.get("body"))
         if body_id is not None:
             body = CoordinationBody.objects.filter(pk=body_id).first()
             if body is None or not can_see_body_meetings(user, body):
@@ -840,13 +861,23 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         token = feed_create(user, body=body)
         new_url = request.build_absolute_uri(reverse_feed(token))
     feeds = user.calendar_feeds.filter(revoked_at=None).select_related("body")
-    bodies = CoordinationBody.objects.filter(
-        pk__in=meetings_for_user(user).exclude(body=None).values("body_id")
+    # The bodies whose meetings the user sees, all of them (not those of a
+    # body they were only invited to once).
+    body_ids = visible_body_ids(user)
+    bodies = (
+        CoordinationBody.objects.all()
+        if body_ids is None
+        else CoordinationBody.objects.filter(pk__in=body_ids)
     ).only("id", "name")
     return render(
         request,
         "meetings/feed_list.html",
-        {"feeds": feeds, "bodies": bodies, "new_url": new_url},
+        {
+            "feeds": feeds,
+            "bodies": bodies,
+            "new_url": new_url,
+            "can_manage": can_manage_meetings(user),
+        },
     )
 
 
@@ -893,7 +924,9 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def minutes_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     meeting, minutes = _minutes_file(request, pk, number)
     return _download(
-        exports.minutes_pdf(meeting, minutes),
+        exports.minutes_pdf(
+            meeting, minutes, shown=people_shown(current_user(request))
+        ),
         "application/pdf",
         f"proces-verbal-{meeting.pk}-v{minutes.number}.pdf",
     )
@@ -903,7 +936,9 @@ def minutes_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def minutes_docx(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     meeting, minutes = _minutes_file(request, pk, number)
     return _download(
-        exports.minutes_docx(meeting, minutes),
+        exports.minutes_docx(
+            meeting, minutes, shown=people_shown(current_user(request))
+        ),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         f"proces-verbal-{meeting.pk}-v{minutes.number}.docx",
     )
@@ -916,9 +951,16 @@ def actions_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     today = timezone.localdate()
     rows = selectors.action_board(user, board_filters(request.GET), today=today)
+    visible = (
+        None
+        if can_manage_meetings(user)
+        else set(meetings_for_user(user).values_list("pk", flat=True))
+    )
     return _download(
         exports.actions_xlsx(
-            rows[: exports.ACTIONS_MAX].iterator(chunk_size=2000), today=today
+            rows[: exports.ACTIONS_MAX].iterator(chunk_size=2000),
+            today=today,
+            meetings_shown=visible,
         ),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"actions-{today:%Y-%m-%d}.xlsx",

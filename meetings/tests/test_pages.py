@@ -448,9 +448,14 @@ class AnswerLinkTests(MeetingTestCase):
             ends_at=timezone.now() - datetime.timedelta(hours=1),
         )
         response = self.client.post(self.url(invitation), {"answer": "accepted"})
-        self.assertContains(response, "ne permet plus de répondre")
+        self.assertContains(response, "ne permet plus de répondre", status_code=410)
         invitation.refresh_from_db()
         self.assertEqual(invitation.answer, "pending")
+        # Once over, the link shows neither the place nor the online link.
+        response = self.client.get(self.url(invitation))
+        self.assertEqual(response.status_code, 410)
+        self.assertNotContains(response, "visio.example.org", status_code=410)
+        self.assertIsNone(Invitation.objects.get(pk=invitation.pk).opened_at)
 
 
 class FeedTests(MeetingTestCase):
