@@ -1,16 +1,25 @@
-"""The meetings' section of the organisation page: its engagement log, the
-meetings it was invited to and attended, the answers it gave, the actions it
-owns and did. A focal point sees it over the meetings they see; an observer,
-who sees no meeting, does not see it."""
+"""The meetings' sections of lower pages. On the organisation page, its
+engagement log: the meetings it was invited to and attended, the answers it
+gave, the actions it owns and did (a focal point sees it over the meetings
+they see; an observer, who sees no meeting, does not see it). On a body's
+page, its next meetings and open actions."""
 
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import can
-from meetings.access import actions_for_user, meetings_for_user
-from meetings.models import Action, Attendance, Invitation
+from coordination.models import CoordinationBody
+from coordination.sections import body_section
+from meetings.access import (
+    actions_for_user,
+    can_manage_meetings,
+    can_see_body_meetings,
+    meetings_for_user,
+)
+from meetings.models import Action, Attendance, Invitation, Meeting
 from register.models import Organisation
 from register.sections import organisation_section
 
@@ -70,8 +79,44 @@ def organisation_engagement(
         ).values_list("meeting_id", flat=True)
     )
     return {
+        "organisation": organisation,
         "invited": invited,
         "attended": attended,
         "actions": actions,
         "recent": [(i, i.meeting_id in present) for i in recent],
+    }
+
+
+UPCOMING = 5
+
+
+@body_section(key="meetings", template="meetings/body_meetings.html", order=30)
+def body_meetings(user: User, body: CoordinationBody) -> dict[str, Any] | None:
+    """A body's next meetings and its open actions, for those who see them."""
+    if not can_see_body_meetings(user, body):
+        return None
+    now = timezone.now()
+    return {
+        "body": body,
+        "upcoming": list(
+            Meeting.objects.filter(body=body, starts_at__gte=now)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .only("id", "title", "starts_at", "status")
+            .order_by("starts_at")[:UPCOMING]
+        ),
+        "last": Meeting.objects.filter(body=body, starts_at__lt=now)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .only("id", "title", "starts_at")
+        .order_by("-starts_at")
+        .first(),
+        "actions": Action.objects.filter(body=body).aggregate(
+            open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
+            overdue=Count(
+                "pk",
+                filter=Q(
+                    status__in=Action.OPEN_STATUSES, due_date__lt=timezone.localdate()
+                ),
+            ),
+        ),
+        "can_manage": can_manage_meetings(user),
     }

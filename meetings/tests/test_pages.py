@@ -576,3 +576,45 @@ class ExportTests(MeetingTestCase):
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         assert sheet is not None
         self.assertEqual(sheet.max_row, 1)
+
+
+class BodySectionTests(MeetingTestCase):
+    def test_a_body_page_shows_its_next_meetings_to_those_who_see_them(self):
+        url = self.body.get_absolute_url()
+        for user, shown in (
+            (self.coordinator, True),
+            (self.focal_point_a, True),
+            (self.focal_point_b, False),
+            (self.observer, False),
+        ):
+            self.login(user)
+            with self.subTest(user=user.email):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(
+                    "Plénière de décembre" in response.content.decode(), shown
+                )
+        self.login(self.coordinator)
+        self.assertContains(
+            self.client.get(url), f"/reunions/nouvelle/?organe={self.body.pk}"
+        )
+
+    def test_an_organisation_s_engagement_links_to_its_actions(self):
+        services.action_create(
+            by=self.coordinator,
+            meeting=self.meeting,
+            fields={
+                "title": "Recenser",
+                "owner_organisation": self.organisation_a,
+                "due_date": datetime.date(2031, 1, 1),
+            },
+        )
+        self.login(self.focal_point_a)
+        response = self.client.get(self.organisation_a.get_absolute_url())
+        self.assertContains(response, "Participation aux réunions")
+        self.assertContains(
+            response, f"/reunions/actions/?organisation={self.organisation_a.pk}"
+        )
+        self.login(self.observer)
+        response = self.client.get(self.organisation_a.get_absolute_url())
+        self.assertNotContains(response, "Participation aux réunions")

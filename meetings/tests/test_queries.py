@@ -85,6 +85,8 @@ class QueryCountTests(MeetingTestCase):
             (self.focal_point_a, action.get_absolute_url()),
             (self.coordinator, reverse("meetings:attendance_edit", args=[meeting.pk])),
             (self.focal_point_a, self.organisation_a.get_absolute_url()),
+            (self.coordinator, self.body.get_absolute_url()),
+            (self.focal_point_a, self.body.get_absolute_url()),
             (self.coordinator, "/api/v1/meetings?from=2030-01-01"),
             (self.focal_point_a, "/api/v1/actions?owner=me&overdue=true"),
             (self.coordinator, f"/api/v1/meetings/{meeting.pk}/invitations"),
