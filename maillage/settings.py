@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "register",
     "coordination",
     "meetings",
+    "consultations",
     "analysis",
     "exchange",
     "jobs",

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("territory", "taxonomy", "jobs"),
     ("register",),
     ("coordination",),
-    ("analysis", "meetings"),
+    ("analysis", "meetings", "consultations"),
     ("exchange",),
     ("demo",),
     ("bench", "maillage"),
