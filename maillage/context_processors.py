@@ -27,6 +27,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ]
     if can(request.user, "meetings.view"):
         items.append((reverse("meetings:calendar"), "/reunions/", _("Réunions")))
+    if can(request.user, "consultations.manage"):
+        items.append(
+            (
+                reverse("consultations:questionnaire_list"),
+                "/consultations/",
+                _("Consultations"),
+            )
+        )
     if can(request.user, "internal.view"):
         items += [
             (

@@ -31,6 +31,7 @@ urlpatterns = [
     path("registre/", include("register.urls")),
     path("coordination/", include("coordination.urls")),
     path("reunions/", include("meetings.urls")),
+    path("consultations/", include("consultations.urls")),
     path("analyse/", include("analysis.urls")),
     path("echanges/", include("exchange.urls")),
     path("taches/", include("jobs.urls")),

@@ -1,0 +1,112 @@
+"""Reads of the questionnaires: the latest version of each, and a version's
+questions and choices as its page shows them."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+
+from consultations.models import Questionnaire
+
+STRUCTURE = {"begin_group", "end_group", "begin_repeat", "end_repeat"}
+
+
+def latest_questionnaires() -> QuerySet[Questionnaire]:
+    """The latest version of each questionnaire, with how many versions it has."""
+    latest = (
+        Questionnaire.objects.filter(key=OuterRef("key"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    return (
+        Questionnaire.objects.filter(pk__in=Subquery(latest))
+        .annotate(
+            versions=Subquery(
+                Questionnaire.objects.filter(key=OuterRef("key"))
+                .values("key")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            )
+        )
+        .order_by("title", "key")
+    )
+
+
+def _text(row: dict[str, str], column: str, language: str) -> str:
+    return row.get(f"{column}::{language}") or row.get(column) or ""
+
+
+@dataclass(frozen=True)
+class Question:
+    row: int
+    depth: int
+    kind: str
+    name: str
+    label: str
+    required: bool
+    relevant: str
+    constraint: str
+
+    @property
+    def indent(self) -> int:
+        """How far the page indents it (three steps at most)."""
+        return min(self.depth, 3)
+
+
+def questions(questionnaire: Questionnaire, language: str = "") -> list[Question]:
+    """The survey's rows in order, indented by group, labelled in `language`
+    (default: the questionnaire's)."""
+    language = language or questionnaire.default_language
+    rows: list[Question] = []
+    depth = 0
+    for number, row in enumerate(questionnaire.definition.get("survey", []), start=2):
+        kind = " ".join(row.get("type", "").split())
+        if not kind:
+            continue
+        first = kind.split(" ")[0].replace("end group", "end_group")
+        if first.startswith("end_") or kind in {"end group", "end repeat"}:
+            depth = max(depth - 1, 0)
+            continue
+        rows.append(
+            Question(
+                row=number,
+                depth=depth,
+                kind=kind,
+                name=row.get("name", ""),
+                label=_text(row, "label", language),
+                required=row.get("required", "").lower() in {"yes", "true", "true()"},
+                relevant=row.get("relevant", ""),
+                constraint=row.get("constraint", ""),
+            )
+        )
+        if first.startswith("begin_") or kind in {"begin group", "begin repeat"}:
+            depth += 1
+    return rows
+
+
+def choice_lists(
+    questionnaire: Questionnaire, language: str = ""
+) -> dict[str, list[tuple[str, str]]]:
+    language = language or questionnaire.default_language
+    lists: dict[str, list[tuple[str, str]]] = {}
+    for row in questionnaire.definition.get("choices", []):
+        if row.get("list_name"):
+            lists.setdefault(row["list_name"], []).append(
+                (row.get("name", ""), _text(row, "label", language))
+            )
+    return lists
+
+
+def versions(questionnaire: Questionnaire) -> QuerySet[Questionnaire]:
+    return Questionnaire.objects.filter(key=questionnaire.key).only(
+        "id", "version", "title", "status", "created_at"
+    )
+
+
+def as_context(questionnaire: Questionnaire) -> dict[str, Any]:
+    return {
+        "questions": questions(questionnaire),
+        "choice_lists": sorted(choice_lists(questionnaire).items()),
+        "versions": versions(questionnaire),
+        "latest_version": versions(questionnaire).aggregate(v=Max("version"))["v"],
+    }
