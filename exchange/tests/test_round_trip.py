@@ -4,6 +4,7 @@ rows, and into an emptied register as the same data (XLSX and one CSV per sheet)
 import csv
 import datetime
 import io
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -238,6 +239,7 @@ class RoundTripTests(ImportTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.folder = Path(tempfile.mkdtemp(prefix="maillage-round-trip-"))
+        self.addCleanup(shutil.rmtree, self.folder, True)
         self.scope = export_scope(user=None, include_contacts=True)
 
     def exported_xlsx(self) -> bytes:
