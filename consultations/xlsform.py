@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from pyxform import xls2xform
 from pyxform.xls2json_backends import get_xlsform
 
+from lib.spreadsheets import XlsxWriter
+
 # The question types Maillage's forms answer; `select_one`, `select_multiple`
 # and `rank` name their list (and `or_other` may follow a select).
 TYPES = {
@@ -244,8 +246,6 @@ def _columns(rows: list[dict[str, str]], first: list[str]) -> list[str]:
 
 def xlsform_write(definition: dict[str, Any]) -> bytes:
     """The form as an XLSForm workbook: survey, choices and settings sheets."""
-    from lib.spreadsheets import XlsxWriter
-
     output = io.BytesIO()
     with XlsxWriter(output) as workbook:
         for name, first in (

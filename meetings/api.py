@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from pydantic import AwareDatetime, StringConstraints
 
 from accounts.api_auth import api_user
 from accounts.models import User
+from coordination.models import CoordinationBody
 from lib.api import Id, PageNumbers
 from lib.problems import conflict_schema, problems
 from lib.views import query_id
@@ -350,8 +352,6 @@ def _meeting(user: User, meeting_id: int, *, write: bool = False) -> Meeting:
 
 
 def _meeting_fields(refs: RegisterRefs, data: dict[str, Any]) -> dict[str, Any]:
-    from coordination.models import CoordinationBody
-
     fields = {
         name: value
         for name, value in data.items()
@@ -508,8 +508,6 @@ class SentOut(Schema):
     summary="Send the invitations not sent yet (coordinators)",
 )
 def send_invitations(request: HttpRequest, meeting_id: Id) -> Status[SentOut]:
-    from django.db import transaction
-
     user = api_user(request, may="meetings.view")
     meeting = _meeting(user, meeting_id, write=True)
     with transaction.atomic():

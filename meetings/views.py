@@ -20,6 +20,7 @@ from django.http import (
     HttpResponseBase,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -55,9 +56,11 @@ from meetings.forms import (
     ProgressForm,
     SeriesForm,
 )
+from meetings.links import invitation_from_token
 from meetings.models import Action, Document, Invitation, Meeting, Minutes
 from meetings.services import AttendanceRow, Invitee
 from register.models import Organisation
+from taxonomy.models import Theme
 
 ACTIONS_PER_PAGE = 50
 MONTHS_AROUND = 1200  # 100 years either way: the calendar's bounds
@@ -381,8 +384,6 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The invitee's personal page: the meeting, and their answer."""
-    from meetings.links import invitation_from_token
-
     invitation = invitation_from_token(token)
     if invitation is None:
         raise Http404("No invitation has this link.")
@@ -751,8 +752,6 @@ def board_filters(data: Any) -> selectors.BoardFilters:
 @require_safe
 @permission_required("meetings.view")
 def action_board(request: HttpRequest) -> HttpResponse:
-    from taxonomy.models import Theme
-
     user = current_user(request)
     today = timezone.localdate()
     filters = board_filters(request.GET)
@@ -859,7 +858,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
             if body is None or not can_see_body_meetings(user, body):
                 raise Http404("No such body.")
         token = feed_create(user, body=body)
-        new_url = request.build_absolute_uri(reverse_feed(token))
+        new_url = request.build_absolute_uri(reverse("meetings:feed", args=[token]))
     feeds = user.calendar_feeds.filter(revoked_at=None).select_related("body")
     # The bodies whose meetings the user sees, all of them (not those of a
     # body they were only invited to once).
@@ -879,12 +878,6 @@ def feed_list(request: HttpRequest) -> HttpResponse:
             "can_manage": can_manage_meetings(user),
         },
     )
-
-
-def reverse_feed(token: str) -> str:
-    from django.urls import reverse
-
-    return reverse("meetings:feed", args=[token])
 
 
 @login_not_required
