@@ -4,6 +4,7 @@ back as it came and converts with pyxform."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import validate_line
@@ -54,3 +55,6 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:questionnaire_detail", args=[self.pk])

@@ -1,12 +1,16 @@
 """Reads of the questionnaires: the latest version of each, and a version's
 questions and choices as its page shows them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from consultations.models import Questionnaire
+from register.models import Organisation
+from taxonomy.models import Theme
+from territory.models import Commune
 
 STRUCTURE = {"begin_group", "end_group", "begin_repeat", "end_repeat"}
 
@@ -110,3 +114,35 @@ def as_context(questionnaire: Questionnaire) -> dict[str, Any]:
         "versions": versions(questionnaire),
         "latest_version": versions(questionnaire).aggregate(v=Max("version"))["v"],
     }
+
+
+def register_options(kind: str) -> list[tuple[str, str]]:
+    """The answers a question of Maillage's own types offers: an active
+    organisation (its id), a commune (its INS code) or a theme (its code)."""
+    if kind == "organisation":
+        return [
+            (str(pk), f"{name} ({acronym})" if acronym else name)
+            for pk, name, acronym in Organisation.objects.active()
+            .order_by("name", "pk")
+            .values_list("pk", "name", "acronym")
+        ]
+    if kind == "commune":
+        return [
+            (commune.nis, str(commune))
+            for commune in Commune.objects.order_by("search_names")
+        ]
+    if kind == "theme":
+        return [(theme.code, theme.name) for theme in Theme.objects.all()]
+    return []
+
+
+def options_memo() -> Callable[[str], list[tuple[str, str]]]:
+    """register_options, each kind read once (for one request)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+
+    def options(kind: str) -> list[tuple[str, str]]:
+        if kind not in found:
+            found[kind] = register_options(kind)
+        return found[kind]
+
+    return options

@@ -21,6 +21,11 @@ urlpatterns = [
         name="questionnaire_xlsform",
     ),
     path(
+        "questionnaires/<int:pk>/apercu/",
+        views.questionnaire_preview,
+        name="questionnaire_preview",
+    ),
+    path(
         "questionnaires/<int:pk>/xform.xml",
         views.questionnaire_xform,
         name="questionnaire_xform",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pyxform import xls2xform
 from pyxform.xls2json_backends import get_xlsform
 
+from consultations.engine import FormError, spec_build
 from lib.spreadsheets import XlsxWriter
 
 # The question types Maillage's forms answer; `select_one`, `select_multiple`
@@ -162,6 +163,18 @@ def form_check(definition: dict[str, Any]) -> Form:
         )
     questions = _check_survey(survey)
     rows = {"survey": survey, "choices": choices, "settings": settings}
+    languages = _languages(survey, choices)
+    default = settings.get("default_language", "")
+    try:
+        # Groups, names, references and expressions, as the form is answered.
+        spec_build(rows, languages, default)
+    except FormError as error:
+        raise XLSFormError(str(error)) from error
+    except Exception as error:
+        raise XLSFormError(
+            _("Le formulaire n'est pas un XLSForm valide : %(error)s")
+            % {"error": error}
+        ) from error
     warnings: list[str] = []
     try:
         result = xls2xform.convert(
@@ -179,8 +192,6 @@ def form_check(definition: dict[str, Any]) -> Form:
             % {"error": error}
         ) from error
     del result
-    languages = _languages(survey, choices)
-    default = settings.get("default_language", "")
     if default and languages and default not in languages:
         raise XLSFormError(
             _("La langue par défaut « %(language)s » n'a aucun libellé.")

@@ -151,28 +151,62 @@ class ReadTests(SimpleTestCase):
             "liste de choix",
         )
 
-    def test_broken_forms_get_pyxform_s_message_and_never_crash(self):
+    def test_broken_forms_are_refused_by_row_and_never_crash(self):
         cases = {
-            "unbalanced": [
-                ["type", "name", "label"],
-                ["begin_group", "g", "G"],
-                ["text", "a", "A"],
-            ],
-            "duplicate": [
-                ["type", "name", "label"],
-                ["text", "a", "A"],
-                ["text", "a", "B"],
-            ],
-            "unknown list": [["type", "name", "label"], ["select_one nulle", "a", "A"]],
-            "bad reference": [
-                ["type", "name", "label", "relevant"],
-                ["text", "a", "A", "${inconnu} = 1"],
-            ],
-            "no name": [["type", "name", "label"], ["text", "", "A"]],
-        }
-        for case, rows in cases.items():
+            "unbalanced": (
+                [["type", "name", "label"], ["begin_group", "g", "G"],
+                 ["text", "a", "A"]],
+                "« g » (ligne 2) n'est pas fermé",
+            ),
+            "closing nothing": (
+                [["type", "name", "label"], ["text", "a", "A"], ["end_group", "", ""]],
+                "ligne 3 : « end_group » ne ferme aucun groupe",
+            ),
+            "duplicate": (
+                [["type", "name", "label"], ["text", "a", "A"], ["text", "a", "B"]],
+                "ligne 3 : le nom « a » est déjà pris",
+            ),
+            "duplicate in another group": (
+                [
+                    ["type", "name", "label"],
+                    ["text", "a", "A"],
+                    ["begin_group", "g", "G"],
+                    ["text", "a", "B"],
+                    ["end_group", "", ""],
+                ],
+                "ligne 4 : le nom « a » est déjà pris",
+            ),
+            "unknown list": (
+                [["type", "name", "label"], ["select_one nulle", "a", "A"]],
+                "la liste « nulle » n'existe pas",
+            ),
+            "bad reference": (
+                [["type", "name", "label", "relevant"],
+                 ["text", "a", "A", "${inconnu} = 1"]],
+                "ligne 2 : « ${inconnu} » ne renvoie à aucune question",
+            ),
+            "no name": ([["type", "name", "label"], ["text", "", "A"]], "ligne 2"),
+            "cyclic relevant": (
+                [
+                    ["type", "name", "label", "relevant"],
+                    ["text", "a", "A", "${b} = 'x'"],
+                    ["text", "b", "B", "${a} = 'y'"],
+                ],
+                "tournent en rond",
+            ),
+            "expression that does not parse": (
+                [["type", "name", "label", "constraint"], ["integer", "a", "A", ". >"]],
+                "ligne 2 : l'expression constraint « . > » ne se lit pas",
+            ),
+            "unknown function": (
+                [["type", "name", "label", "calculation"],
+                 ["calculate", "a", "", "frobnicate(1)"]],
+                "frobnicate",
+            ),
+        }  # fmt: skip
+        for case, (rows, fragment) in cases.items():
             with self.subTest(case=case):
-                self.assert_refused(workbook(rows), "f.xlsx", "XLSForm")
+                self.assert_refused(workbook(rows), "f.xlsx", fragment)
 
     def test_junk_files_are_refused(self):
         for content, name in (
