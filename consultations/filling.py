@@ -426,3 +426,94 @@ def copy_rows(
     for page in pages_shown(evaluation):
         walk(page_items(evaluation, page, language, options), 0)
     return rows
+
+
+def unknown_keys(spec: Spec, raw: Mapping[str, Any]) -> list[str]:
+    """Keys of submitted answers that name no question where they stand."""
+    return _unknown_keys(spec, raw, None, "")
+
+
+def _unknown_keys(
+    spec: Spec, raw: Mapping[str, Any], repeat: Node | None, prefix: str
+) -> list[str]:
+    """Keys of submitted answers that name no question where they stand."""
+    unknown = []
+    for name, value in raw.items():
+        node = spec.nodes.get(str(name))
+        outer = [r for r in node.repeats if r is not node] if node is not None else []
+        enclosing = outer[-1] if outer else None
+        if node is None or enclosing is not repeat or node.kind in {"group", "note"}:
+            unknown.append(f"{prefix}{name}")
+            continue
+        if node.kind == "repeat":
+            if not isinstance(value, list) or not all(
+                isinstance(v, dict) for v in value
+            ):
+                unknown.append(f"{prefix}{name}")
+                continue
+            for index, entry in enumerate(value):
+                unknown += _unknown_keys(spec, entry, node, f"{prefix}{name}/{index}/")
+    return unknown
+
+
+def answers_clean(
+    spec: Spec, raw: Mapping[str, Any], language: str, options: Options
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Answers sent whole (the API): each value typed and checked against
+    the form's rules as the pages check them; errors by the question's key
+    ("places", "site/0/capacity")."""
+    errors: dict[str, str] = {
+        key: _("Aucune question de ce nom ici.") for key in unknown_keys(spec, raw)
+    }
+    if errors:
+        return {}, errors
+    draft = evaluation_run(spec, _as_texts(raw))
+    cleaned: dict[str, Any] = {}
+    for one in draft.fields.values():
+        node = one.node
+        if not node.is_input:
+            continue
+        typed = _raw_at(raw, one.key)
+        allowed = None
+        if node.kind in CHOOSING:
+            allowed = {
+                value for value, _label in choice_options(draft, one, language, options)
+            }
+        value, error = value_parse(node, typed, allowed)
+        if error and one.relevant:
+            errors[one.key] = error
+        answer_set(cleaned, one.key, value)
+    for name, value in raw.items():
+        node = spec.nodes[str(name)]
+        if node.kind == "repeat" and name not in cleaned and isinstance(value, list):
+            cleaned[name] = [{} for _entry in value]
+    evaluation = evaluation_run(spec, cleaned)
+    errors |= all_errors(evaluation, language)
+    return evaluation.answers(), errors
+
+
+def _as_texts(raw: Mapping[str, Any]) -> dict[str, Any]:
+    texts: dict[str, Any] = {}
+    for name, value in raw.items():
+        if (
+            isinstance(value, list)
+            and all(isinstance(v, dict) for v in value)
+            and value
+        ):
+            texts[name] = [_as_texts(entry) for entry in value]
+        elif isinstance(value, list):
+            texts[name] = [str(v) for v in value if isinstance(v, (str, int, float))]
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            texts[name] = str(value)
+    return texts
+
+
+def _raw_at(raw: Mapping[str, Any], key: str) -> Any:
+    parts = key.split("/")
+    container: Any = raw
+    for name, index in zip(parts[0:-1:2], parts[1:-1:2], strict=True):
+        try:
+            container = container[name][int(index)]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return container.get(parts[-1]) if isinstance(container, Mapping) else None

@@ -1,9 +1,17 @@
 """Forms of the consultations' pages."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import CheckedTextForm
+from consultations.models import Questionnaire, Round
+from consultations.services import Audience
+from coordination.models import CoordinationBody
+from lib.forms import CheckedTextForm, local_datetime_field
+from register.pickers import OrganisationMultipleField
+from taxonomy.models import ActorType, InstitutionalLevel, Sector, Theme
+from territory.models import Province
 
 
 class ImportForm(CheckedTextForm, forms.Form):
@@ -26,3 +34,108 @@ class ImportForm(CheckedTextForm, forms.Form):
     dry_run = forms.BooleanField(
         label=_("Vérifier seulement, sans importer"), required=False
     )
+
+
+class RoundForm(CheckedTextForm, forms.ModelForm[Round]):
+    opens_at = local_datetime_field(_("Ouverture"))
+    closes_at = local_datetime_field(_("Clôture"))
+    public = forms.BooleanField(
+        label=_("Ouvrir aussi un lien public"),
+        required=False,
+        help_text=_(
+            "Toute personne qui a le lien peut répondre, sans invitation (réponses "
+            "anonymes, nombre limité par heure)."
+        ),
+    )
+
+    class Meta:
+        model = Round
+        fields = [
+            "questionnaire", "title", "purpose", "introduction", "unit", "anonymous",
+            "opens_at", "closes_at",
+        ]  # fmt: skip
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(
+            forms.ModelChoiceField[Questionnaire], self.fields["questionnaire"]
+        )
+        field.queryset = Questionnaire.objects.exclude(
+            status=Questionnaire.Status.RETIRED
+        ).order_by("title", "-version")
+        if self.instance.pk:
+            self.fields["public"].initial = bool(self.instance.public_key)
+            if self.instance.launched_at:
+                for name in ("questionnaire", "unit", "anonymous"):
+                    self.fields[name].disabled = True
+
+
+class AudienceForm(CheckedTextForm, forms.Form):
+    """Whom to invite: organisations of the register by their kind, theme or
+    territory, the members of coordination bodies, or organisations named."""
+
+    level = forms.ModelChoiceField(
+        label=_("Niveau institutionnel"),
+        queryset=InstitutionalLevel.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Secteur"),
+        queryset=Sector.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+    )
+    actor_type = forms.ModelChoiceField(
+        label=_("Type d'acteur"),
+        queryset=ActorType.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Thème"),
+        queryset=Theme.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province desservie"),
+        queryset=Province.objects.order_by("nis"),
+        required=False,
+    )
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("Membres des organes de coordination"),
+        queryset=CoordinationBody.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisations = OrganisationMultipleField(
+        label=_("Organisations choisies une à une"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(name) for name in self.fields):
+            raise forms.ValidationError(
+                _("Choisissez au moins un critère ou une organisation.")
+            )
+        return cleaned
+
+    def audience(self) -> Audience:
+        data = self.cleaned_data
+
+        def code(name: str) -> str:
+            value = data.get(name)
+            return str(value.code) if value is not None else ""
+
+        province = data.get("province")
+        return Audience(
+            level=code("level"),
+            sector=code("sector"),
+            actor_type=code("actor_type"),
+            theme=code("theme"),
+            province=province.nis if province is not None else "",
+            bodies=tuple(body.pk for body in data.get("bodies") or []),
+            organisations=tuple(o.pk for o in data.get("organisations") or []),
+        )

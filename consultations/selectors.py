@@ -5,9 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Questionnaire
+from consultations.models import Invitation, Questionnaire, Response, Round
 from register.models import Organisation
 from taxonomy.models import Theme
 from territory.models import Commune
@@ -146,3 +147,122 @@ def options_memo() -> Callable[[str], list[tuple[str, str]]]:
         return found[kind]
 
     return options
+
+
+# Rounds --------------------------------------------------------------------
+
+
+def rounds() -> QuerySet[Round]:
+    return (
+        Round.objects.select_related("questionnaire")
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            submitted=Count(
+                "responses",
+                filter=Q(responses__status=Response.Status.SUBMITTED),
+                distinct=True,
+            ),
+        )
+        .order_by("-opens_at", "-pk")
+    )
+
+
+@dataclass
+class Progress:
+    invited: int
+    opened: int
+    started: int
+    submitted: int
+    public: int
+
+    def percent(self, count: int) -> int:
+        return round(100 * count / self.invited) if self.invited else 0
+
+    @property
+    def rows(self) -> list[tuple[str, int, int]]:
+        return [
+            (str(_("Invitées")), self.invited, 100 if self.invited else 0),
+            (str(_("Ouvertes")), self.opened, self.percent(self.opened)),
+            (str(_("Commencées")), self.started, self.percent(self.started)),
+            (str(_("Envoyées")), self.submitted, self.percent(self.submitted)),
+        ]
+
+
+def round_progress(round_: Round) -> Progress:
+    """Invited, opened, started and submitted (and answers by the public link)."""
+    invitations = round_.invitations.aggregate(
+        invited=Count("pk"),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+    )
+    responses = round_.responses.aggregate(
+        started=Count("pk", filter=Q(invitation__isnull=False)),
+        submitted=Count(
+            "pk",
+            filter=Q(invitation__isnull=False, status=Response.Status.SUBMITTED),
+        ),
+        public=Count(
+            "pk",
+            filter=Q(invitation__isnull=True, status=Response.Status.SUBMITTED),
+        ),
+    )
+    return Progress(**invitations, **responses)
+
+
+def progress_by(round_: Round, dimension: str) -> list[dict[str, Any]]:
+    """Invited and submitted by the invited organisations' level or
+    province: [{"label", "invited", "submitted"}]."""
+    field = {
+        "level": "organisation__level__name_fr",
+        "province": "organisation__commune__province__name_fr",
+    }[dimension]
+    rows = (
+        round_.invitations.values(field)
+        .annotate(
+            invited=Count("pk", distinct=True),
+            submitted=Count(
+                "responses",
+                filter=Q(responses__status=Response.Status.SUBMITTED),
+                distinct=True,
+            ),
+        )
+        .order_by(field)
+    )
+    return [
+        {
+            "label": row[field] or _("non précisé"),
+            "invited": row["invited"],
+            "submitted": row["submitted"],
+        }
+        for row in rows
+    ]
+
+
+def invitation_rows(round_: Round) -> QuerySet[Invitation]:
+    return (
+        round_.invitations.select_related("organisation")
+        .annotate(
+            answered=Count(
+                "responses", filter=Q(responses__status=Response.Status.SUBMITTED)
+            ),
+            drafts=Count(
+                "responses", filter=Q(responses__status=Response.Status.DRAFT)
+            ),
+            response_id=Max("responses__pk"),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def invitations_for_organisations(organisation_ids: Any) -> QuerySet[Invitation]:
+    """The invitations of organisations (a focal point's own), newest round first."""
+    return (
+        Invitation.objects.filter(organisation_id__in=organisation_ids)
+        .exclude(round__launched_at__isnull=True)
+        .select_related("round", "organisation")
+        .annotate(
+            answered=Count(
+                "responses", filter=Q(responses__status=Response.Status.SUBMITTED)
+            )
+        )
+        .order_by("-round__opens_at", "name")
+    )

@@ -4,7 +4,8 @@ from consultations import views
 
 app_name = "consultations"
 urlpatterns = [
-    path("", views.questionnaire_list, name="questionnaire_list"),
+    path("", views.index, name="index"),
+    path("questionnaires/", views.questionnaire_list, name="questionnaire_list"),
     path(
         "questionnaires/importer/",
         views.questionnaire_import_page,
@@ -30,4 +31,25 @@ urlpatterns = [
         views.questionnaire_xform,
         name="questionnaire_xform",
     ),
+    path("tours/nouveau/", views.round_create, name="round_create"),
+    path("tours/<int:pk>/", views.round_detail, name="round_detail"),
+    path("tours/<int:pk>/modifier/", views.round_edit, name="round_edit"),
+    path("tours/<int:pk>/inviter/", views.round_invite, name="round_invite"),
+    path("tours/<int:pk>/action/", views.round_action, name="round_action"),
+    path(
+        "tours/<int:pk>/invitations/<int:invitation_pk>/retirer/",
+        views.invitation_delete,
+        name="invitation_delete",
+    ),
+    path("reponses/<int:pk>/", views.response_detail, name="response_detail"),
+    path("reponses/<int:pk>/copie.pdf", views.response_pdf, name="response_pdf"),
+    path(
+        "reponses/<int:pk>/rouvrir/",
+        views.response_reopen_view,
+        name="response_reopen",
+    ),
+    path("repondre/<str:key>/", views.answer, name="answer"),
+    path("repondre/<str:key>/merci/", views.answer_done, name="answer_done"),
+    path("repondre/<str:key>/copie.pdf", views.answer_pdf, name="answer_pdf"),
+    path("public/<str:key>/", views.public, name="public"),
 ]

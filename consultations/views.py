@@ -6,17 +6,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from accounts.permissions import current_user, permission_required
+from accounts.permissions import can, current_user, permission_required
 from consultations import selectors
-from consultations.access import get_questionnaire_for_user
+from consultations.access import (
+    get_questionnaire_for_user,
+    get_response_for_user,
+    get_round_for_user,
+    invitation_for_key,
+    own_organisation_ids,
+    round_for_public_key,
+)
 from consultations.engine import Evaluation, Page, Spec, evaluation_run, spec_for
+from consultations.exports import answers_pdf
 from consultations.filling import (
     all_errors,
     copy_rows,
@@ -28,9 +38,28 @@ from consultations.filling import (
     pages_shown,
     repeat_change,
 )
-from consultations.forms import ImportForm
-from consultations.services import questionnaire_import
+from consultations.forms import AudienceForm, ImportForm, RoundForm
+from consultations.models import Invitation, Questionnaire, Response, Round
+from consultations.services import (
+    ResponseConflict,
+    invitation_open,
+    invitation_remove,
+    invitations_add,
+    questionnaire_import,
+    response_draft,
+    response_reopen,
+    response_save,
+    response_submit,
+    round_close,
+    round_launch,
+    round_publish,
+    round_remind,
+    round_update,
+)
+from consultations.services import round_create as round_create_service
 from consultations.xlsform import XLSFormError, xform_write, xlsform_read, xlsform_write
+from lib.forms import apply_service_errors
+from lib.ratelimit import client_key, rate_limited
 from lib.views import GET_POST, query_id, render_page_or_partial
 
 
@@ -366,3 +395,437 @@ def questionnaire_preview(request: HttpRequest, pk: int) -> HttpResponse:
         preview=True,
     )
     return sheet_respond(request, sheet)
+
+
+# Rounds --------------------------------------------------------------------
+
+
+@require_safe
+@permission_required("consultations.view")
+def index(request: HttpRequest) -> HttpResponse:
+    """Coordinators: every round. Focal points: their organisations'
+    invitations."""
+    user = current_user(request)
+    if can(user, "consultations.manage"):
+        return render(
+            request,
+            "consultations/round_list.html",
+            {
+                "rounds": selectors.rounds(),
+                "questionnaire_count": Questionnaire.objects.count(),
+            },
+        )
+    return render(
+        request,
+        "consultations/my_invitations.html",
+        {
+            "invitations": selectors.invitations_for_organisations(
+                own_organisation_ids(user)
+            )
+        },
+    )
+
+
+def _round_form_page(
+    request: HttpRequest, form: RoundForm, round_: Round | None
+) -> HttpResponse:
+    return render(
+        request,
+        "consultations/round_form.html",
+        {"form": form, "round": round_},
+        status=400 if form.errors else 200,
+    )
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def round_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    questionnaire = query_id(request.GET.get("questionnaire"))
+    if questionnaire:
+        initial["questionnaire"] = questionnaire
+    form = RoundForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = round_create_service(
+                by=current_user(request),
+                fields=form.cleaned_data,
+                public=form.cleaned_data["public"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Tour « %(title)s » créé.") % {"title": round_.title}
+            )
+            return redirect(round_)
+    return _round_form_page(request, form, None)
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    form = RoundForm(
+        request.POST if request.method == "POST" else None, instance=round_
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_update(
+                round_=round_,
+                fields=form.cleaned_data,
+                public=form.cleaned_data["public"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Tour enregistré."))
+            return redirect(round_)
+    return _round_form_page(request, form, round_)
+
+
+def _round_page(
+    request: HttpRequest, round_: Round, audience: AudienceForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "consultations/round_detail.html",
+        {
+            "round": round_,
+            "progress": selectors.round_progress(round_),
+            "by_level": selectors.progress_by(round_, "level"),
+            "by_province": selectors.progress_by(round_, "province"),
+            "invitations": selectors.invitation_rows(round_),
+            "audience": audience,
+            "public_url": request.build_absolute_uri(
+                reverse("consultations:public", args=[round_.public_key])
+            )
+            if round_.public_key
+            else "",
+        },
+        status=status,
+    )
+
+
+@require_safe
+@permission_required("consultations.manage")
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    return _round_page(request, round_, AudienceForm())
+
+
+@require_POST
+@permission_required("consultations.manage")
+def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    form = AudienceForm(request.POST)
+    if form.is_valid():
+        try:
+            added = invitations_add(round_=round_, audience=form.audience())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s invitation ajoutée.",
+                    "%(count)s invitations ajoutées.",
+                    added,
+                )
+                % {"count": added},
+            )
+            return redirect(round_)
+    return _round_page(request, round_, form, status=400)
+
+
+ROUND_ACTIONS = {"launch", "remind", "close", "publish", "unpublish"}
+
+
+@require_POST
+@permission_required("consultations.manage")
+def round_action(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    action = request.POST.get("action", "")
+    if action not in ROUND_ACTIONS:
+        messages.error(request, _("Action inconnue."))
+        return redirect(round_)
+    try:
+        if action == "launch":
+            round_launch(round_=round_)
+            messages.success(request, _("Tour lancé : les invitations partent."))
+        elif action == "remind":
+            count = round_remind(round_=round_)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s rappel envoyé.", "%(count)s rappels envoyés.", count
+                )
+                % {"count": count},
+            )
+        elif action == "close":
+            round_close(round_=round_)
+            messages.success(request, _("Tour clos."))
+        else:
+            round_publish(round_=round_, published=action == "publish")
+            messages.success(
+                request,
+                _("Résultats publiés aux répondants.")
+                if action == "publish"
+                else _("Résultats retirés."),
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(round_)
+
+
+@require_POST
+@permission_required("consultations.manage")
+def invitation_delete(
+    request: HttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round_)
+    try:
+        invitation_remove(invitation=invitation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Invitation retirée."))
+    return redirect(round_)
+
+
+def _copy(response: Response, language: str = "") -> dict[str, Any]:
+    spec = spec_for(response.questionnaire)
+    language = language or spec.language_for(get_language())
+    evaluation = evaluation_run(spec, response.answers)
+    return copy_context(evaluation, language)
+
+
+@require_safe
+@permission_required("consultations.view")
+def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    response = get_response_for_user(user, pk)
+    round_ = response.round
+    invitation = response.invitation
+    shown_who = not round_.anonymous or not can(user, "consultations.manage")
+    return render(
+        request,
+        "consultations/response_detail.html",
+        {
+            "response": response,
+            "round": round_,
+            "who": invitation if shown_who else None,
+            "can_manage": can(user, "consultations.manage"),
+            **_copy(response),
+        },
+    )
+
+
+@require_POST
+@permission_required("consultations.manage")
+def response_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    response = get_response_for_user(current_user(request), pk)
+    try:
+        response_reopen(response=response, by=current_user(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Réponse rouverte : la personne peut la modifier par son lien "
+                "et l'envoyer à nouveau."
+            ),
+        )
+    return redirect("consultations:response_detail", response.pk)
+
+
+def _pdf(response: Response) -> HttpResponse:
+    invitation = response.invitation
+    content = answers_pdf(
+        {
+            "round": response.round,
+            "response": response,
+            "organisation": invitation.organisation if invitation else None,
+            **_copy(response),
+        }
+    )
+    download = HttpResponse(content, content_type="application/pdf")
+    download["Content-Disposition"] = (
+        f'attachment; filename="reponses-{response.round.pk}-{response.pk}.pdf"'
+    )
+    return download
+
+
+@require_safe
+@permission_required("consultations.view")
+def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    response = get_response_for_user(current_user(request), pk)
+    if response.status != Response.Status.SUBMITTED:
+        raise Http404
+    return _pdf(response)
+
+
+# Answering a round ----------------------------------------------------------
+
+
+def _closed(request: HttpRequest, round_: Round) -> HttpResponse:
+    return render(
+        request, "consultations/answer/closed.html", {"round": round_}, status=403
+    )
+
+
+def _answer_sheet(
+    request: HttpRequest, round_: Round, response: Response, url: str, done_url: str
+) -> HttpResponse:
+    spec = spec_for(response.questionnaire)
+
+    def save(answers: dict[str, Any], page: int) -> None:
+        response_save(response=response, answers=answers, page=page)
+
+    def finish(evaluation: Evaluation, language: str) -> HttpResponse:
+        try:
+            response_submit(
+                round_=round_,
+                instance_id=response.instance_id,
+                answers=evaluation.answers(),
+                invitation=response.invitation,
+                language=language,
+            )
+        except ResponseConflict:
+            messages.error(request, _("Ces réponses ont déjà été envoyées."))
+        return redirect(done_url)
+
+    sheet = Sheet(
+        spec=spec,
+        title=round_.title,
+        url=url,
+        answers=response.answers,
+        page=response.page,
+        save=save,
+        finish=finish,
+        intro=round_.introduction,
+        instance_id=response.instance_id,
+    )
+    return sheet_respond(request, sheet)
+
+
+@login_not_required
+@GET_POST
+def answer(request: HttpRequest, key: str) -> HttpResponse:
+    """The questionnaire through an invitation's link: no account needed."""
+    invitation = invitation_for_key(key)
+    round_ = invitation.round
+    url = reverse("consultations:answer", args=[key])
+    done_url = reverse("consultations:answer_done", args=[key])
+    response = (
+        Response.objects.filter(invitation=invitation)
+        .select_related("questionnaire")
+        .first()
+    )
+    if response is not None and response.status == Response.Status.SUBMITTED:
+        return redirect(done_url)
+    if not round_.is_open:
+        return _closed(request, round_)
+    invitation_open(invitation)
+    if response is None:
+        spec = spec_for(round_.questionnaire)
+        response = response_draft(
+            round_=round_,
+            invitation=invitation,
+            answers=evaluation_run(spec, {}, fresh=True).answers(),
+        )
+    return _answer_sheet(request, round_, response, url, done_url)
+
+
+@login_not_required
+@require_safe
+def answer_done(request: HttpRequest, key: str) -> HttpResponse:
+    invitation = invitation_for_key(key)
+    response = (
+        Response.objects.filter(invitation=invitation, status=Response.Status.SUBMITTED)
+        .select_related("questionnaire", "round")
+        .first()
+    )
+    if response is None:
+        return redirect("consultations:answer", key)
+    return render(
+        request,
+        "consultations/answer/done.html",
+        {
+            "round": invitation.round,
+            "response": response,
+            "invitation": invitation,
+            "pdf_url": reverse("consultations:answer_pdf", args=[key]),
+            **_copy(response),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def answer_pdf(request: HttpRequest, key: str) -> HttpResponse:
+    invitation = invitation_for_key(key)
+    response = Response.objects.filter(
+        invitation=invitation, status=Response.Status.SUBMITTED
+    ).first()
+    if response is None:
+        raise Http404
+    return _pdf(response)
+
+
+PUBLIC_LIMIT = 30  # new answers per address and hour through a public link
+PUBLIC_WINDOW = 3600
+
+
+@login_not_required
+@GET_POST
+def public(request: HttpRequest, key: str) -> HttpResponse:
+    """The questionnaire through a round's public link: anonymous; the draft
+    is found again by this browser's session."""
+    round_ = round_for_public_key(key)
+    url = reverse("consultations:public", args=[key])
+    session_key = f"consultations-public-{round_.pk}"
+    response = None
+    pk = request.session.get(session_key)
+    if pk:
+        response = (
+            Response.objects.filter(pk=pk, round=round_)
+            .select_related("questionnaire")
+            .first()
+        )
+    if response is not None and response.status == Response.Status.SUBMITTED:
+        return render(
+            request,
+            "consultations/answer/done.html",
+            {"round": round_, "response": response, **_copy(response)},
+        )
+    if not round_.is_open:
+        return _closed(request, round_)
+    if response is None:
+        if rate_limited(
+            "consultations-public",
+            client_key(request),
+            limit=PUBLIC_LIMIT,
+            window=PUBLIC_WINDOW,
+        ):
+            return render(
+                request,
+                "consultations/answer/closed.html",
+                {"round": round_, "too_many": True},
+                status=429,
+            )
+        spec = spec_for(round_.questionnaire)
+        response = response_draft(
+            round_=round_,
+            invitation=None,
+            answers=evaluation_run(spec, {}, fresh=True).answers(),
+        )
+        request.session[session_key] = response.pk
+    return _answer_sheet(request, round_, response, url, url)

@@ -13,6 +13,7 @@ from django.db.models import Model, QuerySet
 from django.forms.boundfield import BoundField
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lib.collation import sort_key
 from lib.text import validate_line, validate_text
@@ -190,3 +191,51 @@ def conflict_rows(
                 }
             )
     return rows
+
+
+# The years a date of a meeting or a consultation may fall in.
+YEARS = (2000, 2100)
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A date and a time in Brussels (the browser's own picker, no script)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=LOCAL_INPUT)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A time in Brussels, in the years Maillage plans for (a slip such as
+    0026 for 2026 is refused here, before anything is computed with it)."""
+
+    def to_python(self, value: Any) -> Any:
+        first, last = YEARS
+        if isinstance(value, str) and value.strip()[:4].isdecimal():
+            year = int(value.strip()[:4])
+            if not first <= year <= last:
+                raise ValidationError(
+                    _("Une date entre %(first)s et %(last)s.")
+                    % {"first": first, "last": last},
+                    code="invalid",
+                )
+        value = super().to_python(value)
+        if value is not None and not first <= value.year <= last:
+            raise ValidationError(
+                _("Une date entre %(first)s et %(last)s.")
+                % {"first": first, "last": last},
+                code="invalid",
+            )
+        return value
+
+
+def local_datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
+    return LocalDateTimeField(
+        label=label,
+        widget=LocalDateTimeInput,
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        help_text=_("Heure de Bruxelles."),
+        **kwargs,
+    )

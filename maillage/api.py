@@ -27,6 +27,7 @@ from ninja.parser import Parser
 
 from accounts.api_auth import API_AUTH
 from analysis.api import router as analysis_router
+from consultations.api import router as consultations_router
 from coordination.api import router as coordination_router
 from exchange.api import router as exchange_router
 from lib.problems import (
@@ -329,3 +330,4 @@ api.add_router("/exchange/", exchange_router, tags=["exchange"])
 api.add_router("/coordination/", coordination_router, tags=["coordination"])
 api.add_router("/analysis/", analysis_router, tags=["analysis"])
 api.add_router("/", meetings_router, tags=["meetings"])
+api.add_router("/", consultations_router, tags=["consultations"])

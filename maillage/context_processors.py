@@ -27,10 +27,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ]
     if can(request.user, "meetings.view"):
         items.append((reverse("meetings:calendar"), "/reunions/", _("Réunions")))
-    if can(request.user, "consultations.manage"):
+    if can(request.user, "consultations.view"):
         items.append(
             (
-                reverse("consultations:questionnaire_list"),
+                reverse("consultations:index"),
                 "/consultations/",
                 _("Consultations"),
             )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from coordination.models import CoordinationBody
-from lib.forms import CheckedTextForm, FieldsetForm
+from lib.forms import CheckedTextForm, FieldsetForm, local_datetime_field
 from lib.text import NOTE_MAX_LENGTH, validate_line, validate_text
 from meetings.models import (
     MINUTES_MAX_LENGTH,
@@ -18,56 +18,10 @@ from meetings.models import (
     Language,
     Meeting,
 )
-from meetings.services import SERIES_MAX, YEARS, AgendaRow, Cadence
+from meetings.services import SERIES_MAX, AgendaRow, Cadence
 from register.pickers import OrganisationField, OrganisationMultipleField
 from taxonomy.choices import usable_terms
 from taxonomy.models import Theme
-
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    """A date and a time in Brussels (the browser's own picker, no script)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format=LOCAL_INPUT)
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A time in Brussels, in the years a meeting may fall in (a slip such as
-    0026 for 2026 is refused here, before anything is computed with it)."""
-
-    def to_python(self, value: Any) -> Any:
-        first, last = YEARS
-        if isinstance(value, str) and value.strip()[:4].isdecimal():
-            year = int(value.strip()[:4])
-            if not first <= year <= last:
-                raise ValidationError(
-                    _("Une date entre %(first)s et %(last)s.")
-                    % {"first": first, "last": last},
-                    code="invalid",
-                )
-        value = super().to_python(value)
-        if value is not None and not first <= value.year <= last:
-            raise ValidationError(
-                _("Une date entre %(first)s et %(last)s.")
-                % {"first": first, "last": last},
-                code="invalid",
-            )
-        return value
-
-
-def local_datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
-    return LocalDateTimeField(
-        label=label,
-        widget=LocalDateTimeInput,
-        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        help_text=_("Heure de Bruxelles."),
-        **kwargs,
-    )
-
 
 AGENDA_ROWS = 8
 

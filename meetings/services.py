@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from coordination.models import CoordinationBody
+from lib.forms import YEARS
 from lib.versioning import assign, check_version, save_with_history
 from meetings.links import new_key
 from meetings.models import (
@@ -57,10 +58,6 @@ class Invitee:
     contact: Contact | None = None
     name: str = ""
     email: str = ""
-
-
-# The years a meeting may fall in: a typing slip (0026 for 2026) is refused.
-YEARS = (2000, 2100)
 
 
 def _check_times(fields: Mapping[str, Any], meeting: Meeting | None = None) -> None:

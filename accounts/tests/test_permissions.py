@@ -27,6 +27,7 @@ EXPECTED = {
     "organisation.archive": {"admin", "coordinator"},
     "meetings.view": {"admin", "coordinator", "focal_point_a", "focal_point_b"},
     "meetings.manage": {"admin", "coordinator"},
+    "consultations.view": {"admin", "coordinator", "focal_point_a", "focal_point_b"},
     "consultations.manage": {"admin", "coordinator"},
 }
 

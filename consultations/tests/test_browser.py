@@ -21,6 +21,9 @@ def test_a_coordinator_imports_an_xlsform_and_reads_it(page):
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Consultations"
     ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consultations")
+    assert_accessible(page)
+    page.get_by_role("link", name="Questionnaires (0)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Questionnaires")
     assert_accessible(page)
     page.get_by_role("link", name="Importer un XLSForm").click()

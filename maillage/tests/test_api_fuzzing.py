@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import User
 from accounts.services import api_token_create
+from consultations.tests.base import make_round
 from coordination import services as coordination_services
 from coordination.models import CoordinationBody
 from exchange.export_jobs import export_job_create
@@ -147,7 +148,11 @@ class ApiFuzzingTests(ApiTestCase):
                 "due_date": datetime.date(2030, 6, 1),
             },
         )
+        round_ = make_round(self.coordinator, (self.organisation_a.pk,))
         return {
+            "questionnaire_id": [round_.questionnaire_id],
+            "round_id": [round_.pk],
+            "key": [round_.invitations.get().key],
             "meeting_id": [meeting.pk],
             "action_id": [action.pk],
             "number": [1],
