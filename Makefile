@@ -90,7 +90,7 @@ openapi: setup ## Regenerate the committed OpenAPI snapshot
 	$(MANAGE) export_openapi_schema --api maillage.api.api --indent 2 --sorted --output openapi.json
 
 messages: setup ## Extract interface strings into the catalogues (then translate them)
-	$(MANAGE) makemessages --locale nl --locale de --locale en --ignore '$(VENV)/*' --ignore 'node_modules/*' --no-obsolete
+	$(MANAGE) makemessages --locale nl --locale de --locale en --locale uk --locale ru --ignore '$(VENV)/*' --ignore 'node_modules/*' --no-obsolete
 
 clean: ## Remove the virtual environment, front-end packages and local data
 	rm -rf $(VENV) node_modules var

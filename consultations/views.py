@@ -233,6 +233,9 @@ def sheet_respond(request: HttpRequest, sheet: Sheet) -> HttpResponse:
         evaluation = evaluation_run(spec, sheet.answers)
         requested = query_id(request.GET.get("page")) or sheet.page
         page = _page(pages_shown(evaluation), requested)
+        if page.number != sheet.page:
+            # Coming back by the link later opens the page last shown.
+            sheet.save(sheet.answers, page.number)
         return _sheet_render(
             request, sheet, evaluation, page, language=language, options=options
         )

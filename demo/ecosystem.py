@@ -24,8 +24,12 @@ from django.db.models import Q
 from accounts.models import Role, User
 from accounts.services import DEMO_PASSWORD
 from analysis.models import BodyAssessment
+from consultations.models import Response as ConsultationResponse
+from consultations.models import Round
 from coordination.models import CoordinationBody
 from demo.analysis import BODY_ASSESSMENTS, body_assessment_part
+from demo.consultations import KEY as CONSULTATION_KEY
+from demo.consultations import consultations_part
 from demo.coordination import BODIES, coordination_part
 from demo.keys import BRUSSELS, CRI_KEYS, GOVERNORS, WALLONIA, WALLONIA_DE, WALLONIA_FR
 from demo.meetings import NOTE as MEETING_NOTE
@@ -2108,6 +2112,8 @@ def demo_ecosystem_create(
     builder.focal_points()
     # The meetings' actions belong to the focal points' accounts.
     meetings_part(builder)
+    # The round invites the focal points' organisations.
+    consultations_part(builder)
     orgs = builder.orgs.values()
     builder.summary.totals = {
         "organisations": len(builder.orgs),
@@ -2124,5 +2130,11 @@ def demo_ecosystem_create(
         ).count(),
         "meetings": Meeting.objects.filter(description=MEETING_NOTE).count(),
         "actions": Action.objects.filter(meeting__description=MEETING_NOTE).count(),
+        "consultation rounds": Round.objects.filter(
+            questionnaire__key=CONSULTATION_KEY
+        ).count(),
+        "consultation responses": ConsultationResponse.objects.filter(
+            questionnaire__key=CONSULTATION_KEY, status="submitted"
+        ).count(),
     }
     return builder.summary

@@ -53,7 +53,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if can(request.user, "tasks.view"):
         items.append((reverse("jobs:task_list"), "/taches/", _("Tâches")))
     current = request.path
+    public = current.startswith(tuple(settings.PUBLIC_LANGUAGE_PATHS))
     return {
+        "interface_languages": settings.LANGUAGES
+        if public
+        else settings.STAFF_LANGUAGES,
         "demo_notice": settings.DEMO_NOTICE,
         "navigation": [
             {"url": url, "label": label, "current": current.startswith(prefix)}

@@ -226,14 +226,20 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Maillage <noreply@example.or
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Internationalisation: French first; the interface is translated into Dutch,
-# German and English. Ukrainian and Russian names exist for public vocabularies.
+# German and English. The pages displaced people read (answering a
+# consultation) are in Ukrainian and Russian too, and offer those two in
+# their language menu; elsewhere a Ukrainian or Russian visitor reads French
+# where a text has no translation.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [
+STAFF_LANGUAGES = [
     ("fr", "Français"),
     ("nl", "Nederlands"),
     ("de", "Deutsch"),
     ("en", "English"),
 ]
+LANGUAGES = [*STAFF_LANGUAGES, ("uk", "Українська"), ("ru", "Русский")]
+# The pages (path prefixes) whose language menu offers every language.
+PUBLIC_LANGUAGE_PATHS = ("/consultations/repondre/", "/consultations/public/")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"

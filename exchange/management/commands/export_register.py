@@ -53,7 +53,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
+            choices=[code for code, _name in settings.STAFF_LANGUAGES],
             default=settings.LANGUAGE_CODE,
             help="The language of a readable export.",
         )
