@@ -16,3 +16,11 @@ def answers_pdf(context: dict[str, Any]) -> bytes:
     html = render_to_string("consultations/answers_document.html", context)
     content: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
     return content
+
+
+def results_pdf(context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("consultations/results_document.html", context)
+    content: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return content

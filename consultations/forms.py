@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Questionnaire, Round
+from consultations.results import Filters
 from consultations.services import Audience
 from coordination.models import CoordinationBody
 from lib.forms import CheckedTextForm, local_datetime_field
@@ -138,4 +139,69 @@ class AudienceForm(CheckedTextForm, forms.Form):
             province=province.nis if province is not None else "",
             bodies=tuple(body.pk for body in data.get("bodies") or []),
             organisations=tuple(o.pk for o in data.get("organisations") or []),
+        )
+
+
+class ResultFiltersForm(forms.Form):
+    """The results' filters: the respondents' organisation, a text searched
+    in the free answers; and a question to cross with one of them."""
+
+    level = forms.ModelChoiceField(
+        label=_("Niveau institutionnel"),
+        queryset=InstitutionalLevel.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Secteur"),
+        queryset=Sector.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    actor_type = forms.ModelChoiceField(
+        label=_("Type d'acteur"),
+        queryset=ActorType.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Province.objects.order_by("nis"), required=False
+    )
+    q = forms.CharField(
+        label=_("Chercher dans les réponses libres"), max_length=200, required=False
+    )
+    cross = forms.ChoiceField(label=_("Croiser la question"), required=False)
+    by = forms.ChoiceField(
+        label=_("par"),
+        required=False,
+        choices=[
+            ("level", _("niveau institutionnel")),
+            ("sector", _("secteur")),
+            ("actor_type", _("type d'acteur")),
+            ("province", _("province")),
+        ],
+    )
+
+    def __init__(
+        self, *args: Any, questions: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cross = cast(forms.ChoiceField, self.fields["cross"])
+        cross.choices = [("", _("— aucune —")), *questions]
+
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+
+        def code(name: str, attribute: str = "code") -> str:
+            value = data.get(name)
+            return str(getattr(value, attribute)) if value is not None else ""
+
+        return Filters(
+            level=code("level"),
+            sector=code("sector"),
+            actor_type=code("actor_type"),
+            province=code("province", "nis"),
+            q=data.get("q") or "",
         )

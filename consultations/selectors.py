@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Invitation, Questionnaire, Response, Round
 from register.models import Organisation
-from taxonomy.models import Theme
-from territory.models import Commune
+from taxonomy.models import InstitutionalLevel, Theme
+from territory.models import Commune, Province
 
 STRUCTURE = {"begin_group", "end_group", "begin_repeat", "end_repeat"}
 
@@ -210,11 +210,16 @@ def round_progress(round_: Round) -> Progress:
 
 def progress_by(round_: Round, dimension: str) -> list[dict[str, Any]]:
     """Invited and submitted by the invited organisations' level or
-    province: [{"label", "invited", "submitted"}]."""
-    field = {
-        "level": "organisation__level__name_fr",
-        "province": "organisation__commune__province__name_fr",
+    province: [{"label", "invited", "submitted"}], in the active language."""
+    field, model = {
+        "level": ("organisation__level__code", InstitutionalLevel),
+        "province": ("organisation__commune__province__nis", Province),
     }[dimension]
+    names = (
+        {p.nis: p.name for p in Province.objects.all()}
+        if model is Province
+        else {t.code: t.name for t in InstitutionalLevel.objects.all()}
+    )
     rows = (
         round_.invitations.values(field)
         .annotate(
@@ -227,14 +232,17 @@ def progress_by(round_: Round, dimension: str) -> list[dict[str, Any]]:
         )
         .order_by(field)
     )
-    return [
-        {
-            "label": row[field] or _("non précisé"),
-            "invited": row["invited"],
-            "submitted": row["submitted"],
-        }
-        for row in rows
-    ]
+    return sorted(
+        (
+            {
+                "label": names.get(row[field] or "", "") or _("non précisé"),
+                "invited": row["invited"],
+                "submitted": row["submitted"],
+            }
+            for row in rows
+        ),
+        key=lambda row: str(row["label"]),
+    )
 
 
 def invitation_rows(round_: Round) -> QuerySet[Invitation]:

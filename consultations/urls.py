@@ -36,6 +36,17 @@ urlpatterns = [
     path("tours/<int:pk>/modifier/", views.round_edit, name="round_edit"),
     path("tours/<int:pk>/inviter/", views.round_invite, name="round_invite"),
     path("tours/<int:pk>/action/", views.round_action, name="round_action"),
+    path("tours/<int:pk>/resultats/", views.round_results, name="round_results"),
+    path(
+        "tours/<int:pk>/resultats.pdf",
+        views.round_results_pdf,
+        name="round_results_pdf",
+    ),
+    path(
+        "tours/<int:pk>/reponses.<str:fmt>",
+        views.round_results_export,
+        name="round_results_export",
+    ),
     path(
         "tours/<int:pk>/invitations/<int:invitation_pk>/retirer/",
         views.invitation_delete,
@@ -51,5 +62,10 @@ urlpatterns = [
     path("repondre/<str:key>/", views.answer, name="answer"),
     path("repondre/<str:key>/merci/", views.answer_done, name="answer_done"),
     path("repondre/<str:key>/copie.pdf", views.answer_pdf, name="answer_pdf"),
+    path(
+        "repondre/<str:key>/resultats/",
+        views.published_results,
+        name="published_results",
+    ),
     path("public/<str:key>/", views.public, name="public"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import can, current_user, permission_required
-from consultations import selectors
+from consultations import results, selectors
 from consultations.access import (
     get_questionnaire_for_user,
     get_response_for_user,
@@ -26,7 +26,7 @@ from consultations.access import (
     round_for_public_key,
 )
 from consultations.engine import Evaluation, Page, Spec, evaluation_run, spec_for
-from consultations.exports import answers_pdf
+from consultations.exports import answers_pdf, results_pdf
 from consultations.filling import (
     all_errors,
     copy_rows,
@@ -38,7 +38,7 @@ from consultations.filling import (
     pages_shown,
     repeat_change,
 )
-from consultations.forms import AudienceForm, ImportForm, RoundForm
+from consultations.forms import AudienceForm, ImportForm, ResultFiltersForm, RoundForm
 from consultations.models import Invitation, Questionnaire, Response, Round
 from consultations.services import (
     ResponseConflict,
@@ -832,3 +832,122 @@ def public(request: HttpRequest, key: str) -> HttpResponse:
         )
         request.session[session_key] = response.pk
     return _answer_sheet(request, round_, response, url, url)
+
+
+# Results -------------------------------------------------------------------
+
+
+def _results_context(
+    request: HttpRequest, round_: Round, *, published: bool = False
+) -> dict[str, Any]:
+    spec = spec_for(round_.questionnaire)
+    language = spec.language_for(get_language())
+    options = selectors.options_memo()
+    choosing = [
+        (node.name, node.text("label", language) or node.name)
+        for node in spec.nodes.values()
+        if node.kind in results.CHOOSING
+    ]
+    form = ResultFiltersForm(
+        None if published else request.GET or None, questions=choosing
+    )
+    filters = form.filters() if form.is_bound else results.Filters()
+    responses = results.submitted(round_, filters)
+    total, questions = results.results(
+        round_,
+        spec,
+        results.response_rows(round_, responses),
+        language=language,
+        options=options,
+        search="" if published else filters.q,
+    )
+    context: dict[str, Any] = {
+        "round": round_,
+        "form": form,
+        "total": total,
+        "questions": questions,
+        "published": published,
+        "query": request.GET.urlencode(),
+    }
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("cross"):
+        node = spec.nodes.get(form.cleaned_data["cross"])
+        dimension = form.cleaned_data.get("by") or "level"
+        if node is not None:
+            choices, rows = results.crosstab(
+                round_, spec, responses, node, dimension, language=language,
+                options=options,
+            )  # fmt: skip
+            context["crosstab"] = {
+                "question": node.text("label", language) or node.name,
+                "dimension": dict(form.fields["by"].choices)[dimension],  # type: ignore[attr-defined]
+                "choices": choices,
+                "rows": rows,
+            }
+    return context
+
+
+@require_safe
+@permission_required("consultations.manage")
+def round_results(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    context = _results_context(request, round_)
+    return render(
+        request,
+        "consultations/results.html",
+        context,
+        status=400 if context["form"].errors else 200,
+    )
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@require_safe
+@permission_required("consultations.manage")
+def round_results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    spec = spec_for(round_.questionnaire)
+    form = ResultFiltersForm(request.GET or None, questions=[])
+    filters = form.filters() if form.is_bound else results.Filters()
+    header, rows = results.export_rows(
+        round_,
+        spec,
+        results.submitted(round_, filters),
+        language=spec.language_for(get_language()),
+        options=selectors.options_memo(),
+    )
+    content = (
+        results.export_xlsx(header, rows)
+        if fmt == "xlsx"
+        else results.export_csv(header, rows)
+    )
+    return _download(content, EXPORT_TYPES[fmt], f"tour-{round_.pk}-reponses.{fmt}")
+
+
+@require_safe
+@permission_required("consultations.manage")
+def round_results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(current_user(request), pk)
+    content = results_pdf(_results_context(request, round_))
+    return _download(content, "application/pdf", f"tour-{round_.pk}-resultats.pdf")
+
+
+@login_not_required
+@require_safe
+def published_results(request: HttpRequest, key: str) -> HttpResponse:
+    """The results a coordinator published, for those invited: the figures,
+    without the free answers nor who gave them."""
+    invitation = invitation_for_key(key)
+    round_ = invitation.round
+    if not round_.results_published:
+        raise Http404
+    return render(
+        request,
+        "consultations/results_published.html",
+        _results_context(request, round_, published=True),
+    )

@@ -158,3 +158,46 @@ def test_the_form_works_without_javascript(browser, live_server, round_data):
     context.close()
     stored = Response.objects.get(invitation=round_data["namur"])
     assert stored.answers == {"accueil": "yes", "places": "5"}
+
+
+def test_a_coordinator_reads_the_results(page, round_data):
+    from consultations.services import response_submit
+
+    for instance, invitation, answers in (
+        (
+            "a",
+            round_data["liege"],
+            {"accueil": "yes", "places": "12", "besoins": ["logement"]},
+        ),
+        (
+            "b",
+            round_data["namur"],
+            {"accueil": "no", "besoins": ["logement", "emploi"]},
+        ),
+    ):
+        response_submit(
+            round_=round_data["round"], instance_id=instance, answers=answers,
+            invitation=invitation,
+        )  # fmt: skip
+    page.set_viewport_size(PHONE)
+    sign_in(page, "claire.coord@example.org")
+    page.goto(round_data["round"].get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Offre d'accueil 2027")
+    assert_accessible(page)
+    page.get_by_role("link", name="Résultats", exact=True).click()
+    expect(page.get_by_text("2 réponses envoyées")).to_be_visible()
+    expect(page.get_by_role("img", name="Besoins prioritaires")).to_be_visible()
+    assert_accessible(page)
+    assert fits(page)
+    page.get_by_label("Croiser la question").select_option(
+        label="Accueillez-vous des personnes déplacées ?"
+    )
+    page.get_by_role("button", name="Appliquer").click()
+    expect(
+        page.get_by_role(
+            "heading",
+            name="« Accueillez-vous des personnes déplacées ? » "
+            "par niveau institutionnel",
+        )
+    ).to_be_visible()
+    assert_accessible(page)
