@@ -163,6 +163,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="Leave out the meetings' pages.",
     )
     parser.add_argument(
+        "--no-consultations",
+        dest="consultations",
+        action="store_false",
+        help="Leave out the consultations' submissions and results.",
+    )
+    parser.add_argument(
         "--no-exchange",
         dest="exchange",
         action="store_false",
@@ -276,6 +282,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench.meetings import meetings_figures
 
             report["meetings"] = meetings_figures(
+                progress,
+                scale=args.scale,
+                warmups=args.warmups,
+                requests=args.requests,
+                budget=args.page_budget,
+            )
+        if args.consultations:
+            from bench.consultations import consultations_figures
+
+            report["consultations"] = consultations_figures(
                 progress,
                 scale=args.scale,
                 warmups=args.warmups,

@@ -143,7 +143,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-def _definition() -> dict[str, Any]:
+def questionnaire_definition() -> dict[str, Any]:
     survey = []
     for kind, name, labels, extra in ROWS:
         row = {"type": kind, "name": name}
@@ -181,7 +181,7 @@ def consultations_part(builder: Any) -> None:
     by = builder.coordinator
     orgs = builder.orgs
     questionnaire = services.questionnaire_import(
-        form=form_check(_definition()), by=by, key=KEY
+        form=form_check(questionnaire_definition()), by=by, key=KEY
     )
     now = timezone.now()
     round_ = services.round_create(
