@@ -185,20 +185,23 @@ def results(
         if node.kind not in {"group", "repeat", "note"}
         and not (node.kind == "calculate" and not node.columns.get("label"))
     ]
-    found = fold(search) if search else ""
+    searched = fold(search) if search else ""
     out = []
     for node in questions:
         result = QuestionResult(
             node, node.text("label", language) or node.name, node.kind
         )
-        every = [
-            (value, who)
-            for _pk, answers, who in rows
-            for value in node_values(answers, node)
-        ]
-        result.answered = len(
-            {pk for pk, answers, _who in rows if node_values(answers, node)}
-        )
+        every: list[tuple[Any, str]] = []
+        for _pk, answers, who in rows:
+            # Most questions stand outside repeats: read them directly.
+            found_values = (
+                ([answers[node.name]] if node.name in answers else [])
+                if not node.repeats and isinstance(answers, dict)
+                else node_values(answers, node)
+            )
+            if found_values:
+                result.answered += 1
+                every.extend((value, who) for value in found_values)
         if node.kind in CHOOSING:
             counts: Counter[str] = Counter()
             ranks: dict[str, list[int]] = {}
@@ -243,8 +246,8 @@ def results(
             ]
         else:
             texts = [(str(value), who) for value, who in every if str(value).strip()]
-            if found:
-                texts = [item for item in texts if found in fold(item[0])]
+            if searched:
+                texts = [item for item in texts if searched in fold(item[0])]
             result.texts_found = len(texts)
             result.texts = texts[:TEXTS_SHOWN]
         out.append(result)
