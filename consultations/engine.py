@@ -199,7 +199,7 @@ def _tree(survey: list[dict[str, str]]) -> tuple[Node, dict[str, Node]]:
                 _("Feuille survey, ligne %(row)s : la question n'a pas de nom.")
                 % {"row": number}
             )
-        if name in nodes or name == ROOT:
+        if name in nodes:
             raise FormError(
                 _("Feuille survey, ligne %(row)s : le nom « %(name)s » est déjà pris.")
                 % {"row": number, "name": name}
@@ -379,6 +379,14 @@ def spec_build(
     root, nodes = _tree(definition.get("survey") or [])
     choices = _choices(definition.get("choices") or [])
     for node in nodes.values():
+        if node.kind in SELECTS and node.list_name.startswith("${"):
+            raise FormError(
+                _(
+                    "Feuille survey, ligne %(row)s : des choix tirés des réponses "
+                    "(« %(list)s ») ne sont pas pris en charge."
+                )
+                % {"row": node.row, "list": node.list_name}
+            )
         if node.kind in SELECTS and node.list_name not in choices:
             raise FormError(
                 _("Feuille survey, ligne %(row)s : la liste « %(list)s » n'existe pas.")

@@ -64,6 +64,77 @@ def _clean_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{_text(k): _text(v) for k, v in row.items() if _text(v)} for row in rows]
 
 
+# The spellings pyxform also reads, written as Maillage stores them: headers
+# (in any case, spaces for underscores, `label:Language` with one colon) and
+# question types ("select one from x or specify other").
+SURVEY_ALIASES = {
+    "caption": "label", "relevance": "relevant", "readonly": "read_only",
+    "count": "repeat_count", "jr:count": "repeat_count", "calculate": "calculation",
+    "constraining_message": "constraint_message", "requiredmsg": "required_message",
+    "command": "type", "tag": "name", "value": "name",
+}  # fmt: skip
+CHOICES_ALIASES = {"caption": "label", "value": "name", "list name": "list_name"}
+CHOICES_COLUMNS = {"list_name", "name", "label"}
+SETTINGS_ALIASES = {"set_form_title": "form_title", "set_form_id": "form_id"}
+TYPE_ALIASES = {
+    "int": "integer", "string": "text", "select1": "select_one",
+    "select all that apply from": "select_multiple",
+    "select all that apply": "select_multiple", "select one from": "select_one",
+    "select one": "select_one", "select multiple": "select_multiple",
+    "begin group": "begin_group", "end group": "end_group",
+    "begin repeat": "begin_repeat", "end repeat": "end_repeat",
+}  # fmt: skip
+
+
+def _canonical_header(header: str, aliases: dict[str, str], known: set[str]) -> str:
+    """A header as Maillage stores it; one it does not know stays as written
+    (a choices column a choice_filter names keeps its case)."""
+    text = header.strip()
+    if "::" in text:
+        first, rest = text.split("::", 1)
+    elif ":" in text and not text.lower().startswith("jr:"):
+        first, rest = text.split(":", 1)
+    else:
+        first, rest = text, None
+    base = "_".join(first.split()).lower()
+    base = aliases.get(base, aliases.get(first.strip().lower(), base))
+    if base not in known:
+        return text
+    return f"{base}::{rest.strip()}" if rest is not None else base
+
+
+def _canonical_type(value: str) -> str:
+    words = " ".join(value.split())
+    lower = words.lower()
+    other = ""
+    for suffix in (" or specify other", " or_other"):
+        if lower.endswith(suffix):
+            other, words, lower = (
+                " or_other",
+                words[: -len(suffix)],
+                lower[: -len(suffix)],
+            )
+    for alias in sorted(TYPE_ALIASES, key=len, reverse=True):
+        if lower == alias or lower.startswith(alias + " "):
+            return TYPE_ALIASES[alias] + words[len(alias) :] + other
+    first, *rest = words.split(" ", 1)
+    return " ".join([first.lower(), *rest]) + other
+
+
+def _canonical_rows(
+    rows: list[dict[str, str]], aliases: dict[str, str], known: set[str]
+) -> list[dict[str, str]]:
+    canonical = []
+    for row in rows:
+        out: dict[str, str] = {}
+        for header, value in row.items():
+            out.setdefault(_canonical_header(header, aliases, known), value)
+        if out.get("type"):
+            out["type"] = _canonical_type(out["type"])
+        canonical.append(out)
+    return canonical
+
+
 def _base(column: str) -> str:
     return column.split("::", 1)[0].strip().lower()
 
@@ -142,10 +213,14 @@ def _languages(
 def form_check(definition: dict[str, Any]) -> Form:
     """Check a form's rows and convert them with pyxform; XLSFormError says
     what is wrong (an unsupported feature and its row, or pyxform's message)."""
-    survey = _clean_rows(definition.get("survey") or [])
-    choices = _clean_rows(definition.get("choices") or [])
+    survey = _canonical_rows(
+        _clean_rows(definition.get("survey") or []), SURVEY_ALIASES, SURVEY_COLUMNS
+    )
+    choices = _canonical_rows(
+        _clean_rows(definition.get("choices") or []), CHOICES_ALIASES, CHOICES_COLUMNS
+    )
     settings = {
-        _text(k): _text(v)
+        _canonical_header(_text(k), SETTINGS_ALIASES, SETTINGS): _text(v)
         for k, v in (definition.get("settings") or {}).items()
         if _text(v)
     }

@@ -208,6 +208,48 @@ class ReadTests(SimpleTestCase):
             with self.subTest(case=case):
                 self.assert_refused(workbook(rows), "f.xlsx", fragment)
 
+    def test_pyxform_s_other_spellings_are_read_as_it_reads_them(self):
+        form = xlsform_read(
+            md(
+                "| survey |\n"
+                "| | Type | Name | Label:English | Relevance |\n"
+                "| | select one from sexes or specify other | sex | Sex? | |\n"
+                "| | int | age | Age | ${sex} = 'female' |\n"
+                "| | select all that apply toilets | toilets | Toilets | |\n"
+                "| choices |\n"
+                "| | list name | value | label:English |\n"
+                "| | sexes | male | Male |\n"
+                "| | sexes | female | Female |\n"
+                "| | toilets | pit | Pit |\n"
+                "| settings |\n"
+                "| | Form_ID |\n"
+                "| | sex_form |\n"
+            ),
+            "f.md",
+        )
+        survey, choices = form.definition["survey"], form.definition["choices"]
+        self.assertEqual(
+            [row["type"] for row in survey],
+            ["select_one sexes or_other", "integer", "select_multiple toilets"],
+        )
+        self.assertEqual(survey[1]["relevant"], "${sex} = 'female'")
+        self.assertEqual(survey[0]["label::English"], "Sex?")
+        self.assertEqual(
+            choices[0], {"list_name": "sexes", "name": "male", "label::English": "Male"}
+        )
+        self.assertEqual(form.form_id, "sex_form")
+
+    def test_choices_from_answers_are_refused_by_name(self):
+        self.assert_refused(
+            md(
+                "| survey |\n| | type | name | label |\n"
+                "| | begin_repeat | p | P |\n| | text | n | N |\n| | end_repeat | | |\n"
+                "| | select_one ${n} | who | Who |\n"
+            ),
+            "f.md",
+            "des choix tirés des réponses",
+        )
+
     def test_junk_files_are_refused(self):
         for content, name in (
             (b"PK\x03\x04 not really a zip", "f.xlsx"),
