@@ -4,6 +4,8 @@ sees the invitations of their organisations and the answers given for them.
 Those invited answer through their invitation's key, without an account.
 Http404 when the object does not exist or may not be seen."""
 
+import re
+
 from django.http import Http404
 
 from accounts.models import User
@@ -67,9 +69,13 @@ def get_response_for_user(user: User, pk: int) -> Response:
     raise Http404
 
 
+# A link's key: letters, digits, "-" and "_" (secrets.token_urlsafe).
+KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def invitation_for_key(key: str) -> Invitation:
     """The invitation a link names; Http404 for a key that names none."""
-    if not key or len(key) > 64:
+    if not KEY.fullmatch(key or ""):
         raise Http404
     invitation = (
         Invitation.objects.select_related(
@@ -84,7 +90,7 @@ def invitation_for_key(key: str) -> Invitation:
 
 
 def round_for_public_key(key: str) -> Round:
-    if not key or len(key) > 64:
+    if not KEY.fullmatch(key or ""):
         raise Http404
     round_ = (
         Round.objects.select_related("questionnaire").filter(public_key=key).first()

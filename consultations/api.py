@@ -50,7 +50,9 @@ router = Router()
 InstanceId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9:._-]+$")
 ]
-Key = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Key = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
 Purpose = Literal["design", "verification", "other"]
 Unit = Literal["organisation", "person"]
 

@@ -56,7 +56,7 @@ def send_invitation(
     """Send one invitation (or its reminder), unless it was answered since."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("round", "organisation")
             .filter(pk=invitation_id)
             .first()
