@@ -6,6 +6,7 @@ rows, one column per question, a select_multiple's choices split into one
 column each as KoboToolbox exports them (XLSX and CSV)."""
 
 import csv
+import hashlib
 import io
 import statistics
 import unicodedata
@@ -14,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from consultations.engine import Node, Spec
@@ -88,7 +90,7 @@ class Share:
 
 @dataclass
 class QuestionResult:
-    node: Node
+    name: str
     label: str
     kind: str
     answered: int = 0
@@ -96,10 +98,6 @@ class QuestionResult:
     figures: list[tuple[str, str]] = field(default_factory=list)
     texts: list[tuple[str, str]] = field(default_factory=list)
     texts_found: int = 0
-
-    @property
-    def name(self) -> str:
-        return self.node.name
 
     @property
     def chart_height(self) -> int:
@@ -189,7 +187,7 @@ def results(
     out = []
     for node in questions:
         result = QuestionResult(
-            node, node.text("label", language) or node.name, node.kind
+            node.name, node.text("label", language) or node.name, node.kind
         )
         every: list[tuple[Any, str]] = []
         for _pk, answers, who in rows:
@@ -252,6 +250,43 @@ def results(
             result.texts = texts[:TEXTS_SHOWN]
         out.append(result)
     return len(rows), out
+
+
+CACHE_SECONDS = 600
+
+
+def results_cached(
+    round_: Round,
+    spec: Spec,
+    responses: QuerySet[Response],
+    *,
+    language: str,
+    options: Options,
+    search: str = "",
+    filters_key: str = "",
+) -> tuple[int, list[QuestionResult]]:
+    """`results`, kept in the cache until a response is submitted, changed
+    or reopened (the key holds their number and latest change)."""
+    marker = round_.responses.aggregate(n=Count("pk"), last=Max("updated_at"))
+    digest = hashlib.sha256(
+        "|".join(
+            [str(round_.pk), str(round_.questionnaire_id), str(marker["n"]),
+             str(marker["last"]), language, filters_key, search]
+        ).encode()
+    ).hexdigest()[:32]  # fmt: skip
+    key = f"consultations:results:{digest}"
+    found: tuple[int, list[QuestionResult]] | None = cache.get(key)
+    if found is None:
+        found = results(
+            round_,
+            spec,
+            response_rows(round_, responses),
+            language=language,
+            options=options,
+            search=search,
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def response_rows(

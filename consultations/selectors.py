@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -259,6 +260,32 @@ def invitation_rows(round_: Round) -> QuerySet[Invitation]:
         )
         .order_by("name", "pk")
     )
+
+
+INVITATIONS_PER_PAGE = 100
+
+
+def invitation_page(round_: Round, number: str | None) -> Page[Invitation]:
+    """A page of the round's invitations, each with its response's status
+    (`answered`, `drafts`, `response_id`), read for the page's rows only."""
+    page = Paginator(
+        round_.invitations.select_related("organisation").order_by("name", "pk"),
+        INVITATIONS_PER_PAGE,
+    ).get_page(number)
+    rows = list(page.object_list)
+    found: dict[int, tuple[str, int]] = {
+        invitation_id: (status, pk)
+        for invitation_id, status, pk in Response.objects.filter(
+            invitation__in=[row.pk for row in rows]
+        ).values_list("invitation_id", "status", "pk")
+    }
+    for row in rows:
+        status, pk = found.get(row.pk, ("", 0))
+        row.answered = int(status == Response.Status.SUBMITTED)  # type: ignore[attr-defined]
+        row.drafts = int(status == Response.Status.DRAFT)  # type: ignore[attr-defined]
+        row.response_id = pk or None  # type: ignore[attr-defined]
+    page.object_list = rows
+    return page
 
 
 def invitations_for_organisations(organisation_ids: Any) -> QuerySet[Invitation]:

@@ -500,7 +500,7 @@ def _round_page(
             "progress": selectors.round_progress(round_),
             "by_level": selectors.progress_by(round_, "level"),
             "by_province": selectors.progress_by(round_, "province"),
-            "invitations": selectors.invitation_rows(round_),
+            "page": selectors.invitation_page(round_, request.GET.get("page")),
             "audience": audience,
             "public_url": request.build_absolute_uri(
                 reverse("consultations:public", args=[round_.public_key])
@@ -853,13 +853,14 @@ def _results_context(
     )
     filters = form.filters() if form.is_bound else results.Filters()
     responses = results.submitted(round_, filters)
-    total, questions = results.results(
+    total, questions = results.results_cached(
         round_,
         spec,
-        results.response_rows(round_, responses),
+        responses,
         language=language,
         options=options,
         search="" if published else filters.q,
+        filters_key=repr(filters.lookups()),
     )
     context: dict[str, Any] = {
         "round": round_,

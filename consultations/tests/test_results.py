@@ -126,3 +126,12 @@ class ResultTests(RoundTestCase):
         self.assertContains(response, "Accueillez-vous")
         self.assertNotContains(response, "Places en maisons communautaires")
         self.assertNotContains(response, "CPAS de Liège")
+
+    def test_results_follow_a_new_response_though_kept_in_the_cache(self):
+        self.login(self.coordinator)
+        self.assertEqual(self.client.get(self.url()).context["total"], 3)
+        response_submit(
+            round_=self.round, instance_id="late", answers={"accueil": "no"},
+            invitation=None,
+        )  # fmt: skip
+        self.assertEqual(self.client.get(self.url()).context["total"], 4)

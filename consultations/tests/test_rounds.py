@@ -261,3 +261,23 @@ class AnswerTests(RoundTestCase):
             statuses.append(self.client.get(url).status_code)
         self.assertEqual(statuses.count(429), 2)
         cache.clear()
+
+
+class LargeRoundTests(RoundTestCase):
+    def test_the_invitations_come_a_hundred_a_page(self):
+        self.login(self.coordinator)
+        url = self.round.get_absolute_url()
+        # The same queries for 2 invitations and for 152.
+        with self.assertNumQueries(18):
+            self.client.get(url)
+        Invitation.objects.bulk_create(
+            Invitation(round=self.round, name=f"Personne {n:03d}", key=f"key-{n}")
+            for n in range(150)
+        )
+        with self.assertNumQueries(18):
+            response = self.client.get(url)
+        self.assertContains(response, "152 invitations")
+        self.assertContains(response, "Page 1 sur 2")
+        self.assertEqual(len(response.context["page"].object_list), 100)
+        self.assertContains(self.client.get(url + "?page=2"), "Personne 149")
+        self.assertEqual(self.client.get(url + "?page=zz").status_code, 200)
