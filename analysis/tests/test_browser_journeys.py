@@ -249,8 +249,12 @@ def test_a_coordinator_goes_from_the_matrix_to_the_map_network_and_report(
     report_url = page.url
     for fmt, signature in (("PDF", b"%PDF"), ("XLSX", b"PK")):
         page.goto(report_url)
-        page.get_by_role("button", name=f"Télécharger en {fmt}").click()
-        expect(page.get_by_role("status")).to_contain_text("Le rapport est prêt.")
+        # The report is written during the request (tasks run at once in the
+        # tests): on a busy machine a PDF takes longer than a click's 10 s.
+        page.get_by_role("button", name=f"Télécharger en {fmt}").click(timeout=60_000)
+        expect(page.get_by_role("status")).to_contain_text(
+            "Le rapport est prêt.", timeout=60_000
+        )
         assert_accessible(page)
         with page.expect_download() as download:
             page.get_by_role(
