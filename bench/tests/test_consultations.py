@@ -38,5 +38,7 @@ class ConsultationsFiguresTests(TransactionTestCase):
         load = figures["submissions"]["submissions"]
         self.assertEqual(load["statuses"], {"201": 10})
         self.assertEqual(Response.objects.count(), 200 + 10)
-        self.assertEqual(figures["submissions"]["minimal_page"]["statuses"], {"200": 10})
+        self.assertEqual(
+            figures["submissions"]["minimal_page"]["statuses"], {"200": 10}
+        )
         self.assertGreater(figures["submissions"]["throughput_ratio_to_minimal"], 0)
