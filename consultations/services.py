@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from consultations import tasks
 from consultations.models import Invitation, Questionnaire, Response, Round
 from consultations.xlsform import Form
 from coordination.models import BodyMember
@@ -235,8 +236,6 @@ def invitation_remove(*, invitation: Invitation) -> None:
 
 def _queue(round_: Round, invitation_ids: list[int], *, reminder: bool = False) -> None:
     """Mark invitations queued and send them once the transaction commits."""
-    from consultations import tasks
-
     ids = list(
         Invitation.objects.filter(pk__in=invitation_ids)
         .exclude(email="")
