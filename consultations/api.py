@@ -24,19 +24,26 @@ from pydantic import AwareDatetime, StringConstraints
 from accounts.api_auth import TokenAuth, api_user
 from accounts.models import User
 from accounts.permissions import can
-from consultations import selectors
-from consultations.access import get_questionnaire_for_user, get_round_for_user
+from consultations import binding, selectors
+from consultations.access import (
+    get_questionnaire_for_user,
+    get_response_for_user,
+    get_round_for_user,
+)
 from consultations.engine import evaluation_run, spec_for
 from consultations.filling import answers_clean, unknown_keys
 from consultations.models import Invitation, Questionnaire, Response, Round
 from consultations.services import (
     Audience,
+    Decision,
     ResponseConflict,
+    answers_adopt,
     invitations_add,
     questionnaire_import,
     response_draft,
     response_save,
     response_submit,
+    round_bindings_set,
     round_create,
     round_launch,
 )
@@ -82,6 +89,9 @@ class RoundOut(Schema):
     state: Literal["draft", "scheduled", "open", "closed"]
     public_link: bool
     results_published: bool
+    bindings: dict[str, str] = Field(
+        ..., description="Questions whose answers may go into the register."
+    )
 
     @staticmethod
     def resolve_questionnaire(obj: Round) -> int:
@@ -173,6 +183,70 @@ class ConsultationResponseIn(Schema):
         None,
         description="The invitation's key (from its link), to answer without "
         "an account.",
+    )
+
+
+class BindingsIn(Schema):
+    bindings: dict[
+        Annotated[str, StringConstraints(max_length=100)],
+        Annotated[str, StringConstraints(max_length=100)],
+    ] = Field(
+        ...,
+        max_length=500,
+        description='{question name: target}: "languages", "themes", "body", '
+        '"relation:<relation type code>" or "capacity:<theme code>"; "" for none. '
+        "It replaces the round's bindings.",
+    )
+
+
+class RegisterServiceOut(Schema):
+    id: int
+    title: str
+
+
+class RegisterProposalOut(Schema):
+    question: str
+    label: str
+    target: str
+    current: list[str] = Field(..., description="What the register holds now.")
+    declared: list[str] = Field(..., description="What the answer declares.")
+    new: list[str] = Field(
+        ..., description="What accepting adds: codes or ids, as the target reads them."
+    )
+    ignored: list[str] = Field(..., description="Answers with no register value.")
+    services: list[RegisterServiceOut]
+    state: Literal["pending", "same", "blocked", "accepted", "rejected"]
+    problem: str
+    outcome: str
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_target(obj: Any) -> str:
+        return str(obj.target.code)
+
+    @staticmethod
+    def resolve_services(obj: Any) -> list[dict[str, Any]]:
+        return [{"id": pk, "title": title} for pk, title in obj.services]
+
+    @staticmethod
+    def resolve_outcome(obj: Any) -> str:
+        return obj.adoption.outcome if obj.adoption else ""
+
+    @staticmethod
+    def resolve_decided_at(obj: Any) -> datetime.datetime | None:
+        return obj.adoption.decided_at if obj.adoption else None
+
+
+class DecisionIn(Schema):
+    verdict: Literal["accept", "reject"]
+    service: Id | None = Field(
+        None, description="For a capacity: the service it goes to, when several."
+    )
+
+
+class RegisterDecisionsIn(Schema):
+    decisions: dict[Annotated[str, StringConstraints(max_length=100)], DecisionIn] = (
+        Field(..., min_length=1, max_length=500)
     )
 
 
@@ -498,3 +572,60 @@ def save_draft(
     response_save(response=response, answers=answers, page=payload.page)
     response.refresh_from_db()
     return response
+
+
+# Answers into the register --------------------------------------------------
+
+
+@router.put(
+    "/consultations/rounds/{round_id}/bindings",
+    response={200: RoundOut, **problems(401, 403, 404, 422)},
+    operation_id="consultations_round_bindings",
+    summary="Bind questions to register fields (coordinators)",
+)
+def set_bindings(request: HttpRequest, round_id: Id, payload: BindingsIn) -> Round:
+    user = api_user(request, may="consultations.manage")
+    round_ = get_round_for_user(user, round_id)
+    return round_bindings_set(round_=round_, bindings=payload.bindings)
+
+
+def _proposals(response: Response) -> list[binding.Proposal]:
+    refusal = binding.why_not(response.round, response)
+    if refusal:
+        raise HttpError(422, refusal)
+    return binding.proposals(response)
+
+
+@router.get(
+    "/consultations/responses/{response_id}/register",
+    response={200: list[RegisterProposalOut], **problems(401, 403, 404, 422)},
+    operation_id="consultations_response_register",
+    summary="A response's bound answers beside the register (coordinators)",
+)
+def get_register_review(request: HttpRequest, response_id: Id) -> list[Any]:
+    user = api_user(request, may="consultations.manage")
+    return _proposals(get_response_for_user(user, response_id))
+
+
+@router.post(
+    "/consultations/responses/{response_id}/register",
+    response={200: list[RegisterProposalOut], **problems(401, 403, 404, 422)},
+    operation_id="consultations_response_adopt",
+    summary="Write accepted answers into the register, set others aside "
+    "(coordinators); all or nothing",
+)
+def adopt(
+    request: HttpRequest, response_id: Id, payload: RegisterDecisionsIn
+) -> list[Any]:
+    user = api_user(request, may="consultations.manage")
+    response = get_response_for_user(user, response_id)
+    _proposals(response)
+    answers_adopt(
+        response=response,
+        decisions={
+            name: Decision(decision.verdict, decision.service)
+            for name, decision in payload.decisions.items()
+        },
+        by=user,
+    )
+    return binding.proposals(response)

@@ -41,7 +41,9 @@ REGISTER_APPEARANCES = {
     "maillage-organisation": "organisation",
     "maillage-commune": "commune",
     "maillage-theme": "theme",
+    "maillage-body": "body",
 }
+REGISTER_KINDS = frozenset(REGISTER_APPEARANCES.values())
 DISPLAY_ONLY = {"group", "repeat", "note", "calculate"}
 EXPRESSIONS = (
     "relevant", "constraint", "calculation", "required", "read_only",
@@ -785,7 +787,7 @@ def value_parse(
         ):
             return "", _("Entrez une heure (HH:MM).")
         return f"{int(match[1]):02d}:{match[2]}", ""
-    if kind in {"select_one", "organisation", "commune", "theme"}:
+    if kind == "select_one" or kind in REGISTER_KINDS:
         if allowed is not None and text not in allowed:
             return "", _("Choisissez parmi les réponses proposées.")
         return text, ""

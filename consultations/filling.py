@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from consultations.engine import (
     MAX_REPEATS,
+    REGISTER_KINDS,
     Evaluation,
     Field,
     Node,
@@ -22,7 +23,7 @@ from consultations.engine import (
     value_parse,
 )
 
-CHOOSING = {"select_one", "select_multiple", "rank", "organisation", "commune", "theme"}
+CHOOSING = {"select_one", "select_multiple", "rank", *REGISTER_KINDS}
 # Register lookups for Maillage's own types: (value, label) pairs.
 Options = Callable[[str], list[tuple[str, str]]]
 
@@ -127,7 +128,7 @@ def _widget(node: Node, choices: int) -> str:
         if "minimal" in appearance or "autocomplete" in appearance or choices > 12:
             return "dropdown"
         return "radio"
-    if node.kind in {"organisation", "commune", "theme"}:
+    if node.kind in REGISTER_KINDS:
         return "dropdown"
     return {
         "select_multiple": "checkbox",
@@ -145,7 +146,7 @@ def choice_options(
     evaluation: Evaluation, one: Field, language: str, options: Options
 ) -> list[tuple[str, str]]:
     node = one.node
-    if node.kind in {"organisation", "commune", "theme"}:
+    if node.kind in REGISTER_KINDS:
         return options(node.kind)
     return [
         (

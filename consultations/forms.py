@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Questionnaire, Round
 from consultations.results import Filters
-from consultations.services import Audience
+from consultations.services import Audience, Decision
 from coordination.models import CoordinationBody
 from lib.forms import CheckedTextForm, local_datetime_field
 from register.pickers import OrganisationMultipleField
@@ -205,3 +205,79 @@ class ResultFiltersForm(forms.Form):
             province=code("province", "nis"),
             q=data.get("q") or "",
         )
+
+
+class BindingsForm(forms.Form):
+    """Which register field each question that can feed one goes to."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[tuple[str, str, list[tuple[str, str]]]],
+        initial_bindings: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label, options in questions:
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=[("", _("— ne va pas dans le registre —")), *options],
+                required=False,
+                initial=initial_bindings.get(name, ""),
+            )
+
+
+class ReviewForm(forms.Form):
+    """A coordinator's decision on each answer waiting to go into the register."""
+
+    VERDICTS = (
+        ("", _("plus tard")),
+        ("accept", _("écrire dans le registre")),
+        ("reject", _("écarter")),
+    )
+
+    def __init__(self, *args: Any, proposals: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: list[tuple[Any, forms.BoundField | None, forms.BoundField | None]]
+        self.rows = []
+        for proposal in proposals:
+            if proposal.state != "pending":
+                self.rows.append((proposal, None, None))
+                continue
+            verdict = forms.ChoiceField(
+                label=_("Décision pour « %(question)s »")
+                % {"question": proposal.label},
+                choices=self.VERDICTS,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"decision-{proposal.question}"] = verdict
+            service = None
+            if len(proposal.services) > 1:
+                service = forms.TypedChoiceField(
+                    label=_("Service dont la capacité change"),
+                    choices=[("", "—"), *proposal.services],
+                    coerce=int,
+                    required=False,
+                )
+                self.fields[f"service-{proposal.question}"] = service
+            self.rows.append(
+                (
+                    proposal,
+                    self[f"decision-{proposal.question}"],
+                    self[f"service-{proposal.question}"] if service else None,
+                )
+            )
+
+    def decisions(self) -> dict[str, Decision]:
+        found: dict[str, Decision] = {}
+        for proposal, verdict, _service in self.rows:
+            if verdict is None:
+                continue
+            chosen = self.cleaned_data.get(f"decision-{proposal.question}")
+            if chosen:
+                found[proposal.question] = Decision(
+                    chosen,
+                    self.cleaned_data.get(f"service-{proposal.question}") or None,
+                )
+        return found

@@ -107,6 +107,9 @@ class Round(models.Model):
         _("lien public"), max_length=64, blank=True, db_index=True
     )
     results_published = models.BooleanField(_("résultats publiés"), default=False)
+    # Questions whose answers may go into the register once a coordinator has
+    # read them: {question name: target} (see consultations/binding.py).
+    bindings = models.JSONField(_("liaisons au registre"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -283,3 +286,44 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return self.instance_id
+
+
+class Adoption(models.Model):
+    """A coordinator's decision on one answer bound to the register: written
+    into it (through the register's services, with the consultation named in
+    its history) or set aside."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("écrite dans le registre")
+        REJECTED = "rejected", _("écartée")
+
+    response = models.ForeignKey(
+        Response, models.CASCADE, related_name="adoptions", verbose_name=_("réponse")
+    )
+    question = models.CharField(_("question"), max_length=100)
+    target = models.CharField(_("champ du registre"), max_length=100)
+    value = models.JSONField(_("valeur déclarée"), default=list, blank=True)
+    decision = models.CharField(_("décision"), max_length=10, choices=Decision.choices)
+    outcome = models.CharField(_("effet"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("réponse relue pour le registre")
+        verbose_name_plural = _("réponses relues pour le registre")
+        ordering = ["response_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="adoption_one_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.question} {self.decision}"

@@ -19,14 +19,14 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
-from consultations.engine import Node, Spec
+from consultations.engine import REGISTER_KINDS, Node, Spec
 from consultations.models import Response, Round
 from lib.spreadsheets import XlsxWriter, neutralise
 from taxonomy.models import ActorType, InstitutionalLevel, Sector
 from territory.models import Province
 
 Options = Callable[[str], list[tuple[str, str]]]
-CHOOSING = {"select_one", "select_multiple", "rank", "organisation", "commune", "theme"}
+CHOOSING = {"select_one", "select_multiple", "rank", *REGISTER_KINDS}
 NUMBERS = {"integer", "decimal", "calculate"}
 # The respondents' organisation, as the filters and cross-tables read it.
 DIMENSIONS = {
@@ -143,7 +143,7 @@ def node_values(answers: Any, node: Node) -> list[Any]:
 def _labels(
     spec: Spec, node: Node, language: str, options: Options
 ) -> list[tuple[str, str]]:
-    if node.kind in {"organisation", "commune", "theme"}:
+    if node.kind in REGISTER_KINDS:
         return options(node.kind)
     labels = [
         (c.name, c.texts.get(language) or c.texts.get("") or c.name)

@@ -9,7 +9,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Invitation, Questionnaire, Response, Round
+from consultations.models import Adoption, Invitation, Questionnaire, Response, Round
+from coordination.models import CoordinationBody
 from register.models import Organisation
 from taxonomy.models import InstitutionalLevel, Theme
 from territory.models import Commune, Province
@@ -120,7 +121,8 @@ def as_context(questionnaire: Questionnaire) -> dict[str, Any]:
 
 def register_options(kind: str) -> list[tuple[str, str]]:
     """The answers a question of Maillage's own types offers: an active
-    organisation (its id), a commune (its INS code) or a theme (its code)."""
+    organisation (its id), a commune (its INS code), a theme (its code) or a
+    coordination body that has not ended (its id)."""
     if kind == "organisation":
         return [
             (str(pk), f"{name} ({acronym})" if acronym else name)
@@ -135,6 +137,13 @@ def register_options(kind: str) -> list[tuple[str, str]]:
         ]
     if kind == "theme":
         return [(theme.code, theme.name) for theme in Theme.objects.all()]
+    if kind == "body":
+        return [
+            (str(body.pk), str(body))
+            for body in CoordinationBody.objects.exclude(
+                status=CoordinationBody.Status.ENDED
+            ).order_by("name", "pk")
+        ]
     return []
 
 
@@ -301,3 +310,32 @@ def invitations_for_organisations(organisation_ids: Any) -> QuerySet[Invitation]
         )
         .order_by("-round__opens_at", "name")
     )
+
+
+# Answers into the register -------------------------------------------------
+
+REVIEWS_PER_PAGE = 100
+
+
+def register_reviews(round_: Round, number: str | None) -> Page[Any]:
+    """A page of the round's submitted responses given for an organisation,
+    with how many of their bound answers were written (`accepted`) or set
+    aside (`rejected`)."""
+    responses = (
+        Response.objects.filter(
+            round=round_,
+            status=Response.Status.SUBMITTED,
+            invitation__organisation__isnull=False,
+        )
+        .select_related("invitation__organisation")
+        .annotate(
+            accepted=Count(
+                "adoptions", filter=Q(adoptions__decision=Adoption.Decision.ACCEPTED)
+            ),
+            rejected=Count(
+                "adoptions", filter=Q(adoptions__decision=Adoption.Decision.REJECTED)
+            ),
+        )
+        .order_by("invitation__organisation__name", "pk")
+    )
+    return Paginator(responses, REVIEWS_PER_PAGE).get_page(number)

@@ -19,12 +19,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from consultations import tasks
-from consultations.models import Invitation, Questionnaire, Response, Round
+from consultations import binding, tasks
+from consultations.engine import spec_for
+from consultations.models import Adoption, Invitation, Questionnaire, Response, Round
 from consultations.xlsform import Form
+from coordination import services as coordination_services
 from coordination.models import BodyMember
+from lib import reasons
+from register import services as register_services
 from register.models import Contact, Organisation
 from register.selectors import OrganisationFilters, organisation_list
+from taxonomy.models import RelationType, Theme
 
 # A round invites at most this many organisations at once.
 MAX_INVITATIONS = 5_000
@@ -445,3 +450,171 @@ def response_reopen(*, response: Response, by: User) -> None:
     locked.reopened_at = timezone.now()
     locked.reopened_by = by
     locked.save(update_fields=["status", "reopened_at", "reopened_by", "updated_at"])
+
+
+# Answers into the register -------------------------------------------------
+
+
+@transaction.atomic
+def round_bindings_set(*, round_: Round, bindings: Mapping[str, Any]) -> Round:
+    """Bind questions to register fields (see consultations/binding.py); a
+    ValidationError names each question refused, and nothing is changed."""
+    spec = spec_for(round_.questionnaire)
+    round_.bindings = binding.bindings_clean(spec, dict(bindings))
+    round_.save(update_fields=["bindings"])
+    return round_
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A coordinator's word on one bound question: "accept" or "reject", and
+    for a capacity the service it goes to."""
+
+    verdict: str
+    service_id: int | None = None
+
+
+@transaction.atomic
+def answers_adopt(
+    *, response: Response, decisions: Mapping[str, Decision], by: User
+) -> list[Adoption]:
+    """Write the accepted answers into the register through its services, each
+    change recorded in its history as declared in this consultation; record
+    the ones set aside. All or nothing: a ValidationError names the question
+    that could not be written, and nothing is kept."""
+    Response.objects.select_for_update().filter(pk=response.pk).first()
+    refusal = binding.why_not(response.round, response)
+    if refusal:
+        raise ValidationError(refusal)
+    found = {p.question: p for p in binding.proposals(response)}
+    organisation = binding.organisation_of(response)
+    if organisation is None:  # why_not has said so
+        return []
+    day = timezone.localdate(response.submitted_at or timezone.now())
+    reason = reasons.declared_reason(response.round_id, day, response.round.title)
+    note = _("Consultation « %(title)s », %(date)s") % {
+        "title": response.round.title,
+        "date": day.strftime("%d/%m/%Y"),
+    }
+    written = []
+    for question, decision in decisions.items():
+        proposal = found.get(question)
+        if proposal is None:
+            raise ValidationError({question: _("Cette question n'est pas liée.")})
+        if proposal.adoption is not None:
+            continue
+        if decision.verdict not in {"accept", "reject"}:
+            raise ValidationError({question: _("Décision inconnue.")})
+        if decision.verdict == "accept" and proposal.state != "pending":
+            raise ValidationError(
+                {question: proposal.problem or _("Rien à ajouter au registre.")}
+            )
+        outcome = ""
+        if decision.verdict == "accept":
+            outcome = _write(
+                proposal,
+                organisation,
+                decision,
+                by=by,
+                reason=reason,
+                note=note[:255],
+            )
+        written.append(
+            Adoption.objects.create(
+                response=response,
+                question=question,
+                target=proposal.target.code,
+                value={"values": proposal.values, "labels": proposal.declared},
+                decision=(
+                    Adoption.Decision.ACCEPTED
+                    if decision.verdict == "accept"
+                    else Adoption.Decision.REJECTED
+                ),
+                outcome=outcome[:500],
+                decided_by=by,
+            )
+        )
+    return written
+
+
+def _write(
+    proposal: binding.Proposal,
+    organisation: Organisation,
+    decision: Decision,
+    *,
+    by: User,
+    reason: str,
+    note: str,
+) -> str:
+    """Write one accepted answer; what was done, in words."""
+    field = proposal.target.field
+    added = ", ".join(proposal.new_labels)
+    if field == "languages":
+        register_services.organisation_update(
+            organisation_id=organisation.pk,
+            by=by,
+            expected_version=None,
+            fields={"languages": [*organisation.languages, *proposal.new]},
+            reason=reason,
+        )
+        return _("Langues ajoutées : %(list)s.") % {"list": added}
+    if field == "themes":
+        themes = Theme.objects.in_bulk(proposal.new, field_name="code")
+        communes = [organisation.commune] if organisation.commune else []
+        for code in proposal.new:
+            register_services.service_create(
+                by=by,
+                fields={
+                    "organisation": organisation,
+                    "theme": themes[code],
+                    "title": themes[code].name_fr,
+                    "description": note,
+                },
+                communes=communes,
+                reason=reason,
+            )
+        return _("Services créés, à compléter : %(list)s.") % {"list": added}
+    if field == "body":
+        for pk in proposal.new:
+            coordination_services.body_member_add(
+                body_id=int(pk), organisation=organisation, by=by, reason=reason
+            )
+        return _("Membre de : %(list)s.") % {"list": added}
+    if field == "relation":
+        kind = RelationType.objects.get(code=proposal.target.param)
+        for pk in proposal.new:
+            register_services.relation_create(
+                by=by,
+                fields={
+                    "source": organisation,
+                    "target": Organisation.objects.get(pk=int(pk)),
+                    "type": kind,
+                    "declared_by": organisation,
+                    "source_note": note,
+                },
+                reason=reason,
+            )
+        return _("Relations ajoutées (%(type)s) : %(list)s.") % {
+            "type": kind.name,
+            "list": added,
+        }
+    # capacity
+    services = dict(proposal.services)
+    service_id = decision.service_id
+    if service_id is None and len(services) == 1:
+        service_id = next(iter(services))
+    if service_id not in services:
+        raise ValidationError(
+            {proposal.question: _("Choisissez le service dont la capacité change.")}
+        )
+    register_services.service_update(
+        service_id=service_id,
+        by=by,
+        expected_version=None,
+        fields={"capacity": int(proposal.new[0])},
+        reason=reason,
+    )
+    return _("Capacité de « %(service)s » : %(value)s.") % {
+        "service": services[service_id],
+        "value": proposal.new[0],
+    }

@@ -37,6 +37,7 @@ urlpatterns = [
     path("tours/<int:pk>/inviter/", views.round_invite, name="round_invite"),
     path("tours/<int:pk>/action/", views.round_action, name="round_action"),
     path("tours/<int:pk>/resultats/", views.round_results, name="round_results"),
+    path("tours/<int:pk>/registre/", views.round_register, name="round_register"),
     path(
         "tours/<int:pk>/resultats.pdf",
         views.round_results_pdf,
@@ -54,6 +55,11 @@ urlpatterns = [
     ),
     path("reponses/<int:pk>/", views.response_detail, name="response_detail"),
     path("reponses/<int:pk>/copie.pdf", views.response_pdf, name="response_pdf"),
+    path(
+        "reponses/<int:pk>/registre/",
+        views.response_register,
+        name="response_register",
+    ),
     path(
         "reponses/<int:pk>/rouvrir/",
         views.response_reopen_view,

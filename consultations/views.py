@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import can, current_user, permission_required
-from consultations import results, selectors
+from consultations import binding, results, selectors
 from consultations.access import (
     get_questionnaire_for_user,
     get_response_for_user,
@@ -38,10 +38,18 @@ from consultations.filling import (
     pages_shown,
     repeat_change,
 )
-from consultations.forms import AudienceForm, ImportForm, ResultFiltersForm, RoundForm
-from consultations.models import Invitation, Questionnaire, Response, Round
+from consultations.forms import (
+    AudienceForm,
+    BindingsForm,
+    ImportForm,
+    ResultFiltersForm,
+    ReviewForm,
+    RoundForm,
+)
+from consultations.models import Adoption, Invitation, Questionnaire, Response, Round
 from consultations.services import (
     ResponseConflict,
+    answers_adopt,
     invitation_open,
     invitation_remove,
     invitations_add,
@@ -50,6 +58,7 @@ from consultations.services import (
     response_reopen,
     response_save,
     response_submit,
+    round_bindings_set,
     round_close,
     round_launch,
     round_publish,
@@ -951,4 +960,117 @@ def published_results(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "consultations/results_published.html",
         _results_context(request, round_, published=True),
+    )
+
+
+# Answers into the register -------------------------------------------------
+
+
+def _bindings_form(request: HttpRequest, round_: Round) -> BindingsForm:
+    spec = spec_for(round_.questionnaire)
+    language = spec.language_for(get_language())
+    available = binding.targets()
+    questions = [
+        (
+            node.name,
+            f"{node.text('label', language) or node.name} ({node.name})",
+            [(t.code, t.label) for t in binding.targets_for(node, available)],
+        )
+        for node in binding.bindable(spec)
+    ]
+    return BindingsForm(
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        initial_bindings=round_.bindings,
+    )
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def round_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which questions feed the register, and the responses to review."""
+    round_ = get_round_for_user(current_user(request), pk)
+    form = _bindings_form(request, round_)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                round_bindings_set(round_=round_, bindings=form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("Liaisons au registre enregistrées."))
+                return redirect("consultations:round_register", round_.pk)
+        status = 400
+    return render(
+        request,
+        "consultations/round_register.html",
+        {
+            "round": round_,
+            "form": form,
+            "refusal": binding.why_not(round_),
+            "page": selectors.register_reviews(round_, request.GET.get("page")),
+        },
+        status=status,
+    )
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def response_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """A response's bound answers beside the register's current values; the
+    coordinator writes those they accept into the register."""
+    user = current_user(request)
+    response = get_response_for_user(user, pk)
+    round_ = response.round
+    proposals = binding.proposals(response)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, proposals=proposals
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            decisions = form.decisions()
+            if not decisions:
+                form.add_error(
+                    None, _("Choisissez une décision pour au moins une réponse.")
+                )
+            else:
+                try:
+                    done = answers_adopt(
+                        response=response, decisions=decisions, by=user
+                    )
+                except ValidationError as error:
+                    apply_service_errors(
+                        form,
+                        error,
+                        {name: f"decision-{name}" for name in round_.bindings},
+                    )
+                else:
+                    accepted = sum(
+                        1 for a in done if a.decision == Adoption.Decision.ACCEPTED
+                    )
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)s réponse écrite dans le registre.",
+                            "%(count)s réponses écrites dans le registre.",
+                            accepted,
+                        )
+                        % {"count": accepted},
+                    )
+                    return redirect("consultations:response_register", response.pk)
+        status = 400
+    organisation = binding.organisation_of(response)
+    return render(
+        request,
+        "consultations/response_register.html",
+        {
+            "response": response,
+            "round": round_,
+            "organisation": organisation,
+            "refusal": binding.why_not(round_, response),
+            "form": form,
+        },
+        status=status,
     )

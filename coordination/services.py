@@ -136,3 +136,27 @@ def body_update(
     )
     history_squash(body, mark)
     return body
+
+
+@transaction.atomic
+def body_member_add(
+    *,
+    body_id: int,
+    organisation: Organisation,
+    by: User,
+    role: str = BodyMember.Role.MEMBER,
+    reason: str = "",
+) -> bool:
+    """Add one member, keeping the others; False when it is a member already.
+    The body's history records the change, with `reason` when given."""
+    body = CoordinationBody.objects.select_for_update().get(pk=body_id)
+    if body.members.filter(organisation=organisation).exists():
+        return False
+    _check_organisations([organisation], "members")
+    BodyMember.objects.create(body=body, organisation=organisation, role=role)
+    body.version += 1
+    body._history_user = by  # type: ignore[attr-defined]
+    if reason:
+        body._change_reason = reason  # type: ignore[attr-defined]
+    body.save(update_fields=["version", "updated_at"])
+    return True

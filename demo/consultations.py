@@ -48,6 +48,18 @@ ROWS: list[tuple[str, str, tuple[str, ...], dict[str, str]]] = [
         "Commune de votre siège", "Gemeente van uw zetel",
         "Gemeinde Ihres Sitzes", "Municipality of your head office",
         "Громада вашого головного офісу"), {}),
+    ("select_multiple langues", "langues", (
+        "Dans quelles langues votre équipe accueille-t-elle les personnes ?",
+        "In welke talen onthaalt uw team de mensen?",
+        "In welchen Sprachen empfängt Ihr Team die Menschen?",
+        "In which languages does your team welcome people?",
+        "Якими мовами ваша команда приймає людей?"), {}),
+    ("maillage-organisation", "partenaire", (
+        "Avec quelle organisation travaillez-vous le plus pour l'accueil ?",
+        "Met welke organisatie werkt u het meest samen voor het onthaal?",
+        "Mit welcher Organisation arbeiten Sie beim Empfang am meisten zusammen?",
+        "Which organisation do you work with most on reception?",
+        "З якою організацією ви найбільше співпрацюєте щодо прийому?"), {}),
     ("end_group", "", ("", "", "", "", ""), {}),
     ("begin_group", "coordination", (
         "La coordination aujourd'hui", "De coördinatie vandaag",
@@ -112,6 +124,12 @@ CHOICES: list[tuple[str, str, tuple[str, ...]]] = [
     ("satisfaction", "peu", ("Peu", "Weinig", "Wenig", "A little", "Мало")),
     ("satisfaction", "assez", ("Assez", "Vrij goed", "Ziemlich", "Fairly", "Досить")),
     ("satisfaction", "tout", ("Tout à fait", "Helemaal", "Völlig", "Fully", "Повністю")),
+    ("langues", "fr", ("Français", "Frans", "Französisch", "French", "Французька")),
+    ("langues", "nl", ("Néerlandais", "Nederlands", "Niederländisch", "Dutch", "Нідерландська")),
+    ("langues", "de", ("Allemand", "Duits", "Deutsch", "German", "Німецька")),
+    ("langues", "en", ("Anglais", "Engels", "Englisch", "English", "Англійська")),
+    ("langues", "uk", ("Ukrainien", "Oekraïens", "Ukrainisch", "Ukrainian", "Українська")),
+    ("langues", "ru", ("Russe", "Russisch", "Russisch", "Russian", "Російська")),
     ("besoins", "logement", ("Logement", "Huisvesting", "Wohnen", "Housing", "Житло")),
     ("besoins", "emploi", ("Emploi", "Werk", "Arbeit", "Employment", "Робота")),
     ("besoins", "sante", ("Santé", "Gezondheid", "Gesundheit", "Health", "Здоров'я")),
@@ -124,7 +142,8 @@ CHOICES: list[tuple[str, str, tuple[str, ...]]] = [
 ]  # fmt: skip
 # What the organisations that have answered said (fictitious).
 ANSWERS: dict[str, dict[str, Any]] = {
-    "spw-ias": {"niveau": "regional", "satisfaction": "peu",
+    "spw-ias": {"niveau": "regional", "langues": ["fr", "de", "en"],
+                "partenaire": "@oim", "satisfaction": "peu",
                 "besoins": ["logement", "emploi"], "reunions": "4",
                 "priorites": ["information", "planification", "orientation"],
                 "participer": "oui", "groupe": "Données partagées"},
@@ -135,7 +154,8 @@ ANSWERS: dict[str, dict[str, Any]] = {
                 "besoins": ["logement", "sante"], "reunions": "2",
                 "priorites": ["planification", "information", "orientation"],
                 "participer": "non"},
-    "cpas-namur": {"niveau": "local", "commune": "92094", "satisfaction": "non",
+    "cpas-namur": {"niveau": "local", "commune": "92094", "langues": ["fr", "uk", "ru"],
+                   "partenaire": "@croix-rouge", "satisfaction": "non",
                    "besoins": ["logement", "langue"], "reunions": "12",
                    "priorites": ["information", "orientation", "planification"],
                    "participer": "oui", "groupe": "Logement",
@@ -147,9 +167,9 @@ def questionnaire_definition() -> dict[str, Any]:
     survey = []
     for kind, name, labels, extra in ROWS:
         row = {"type": kind, "name": name}
-        if kind == "maillage-commune":
+        if kind.startswith("maillage-"):
             row["type"] = "text"
-            row["appearance"] = "maillage-commune"
+            row["appearance"] = kind
         if name and not kind.startswith("end"):
             for code, label in zip(LANGUAGES, labels, strict=True):
                 row[f"label::{LANGUAGES[code]}"] = label
@@ -212,6 +232,12 @@ def consultations_part(builder: Any) -> None:
     Questionnaire.objects.filter(pk=questionnaire.pk).update(
         status=Questionnaire.Status.IN_USE
     )
+    # The organisations' languages and their closest partner may go into the
+    # register, once a coordinator has read them (« Vers le registre »).
+    services.round_bindings_set(
+        round_=round_,
+        bindings={"langues": "languages", "partenaire": "relation:partners-with"},
+    )
     round_.refresh_from_db()
     round_.invitations.exclude(email="").update(
         delivery=Invitation.Delivery.SENT, sent_at=round_.opens_at
@@ -223,6 +249,8 @@ def consultations_part(builder: Any) -> None:
             continue
         invitation.opened_at = now - datetime.timedelta(days=6 - number)
         invitation.save(update_fields=["opened_at"])
+        partner = orgs.get(str(answers.get("partenaire", "")).removeprefix("@"))
+        answers = {**answers, "partenaire": str(partner.pk) if partner else ""}
         services.response_submit(
             round_=round_,
             instance_id=f"uuid:demo-{key}",

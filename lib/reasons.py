@@ -7,7 +7,7 @@ in the language and the time zone of whoever reads it. A reason a person typed i
 kept as typed; so are the reasons stored as words before codes existed.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -26,6 +26,7 @@ REVERTED = "reverted"
 IMPORTED = "imported"
 IMPORT_UNDONE = "import-undone"
 FILE_IMPORTED = "file-imported"
+DECLARED = "declared"
 
 _WORDS = {
     CREATED: _("Création"),
@@ -60,6 +61,12 @@ def file_import_reason(file_name: str) -> str:
     return reason(FILE_IMPORTED, file_name)
 
 
+def declared_reason(number: int, day: date, title: str) -> str:
+    """Written from an answer to consultation round `number` given on `day`;
+    its title last, since what a long one loses is its end."""
+    return reason(DECLARED, number, day.isoformat(), title)
+
+
 def reason_text(stored: str) -> str:
     """A stored reason in the active language (dates in the current time zone);
     what is not a code, as stored."""
@@ -76,6 +83,17 @@ def reason_text(stored: str) -> str:
         }
     if kind == FILE_IMPORTED:
         return gettext("Importé du fichier %(file)s") % {"file": rest}
+    if kind == DECLARED:
+        _number, _sep, rest = rest.partition(":")
+        day, _sep, title = rest.partition(":")
+        try:
+            when = datetime.strptime(day, "%Y-%m-%d").date()  # noqa: DTZ007 - a day
+        except ValueError:
+            return stored
+        return gettext("Déclaré dans la consultation « %(title)s » le %(date)s") % {
+            "title": title,
+            "date": format_date(when, "j F Y"),
+        }
     if kind == IMPORT_UNDONE:
         return gettext("Annulation de l'import n° %(batch)s") % {"batch": rest}
     if kind == REVERTED:

@@ -728,11 +728,12 @@ def service_create(
     communes: Iterable[Commune] = (),
     target_groups: Iterable[Any] = (),
     funders: Iterable[Organisation] = (),
+    reason: str = "",
 ) -> Service:
     service = Service(**fields)
     funders = list(funders)
     _check_service_references(service, funders)
-    _save(service, by=by, reason=reasons.reason(reasons.CREATED))
+    _save(service, by=by, reason=reason or reasons.reason(reasons.CREATED))
     _set_service_relations(
         service,
         communes=communes,
@@ -759,6 +760,7 @@ def service_update(
     communes: Iterable[Commune] | None = None,
     target_groups: Iterable[Any] | None = None,
     funders: Iterable[Organisation] | None = None,
+    reason: str = "",
 ) -> Service:
     service = Service.objects.select_for_update().get(pk=service_id)
     check_version(service, expected_version)
@@ -771,7 +773,7 @@ def service_update(
         service, funders or [], kept=service.funders.values_list("pk", flat=True)
     )
     service.version += 1
-    _save(service, by=by, reason=reasons.reason(reasons.UPDATED))
+    _save(service, by=by, reason=reason or reasons.reason(reasons.UPDATED))
     if (service.theme_id, service.organisation_id) != keys[:2]:
         ServiceCommune.objects.filter(service=service).update(
             theme_id=service.theme_id, organisation_id=service.organisation_id
@@ -835,11 +837,15 @@ def _check_relation(relation: Relation) -> None:
 
 @transaction.atomic
 def relation_create(
-    *, by: User, fields: Mapping[str, Any], themes: Iterable[Any] = ()
+    *,
+    by: User,
+    fields: Mapping[str, Any],
+    themes: Iterable[Any] = (),
+    reason: str = "",
 ) -> Relation:
     relation = Relation(**fields)
     _check_relation(relation)
-    _save(relation, by=by, reason=reasons.reason(reasons.CREATED))
+    _save(relation, by=by, reason=reason or reasons.reason(reasons.CREATED))
     relation.themes.set(list(themes))
     history_squash(relation, 0)
     return relation

@@ -14,7 +14,8 @@ from accounts.testing import PASSWORD
 from consultations.models import Response
 from consultations.tests.base import make_round
 from register import services as register_services
-from register.tests.factories import make_contact, make_organisation
+from register.models import Service
+from register.tests.factories import make_contact, make_organisation, make_service
 from register.tests.test_browser_journeys import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,7 @@ def round_data():
         "fanny.focal@example.org", PASSWORD, role=Role.FOCAL_POINT
     )
     liege = make_organisation("CPAS de Liège", by=coordinator, postal_code="4000")
+    make_service(liege, "Logement d'urgence", by=coordinator, theme="housing")
     namur = make_organisation("CPAS de Namur", by=coordinator, postal_code="5000")
     register_services.membership_add(user=focal, organisation=liege)
     make_contact(
@@ -160,7 +162,7 @@ def test_the_form_works_without_javascript(browser, live_server, round_data):
     assert stored.answers == {"accueil": "yes", "places": "5"}
 
 
-def test_a_coordinator_reads_the_results(page, round_data):
+def test_a_coordinator_reads_the_results_and_accepts_an_answer(page, round_data):
     from consultations.services import response_submit
 
     for instance, invitation, answers in (
@@ -201,3 +203,28 @@ def test_a_coordinator_reads_the_results(page, round_data):
         )
     ).to_be_visible()
     assert_accessible(page)
+
+    # One answer goes into the register: Liège's places become its housing
+    # service's capacity.
+    page.goto(round_data["round"].get_absolute_url())
+    page.get_by_role("link", name="Vers le registre").click()
+    page.get_by_label("Places disponibles (places)").select_option(
+        label="capacité du service « Hébergement et logement »"
+    )
+    page.get_by_role("button", name="Enregistrer les liaisons").click()
+    expect(page.get_by_text("Liaisons au registre enregistrées.")).to_be_visible()
+    assert_accessible(page)
+    assert fits(page)
+    page.get_by_role("link", name="Relire la réponse de CPAS de Liège").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Relire pour le registre — CPAS de Liège"
+    )
+    assert_accessible(page)
+    page.get_by_role("group", name="Décision pour « Places disponibles »").get_by_label(
+        "écrire dans le registre"
+    ).check()
+    page.get_by_role("button", name="Enregistrer les décisions").click()
+    expect(page.get_by_text("1 réponse écrite dans le registre.")).to_be_visible()
+    expect(page.get_by_text("Capacité de « Logement d'urgence » : 12.")).to_be_visible()
+    assert_accessible(page)
+    assert Service.objects.get(title="Logement d'urgence").capacity == 12

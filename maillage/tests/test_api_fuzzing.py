@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import User
 from accounts.services import api_token_create
+from consultations.services import response_submit
 from consultations.tests.base import make_round
 from coordination import services as coordination_services
 from coordination.models import CoordinationBody
@@ -149,9 +150,16 @@ class ApiFuzzingTests(ApiTestCase):
             },
         )
         round_ = make_round(self.coordinator, (self.organisation_a.pk,))
+        response, _new = response_submit(
+            round_=round_,
+            instance_id="fuzz",
+            answers={"accueil": "no"},
+            invitation=round_.invitations.get(),
+        )
         return {
             "questionnaire_id": [round_.questionnaire_id],
             "round_id": [round_.pk],
+            "response_id": [response.pk],
             "key": [round_.invitations.get().key],
             "meeting_id": [meeting.pk],
             "action_id": [action.pk],
