@@ -641,11 +641,16 @@ class NetworkOut(Schema):
     summary="The relations between active organisations as a graph, with its measures",
 )
 def get_network(request: HttpRequest, filters: Query[NetworkFiltersIn]) -> NetworkOut:
-    api_user(request, may="internal.view")
+    user = api_user(request, may="internal.view")
     ids, errors = _filter_ids(filters, NETWORK_VOCABULARIES)
     if errors:
         raise ValidationError(errors)
-    network_filters = NetworkFilters(province=filters.province, **ids)
+    scope = analysis_scope_for_user(user)
+    network_filters = NetworkFilters(
+        province=filters.province,
+        communes=None if scope is None else scope.communes,
+        **ids,
+    )
     measured = network_cached(network_filters)
     names = organisation_labels(network_filters)
     levels = {pk: term.code for pk, term in terms_by_id(InstitutionalLevel).items()}

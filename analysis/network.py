@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Q
 
-from register.models import Organisation, Relation
+from register.models import Organisation, Relation, ServiceCommune
 
 EXACT_BETWEENNESS_NODES = 3_000
 SAMPLED_SOURCES = 500
@@ -40,6 +40,9 @@ class NetworkFilters:
     theme: int | None = None
     level: int | None = None
     province: str = ""
+    # A focal point's territory (analysis.access): the organisations seated,
+    # working or serving in these communes; None for the whole register.
+    communes: frozenset[str] | None = None
 
 
 @dataclass
@@ -70,12 +73,32 @@ class Network:
     )
 
 
+def _in_communes(communes: frozenset[str]) -> Q:
+    """The organisations seated, working or serving in these communes."""
+    codes = sorted(communes)
+    return (
+        Q(commune_id__in=codes)
+        | Q(
+            pk__in=Organisation.area_communes.through.objects.filter(
+                commune_id__in=codes
+            ).values("organisation_id")
+        )
+        | Q(
+            pk__in=ServiceCommune.objects.filter(commune_id__in=codes).values(
+                "organisation_id"
+            )
+        )
+    )
+
+
 def _organisations(filters: NetworkFilters) -> Any:
     organisations = Organisation.objects.active()
     if filters.level is not None:
         organisations = organisations.filter(level_id=filters.level)
     if filters.province:
         organisations = organisations.filter(commune__province_id=filters.province)
+    if filters.communes is not None:
+        organisations = organisations.filter(_in_communes(filters.communes))
     return organisations
 
 
@@ -94,6 +117,11 @@ def _relations(filters: NetworkFilters) -> Any:
         **{f"source__{name}": value for name, value in sides.items()},
         **{f"target__{name}": value for name, value in sides.items()},
     ).order_by()
+    if filters.communes is not None:
+        # Both ends within the territory: a focal point's scope is a few
+        # communes, whose organisations are few.
+        kept = list(_organisations(filters).values_list("pk", flat=True)) or [0]
+        relations = relations.filter(source_id__in=kept, target_id__in=kept)
     if filters.relation_type is not None:
         relations = relations.filter(type_id=filters.relation_type)
     if filters.theme is not None:
@@ -118,7 +146,8 @@ def network_measure(filters: NetworkFilters, *, seed: int = 1) -> Network:
         edges,
         seed=seed,
     )
-    network.level_density = _level_density(filters, organisations)
+    if rows:
+        network.level_density = _level_density(filters, organisations)
     return network
 
 

@@ -295,7 +295,7 @@ def report_build(
     step()
     _overlaps(report, filters, scope)
     step()
-    _network(report, filters)
+    _network(report, filters, communes)
     step()
     if report.assessments:
         report.grid = grid_counts()
@@ -368,9 +368,14 @@ def _overlaps(report: Report, filters: CoverageFilters, scope: Any) -> None:
     report.overlaps_total = total
 
 
-def _network(report: Report, filters: CoverageFilters) -> None:
+def _network(
+    report: Report, filters: CoverageFilters, communes: frozenset[str] | None
+) -> None:
     network_filters = NetworkFilters(
-        theme=filters.theme, level=filters.level, province=filters.province
+        theme=filters.theme,
+        level=filters.level,
+        province=filters.province,
+        communes=communes,
     )
     report.network = network_cached(network_filters)
     report.network_names = organisation_labels(network_filters)

@@ -605,6 +605,8 @@ def network(request: HttpRequest) -> HttpResponse:
     form = NetworkFilterForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
     filters = form.network_filters() if form.is_bound and valid else NetworkFilters()
+    communes = _scope_communes(request)
+    filters = replace(filters, communes=communes)
     measured = network_cached(filters) if valid else None
     data = form.cleaned_data if form.is_bound and valid else {}
     sort = data.get("sort") or "betweenness"
@@ -656,6 +658,7 @@ def network(request: HttpRequest) -> HttpResponse:
             "page": page,
             "density": density,
             "ties": len(measured.edges) if measured else 0,
+            "restricted": communes is not None,
             "exact_limit": EXACT_BETWEENNESS_NODES,
             "graph_limit": GRAPH_LIMIT,
             "level_names": {term.code: term.name for term in levels.values()},

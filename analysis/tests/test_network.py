@@ -12,7 +12,8 @@ from django.core.management import call_command
 from accounts.testing import BaseTestCase
 from analysis.network import EXACT, NetworkFilters, network_measure
 from register.models import Organisation
-from register.tests.factories import make_organisation, make_relation
+from register.services import membership_add
+from register.tests.factories import make_organisation, make_relation, make_service
 from taxonomy.models import InstitutionalLevel, RelationType
 
 
@@ -107,6 +108,7 @@ class NetworkTests(NetworkTestCase):
 
 
 NETWORK = "/analyse/reseau/"
+LIEGE = "62063"
 
 
 class NetworkPageTests(NetworkTestCase):
@@ -141,6 +143,26 @@ class NetworkPageTests(NetworkTestCase):
         )
         self.assertAlmostEqual(node["betweenness"], 1 / 3, places=5)
         self.assertEqual(len(body["edges"]), 3)
+
+    def test_a_focal_point_sees_the_network_of_their_territory(self):
+        # A is seated in Liège, D works there, B serves it; C and E do not.
+        a, b, d = (self.orgs[key] for key in "ABD")
+        Organisation.objects.filter(pk=a.pk).update(commune_id=LIEGE)
+        d.area_communes.add(LIEGE)
+        make_service(b, "Permanence", communes=[LIEGE])
+        membership_add(user=self.focal_point_a, organisation=a)
+        self.login(self.focal_point_a)
+        response = self.client.get(NETWORK)
+        self.assertContains(response, "sur le territoire de vos organisations")
+        self.assertContains(response, "3 organisations")
+        self.assertNotContains(response, ">C</a>")
+        body = self.client.get("/api/v1/analysis/network").json()
+        self.assertEqual({node["id"] for node in body["nodes"]}, {a.pk, b.pk, d.pk})
+        self.assertEqual(body["edges"], [{"source": a.pk, "target": b.pk}])
+        # Those who see the whole analysis still see every organisation.
+        self.login(self.observer)
+        body = self.client.get("/api/v1/analysis/network").json()
+        self.assertEqual(len(body["nodes"]), 5)
 
     def test_junk_filters_and_an_empty_network(self):
         self.login(self.observer)
