@@ -24,7 +24,7 @@ from pydantic import AwareDatetime, StringConstraints
 from accounts.api_auth import TokenAuth, api_user
 from accounts.models import User
 from accounts.permissions import can
-from consultations import binding, selectors
+from consultations import binding, builder, selectors
 from consultations.access import (
     get_questionnaire_for_user,
     get_response_for_user,
@@ -36,9 +36,11 @@ from consultations.models import Invitation, Questionnaire, Response, Round
 from consultations.services import (
     Audience,
     Decision,
+    EditConflict,
     ResponseConflict,
     answers_adopt,
     invitations_add,
+    questionnaire_edit,
     questionnaire_import,
     response_draft,
     response_save,
@@ -250,6 +252,27 @@ class RegisterDecisionsIn(Schema):
     )
 
 
+Cell = str | int | float | None
+
+
+class DefinitionOut(Schema):
+    survey: list[dict[str, str]]
+    choices: list[dict[str, str]]
+    settings: dict[str, str]
+    digest: str = Field(..., description="Send it back with a change.")
+
+
+class DefinitionIn(Schema):
+    survey: list[dict[str, Cell]] = Field(..., max_length=5000)
+    choices: list[dict[str, Cell]] = Field(default_factory=list, max_length=5000)
+    settings: dict[str, Cell] = Field(default_factory=dict, max_length=20)
+    digest: str = Field(
+        ...,
+        max_length=64,
+        description="The digest read with the form; a stale one answers 409.",
+    )
+
+
 class XLSFormImportIn(Schema):
     key: str = Field(
         "", max_length=100, description="Import as the next version of this key."
@@ -322,6 +345,50 @@ def download_xlsform(request: HttpRequest, questionnaire_id: Id) -> HttpResponse
         f'attachment; filename="{questionnaire.key}-v{questionnaire.version}.xlsx"'
     )
     return response
+
+
+@router.get(
+    "/consultations/questionnaires/{questionnaire_id}/definition",
+    response={200: DefinitionOut, **problems(401, 403, 404)},
+    operation_id="consultations_questionnaire_definition",
+    summary="A version's XLSForm rows, to change them (coordinators)",
+)
+def get_definition(request: HttpRequest, questionnaire_id: Id) -> dict[str, Any]:
+    user = api_user(request, may="consultations.manage")
+    questionnaire = get_questionnaire_for_user(user, questionnaire_id)
+    definition = questionnaire.definition
+    return {
+        "survey": definition.get("survey", []),
+        "choices": definition.get("choices", []),
+        "settings": definition.get("settings", {}),
+        "digest": builder.digest(definition),
+    }
+
+
+@router.put(
+    "/consultations/questionnaires/{questionnaire_id}/definition",
+    response={200: QuestionnaireOut, **problems(401, 403, 404, 409, 422)},
+    operation_id="consultations_questionnaire_edit",
+    summary="Change a version's XLSForm rows (coordinators): a draft changes in "
+    "place, a version in use makes the next version",
+)
+def put_definition(
+    request: HttpRequest, questionnaire_id: Id, payload: DefinitionIn
+) -> Questionnaire:
+    user = api_user(request, may="consultations.manage")
+    questionnaire = get_questionnaire_for_user(user, questionnaire_id)
+    data = payload.model_dump()
+    digest = data.pop("digest")
+    try:
+        return questionnaire_edit(
+            questionnaire=questionnaire, definition=data, by=user, digest=digest
+        )
+    except EditConflict as error:
+        raise HttpError(
+            409, _("Le questionnaire a changé depuis que vous l'avez lu.")
+        ) from error
+    except XLSFormError as error:
+        raise ValidationError({"survey": str(error)}) from error
 
 
 # Rounds --------------------------------------------------------------------

@@ -281,3 +281,224 @@ class ReviewForm(forms.Form):
                     self.cleaned_data.get(f"service-{proposal.question}") or None,
                 )
         return found
+
+
+# The questionnaire builder ---------------------------------------------------
+
+KIND_LABELS = {
+    "text": _("texte"),
+    "integer": _("nombre entier"),
+    "decimal": _("nombre décimal"),
+    "date": _("date"),
+    "time": _("heure"),
+    "select_one": _("un choix dans une liste"),
+    "select_multiple": _("plusieurs choix dans une liste"),
+    "rank": _("classement"),
+    "note": _("note (texte à lire)"),
+    "acknowledge": _("case à cocher « j'ai lu »"),
+    "calculate": _("calcul"),
+    "begin_group": _("groupe (une page)"),
+    "begin_repeat": _("répétition"),
+    "maillage-organisation": _("organisation du registre"),
+    "maillage-commune": _("commune"),
+    "maillage-theme": _("thème"),
+    "maillage-body": _("organe de coordination"),
+}
+COLUMN_LABELS = {
+    "label": _("Libellé"),
+    "hint": _("Aide"),
+    "guidance_hint": _("Consigne pour l'enquêteur"),
+    "constraint_message": _("Message si la contrainte n'est pas respectée"),
+    "required_message": _("Message si la réponse manque"),
+    "required": _("Obligatoire (yes, ou une expression)"),
+    "relevant": _("Affichée si (expression)"),
+    "constraint": _("Contrainte (expression, « . » est la réponse)"),
+    "calculation": _("Calcul (expression)"),
+    "choice_filter": _("Filtre des choix (expression)"),
+    "default": _("Valeur par défaut"),
+    "read_only": _("Lecture seule (yes, ou une expression)"),
+    "appearance": _("Apparence"),
+    "repeat_count": _("Nombre de répétitions (expression)"),
+}
+
+
+def _language_label(language: str) -> str:
+    return language or str(_("langue des libellés"))
+
+
+class BuilderForm(CheckedTextForm, forms.Form):
+    """Every builder form carries the fingerprint of the rows it was made from."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class SettingsForm(BuilderForm):
+    title = forms.CharField(label=_("Titre"), max_length=255)
+    default_language = forms.ChoiceField(
+        label=_("Langue par défaut"), required=False, choices=[]
+    )
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["default_language"])
+        field.choices = [(lang, _language_label(lang)) for lang in languages]
+
+
+class QuestionAddForm(BuilderForm):
+    kind = forms.ChoiceField(label=_("Type"), choices=list(KIND_LABELS.items()))
+    name = forms.CharField(
+        label=_("Nom"),
+        max_length=64,
+        help_text=_(
+            "Unique dans le questionnaire, sans espace ni accent : « places »."
+        ),
+    )
+    label = forms.CharField(label=_("Libellé"), max_length=2000)
+    choices = forms.CharField(
+        label=_("Choix, un par ligne (questions à choix)"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    after = forms.TypedChoiceField(
+        label=_("Place"), coerce=int, empty_value=None, required=False, choices=[]
+    )
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["after"])
+        field.choices = [
+            ("", _("à la fin")),
+            *(
+                (row["index"], _("après « %(name)s »") % {"name": row["name"]})
+                for row in rows
+                if row["name"]
+            ),
+        ]
+
+
+class RowForm(BuilderForm):
+    """One row of the survey sheet: its type and name, its texts in each
+    language, its logic."""
+
+    type = forms.CharField(
+        label=_("Type XLSForm"),
+        max_length=200,
+        help_text=_("Par exemple « integer », « select_one besoins »."),
+    )
+    name = forms.CharField(label=_("Nom"), max_length=64, required=False)
+
+    def __init__(
+        self, *args: Any, row: dict[str, str], languages: list[str], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(row)
+        super().__init__(*args, **kwargs)
+        self.columns: list[str] = ["type", "name"]
+        for base in ("label", "hint", "guidance_hint", "constraint_message",
+                     "required_message"):  # fmt: skip
+            for language in languages:
+                key = f"{base}::{language}" if language else base
+                label = COLUMN_LABELS[base]
+                self.fields[key] = forms.CharField(
+                    label=f"{label} ({_language_label(language)})"
+                    if len(languages) > 1
+                    else label,
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2})
+                    if base in {"label", "hint"}
+                    else forms.TextInput,
+                )
+                self.columns.append(key)
+        for base in ("required", "relevant", "constraint", "calculation",
+                     "choice_filter", "default", "read_only", "appearance",
+                     "repeat_count"):  # fmt: skip
+            self.fields[base] = forms.CharField(
+                label=COLUMN_LABELS[base], required=False, max_length=2000
+            )
+            self.columns.append(base)
+
+    def values(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key in self.columns}
+
+
+class ChoiceAddForm(BuilderForm):
+    list_name = forms.ChoiceField(label=_("Liste"), choices=[])
+    name = forms.CharField(label=_("Nom"), max_length=64)
+    label = forms.CharField(label=_("Libellé"), max_length=500)
+
+    def __init__(self, *args: Any, lists: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["list_name"])
+        field.choices = [(name, name) for name in lists]
+
+
+class ChoiceForm(BuilderForm):
+    name = forms.CharField(label=_("Nom"), max_length=64)
+
+    def __init__(
+        self, *args: Any, choice: dict[str, str], languages: list[str], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(choice)
+        super().__init__(*args, **kwargs)
+        self.columns = ["name"]
+        for language in languages:
+            key = f"label::{language}" if language else "label"
+            self.fields[key] = forms.CharField(
+                label=f"{COLUMN_LABELS['label']} ({_language_label(language)})",
+                required=False,
+                max_length=500,
+            )
+            self.columns.append(key)
+
+    def values(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key in self.columns}
+
+
+class LanguageAddForm(BuilderForm):
+    language = forms.CharField(
+        label=_("Nouvelle langue"),
+        max_length=60,
+        help_text=_("Son nom et son code, comme XLSForm les écrit : « English (en) »."),
+    )
+    current = forms.CharField(
+        label=_("Langue des textes actuels"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "Les textes actuels ne nomment pas leur langue : « Français (fr) »."
+        ),
+    )
+
+
+class TranslationForm(BuilderForm):
+    """The texts of one language beside those of the default language."""
+
+    def __init__(
+        self,
+        *args: Any,
+        entries: list[tuple[str, int, str, str, str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = []
+        for sheet, index, base, where, source, current in entries:
+            key = f"{sheet}-{index}-{base}"
+            self.fields[key] = forms.CharField(
+                label=f"{where} — {COLUMN_LABELS[base]}",
+                required=False,
+                max_length=2000,
+                initial=current,
+                widget=forms.Textarea(attrs={"rows": 2})
+                if len(source) > 80
+                else forms.TextInput,
+            )
+            self.entries.append((self[key], source, (sheet, index, base)))
+
+    def texts(self) -> dict[tuple[str, int, str], str]:
+        return {
+            where: self.cleaned_data.get(field.name) or ""
+            for field, _source, where in self.entries
+        }

@@ -19,10 +19,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from consultations import binding, tasks
+from consultations import binding, builder, tasks
 from consultations.engine import spec_for
 from consultations.models import Adoption, Invitation, Questionnaire, Response, Round
-from consultations.xlsform import Form
+from consultations.xlsform import Form, form_check
 from coordination import services as coordination_services
 from coordination.models import BodyMember
 from lib import reasons
@@ -58,6 +58,46 @@ def questionnaire_import(
         question_count=form.question_count,
         created_by=by,
     )
+
+
+class EditConflict(Exception):
+    """The questionnaire changed since the editor read it."""
+
+
+@transaction.atomic
+def questionnaire_edit(
+    *, questionnaire: Questionnaire, definition: dict[str, Any], by: User, digest: str
+) -> Questionnaire:
+    """Keep an edit made in the builder, checked as an import is (an
+    XLSFormError says what is wrong, and nothing changes). A draft that is
+    the latest version and has no answers changes in place; otherwise the
+    edit makes the next version, in draft, and the one in use stays as it
+    was."""
+    current = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if builder.digest(current.definition) != digest:
+        raise EditConflict
+    form = form_check(definition)
+    latest = Questionnaire.objects.filter(key=current.key).order_by("-version").first()
+    in_place = (
+        current.status == Questionnaire.Status.DRAFT
+        and latest is not None
+        and latest.pk == current.pk
+        and not current.responses.exists()
+        and not current.rounds.filter(launched_at__isnull=False).exists()
+    )
+    if not in_place:
+        return questionnaire_import(form=form, by=by, key=current.key)
+    current.definition = form.definition
+    current.title = " ".join(form.title.split())[:255]
+    current.default_language = form.default_language[:60]
+    current.languages = form.languages
+    current.question_count = form.question_count
+    current.save(
+        update_fields=[
+            "definition", "title", "default_language", "languages", "question_count",
+        ]
+    )  # fmt: skip
+    return current
 
 
 # Rounds --------------------------------------------------------------------

@@ -27,6 +27,26 @@ urlpatterns = [
         name="questionnaire_preview",
     ),
     path(
+        "questionnaires/<int:pk>/editeur/",
+        views.questionnaire_builder,
+        name="questionnaire_builder",
+    ),
+    path(
+        "questionnaires/<int:pk>/editeur/lignes/<int:index>/",
+        views.questionnaire_row,
+        name="questionnaire_row",
+    ),
+    path(
+        "questionnaires/<int:pk>/editeur/choix/<int:index>/",
+        views.questionnaire_choice,
+        name="questionnaire_choice",
+    ),
+    path(
+        "questionnaires/<int:pk>/editeur/traductions/",
+        views.questionnaire_translations,
+        name="questionnaire_translations",
+    ),
+    path(
         "questionnaires/<int:pk>/xform.xml",
         views.questionnaire_xform,
         name="questionnaire_xform",

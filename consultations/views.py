@@ -8,15 +8,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import can, current_user, permission_required
-from consultations import binding, results, selectors
+from consultations import binding, builder, results, selectors
 from consultations.access import (
     get_questionnaire_for_user,
     get_response_for_user,
@@ -39,20 +41,31 @@ from consultations.filling import (
     repeat_change,
 )
 from consultations.forms import (
+    KIND_LABELS,
     AudienceForm,
     BindingsForm,
+    BuilderForm,
+    ChoiceAddForm,
+    ChoiceForm,
     ImportForm,
+    LanguageAddForm,
+    QuestionAddForm,
     ResultFiltersForm,
     ReviewForm,
     RoundForm,
+    RowForm,
+    SettingsForm,
+    TranslationForm,
 )
 from consultations.models import Adoption, Invitation, Questionnaire, Response, Round
 from consultations.services import (
+    EditConflict,
     ResponseConflict,
     answers_adopt,
     invitation_open,
     invitation_remove,
     invitations_add,
+    questionnaire_edit,
     questionnaire_import,
     response_draft,
     response_reopen,
@@ -1073,4 +1086,379 @@ def response_register(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
         },
         status=status,
+    )
+
+
+# The questionnaire builder -------------------------------------------------
+
+
+def _builder_save(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    form: Any,
+    edit: Callable[[], dict[str, Any]],
+) -> HttpResponse | None:
+    """Make the edit, keep it if the whole form is still valid, and go back
+    to the builder (of the next version when this one is in use); None with
+    the form's error when it cannot be kept."""
+    saved = _builder_keep(request, questionnaire, form, edit)
+    if saved is None:
+        return None
+    return redirect("consultations:questionnaire_builder", saved.pk)
+
+
+def _builder_keep(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    form: Any,
+    edit: Callable[[], dict[str, Any]],
+) -> Questionnaire | None:
+    try:
+        definition = edit()
+        saved = questionnaire_edit(
+            questionnaire=questionnaire,
+            definition=definition,
+            by=current_user(request),
+            digest=form.cleaned_data["digest"],
+        )
+    except builder.BuildError as error:
+        form.add_error(None, str(error))
+        return None
+    except XLSFormError as error:
+        form.add_error(
+            None, _("Modification refusée : %(error)s") % {"error": str(error)}
+        )
+        return None
+    except EditConflict:
+        form.add_error(
+            None,
+            _(
+                "Le questionnaire a changé depuis que vous l'avez ouvert : "
+                "rechargez la page pour voir sa version actuelle."
+            ),
+        )
+        return None
+    if saved.pk != questionnaire.pk:
+        messages.success(
+            request,
+            _(
+                "La version %(old)s est en usage ou a des réponses : votre "
+                "modification fait la version %(new)s, en brouillon."
+            )
+            % {"old": questionnaire.version, "new": saved.version},
+        )
+    else:
+        messages.success(request, _("Modification enregistrée."))
+    return saved
+
+
+def _builder_form_page(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    form: Any,
+    edit: Callable[[], dict[str, Any]],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A builder page of one form: the edit kept on a valid POST, else the
+    page again with what is wrong."""
+    if request.method == "POST" and form.is_valid():
+        done = _builder_save(request, questionnaire, form, edit)
+        if done is not None:
+            return done
+    return render(
+        request,
+        template,
+        {"questionnaire": questionnaire, "form": form, **context},
+        status=400 if form.errors else 200,
+    )
+
+
+def _builder_context(questionnaire: Questionnaire, **forms: Any) -> dict[str, Any]:
+    definition = questionnaire.definition
+    languages = builder.languages(definition)
+    digest = builder.digest(definition)
+    rows = builder.depth_rows(definition)
+    lists: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for index, choice in enumerate(definition.get("choices", [])):
+        lists.setdefault(choice.get("list_name", ""), []).append((index, choice))
+    language = languages[0]
+    choice_lists = [
+        (
+            name,
+            [
+                (index, choice.get("name", ""), builder.text(choice, "label", language))
+                for index, choice in entries
+            ],
+        )
+        for name, entries in lists.items()
+    ]
+    initial = {"digest": digest}
+    defaults = {
+        "settings_form": SettingsForm(
+            prefix="settings",
+            initial={
+                **initial,
+                "title": definition.get("settings", {}).get("form_title", ""),
+                "default_language": languages[0],
+            },
+            languages=languages,
+        ),
+        "add_form": QuestionAddForm(prefix="question", initial=initial, rows=rows),
+        "choice_form": ChoiceAddForm(
+            prefix="choice", initial=initial, lists=list(lists)
+        ),
+        "language_form": LanguageAddForm(prefix="language", initial=initial),
+    }
+    return {
+        "questionnaire": questionnaire,
+        "rows": rows,
+        "choice_lists": choice_lists,
+        "form_languages": [lang for lang in languages if lang],
+        "untranslated": languages == [""],
+        "digest": digest,
+        "kinds": KIND_LABELS,
+        "latest_version": selectors.versions(questionnaire).aggregate(v=Max("version"))[
+            "v"
+        ],
+        **defaults,
+        **forms,
+    }
+
+
+BUILDER_OPS = {
+    "settings", "add", "up", "down", "delete", "choice-add", "choice-up",
+    "choice-down", "choice-delete", "language",
+}  # fmt: skip
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def questionnaire_builder(request: HttpRequest, pk: int) -> HttpResponse:
+    """The builder: the form's settings, languages, questions and choices,
+    each changed by a small form; every change is checked as an import is."""
+    questionnaire = get_questionnaire_for_user(current_user(request), pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "consultations/builder.html",
+            _builder_context(questionnaire),
+        )
+    op = request.POST.get("op", "")
+    definition = questionnaire.definition
+    languages = builder.languages(definition)
+    form: Any
+    edit: Callable[[], dict[str, Any]]
+    raw = request.POST.get("row", "")
+    row = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 7 else None
+    if op == "settings":
+        form = SettingsForm(request.POST, prefix="settings", languages=languages)
+        key = "settings_form"
+
+        def edit() -> dict[str, Any]:
+            return builder.settings_update(
+                definition,
+                title=form.cleaned_data["title"],
+                default_language=form.cleaned_data["default_language"],
+            )
+    elif op == "add":
+        form = QuestionAddForm(
+            request.POST, prefix="question", rows=builder.depth_rows(definition)
+        )
+        key = "add_form"
+
+        def edit() -> dict[str, Any]:
+            data = form.cleaned_data
+            return builder.question_add(
+                definition,
+                kind=data["kind"],
+                name=data["name"],
+                label=data["label"],
+                choices=data["choices"],
+                after=data["after"],
+            )
+    elif op == "choice-add":
+        form = ChoiceAddForm(
+            request.POST,
+            prefix="choice",
+            lists=sorted(
+                {c.get("list_name", "") for c in definition.get("choices", [])}
+            ),
+        )
+        key = "choice_form"
+
+        def edit() -> dict[str, Any]:
+            data = form.cleaned_data
+            return builder.choice_add(
+                definition,
+                list_name=data["list_name"],
+                name=data["name"],
+                label=data["label"],
+            )
+    elif op == "language":
+        form = LanguageAddForm(request.POST, prefix="language")
+        key = "language_form"
+        if form.is_valid():
+            language = " ".join(form.cleaned_data["language"].split())
+            try:
+                named = builder.language_add(
+                    definition, language, form.cleaned_data["current"]
+                )
+            except builder.BuildError as error:
+                form.add_error(None, str(error))
+            else:
+                # A new language has no text yet: its translations give it
+                # some. Texts that named no language are named first.
+                target: Questionnaire | None = questionnaire
+                if named != definition:
+                    target = _builder_keep(request, questionnaire, form, lambda: named)
+                if target is not None:
+                    return redirect(
+                        reverse(
+                            "consultations:questionnaire_translations", args=[target.pk]
+                        )
+                        + "?"
+                        + urlencode({"langue": language})
+                    )
+        return render(
+            request,
+            "consultations/builder.html",
+            _builder_context(questionnaire, language_form=form),
+            status=400,
+        )
+    elif op in BUILDER_OPS and row is not None:
+        form = BuilderForm(request.POST)
+        key = "row_form"
+        moves: dict[str, Callable[[], dict[str, Any]]] = {
+            "up": lambda: builder.row_move(definition, row, -1),
+            "down": lambda: builder.row_move(definition, row, 1),
+            "delete": lambda: builder.row_delete(definition, row),
+            "choice-up": lambda: builder.choice_move(definition, row, -1),
+            "choice-down": lambda: builder.choice_move(definition, row, 1),
+            "choice-delete": lambda: builder.choice_delete(definition, row),
+        }
+        edit = moves[op]
+    else:
+        messages.error(request, _("Action inconnue."))
+        return redirect("consultations:questionnaire_builder", questionnaire.pk)
+    if form.is_valid():
+        done = _builder_save(request, questionnaire, form, edit)
+        if done is not None:
+            return done
+    if key == "row_form":
+        for refusal in form.non_field_errors() or [_("Action refusée.")]:
+            messages.error(request, refusal)
+        return redirect("consultations:questionnaire_builder", questionnaire.pk)
+    return render(
+        request,
+        "consultations/builder.html",
+        _builder_context(questionnaire, **{key: form}),
+        status=400,
+    )
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def questionnaire_row(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    """One question's (or group's) columns: its texts in each language and
+    its logic."""
+    questionnaire = get_questionnaire_for_user(current_user(request), pk)
+    definition = questionnaire.definition
+    survey = definition.get("survey", [])
+    if not 0 <= index < len(survey):
+        raise Http404
+    languages = builder.languages(definition)
+    form = RowForm(
+        request.POST if request.method == "POST" else None,
+        row=survey[index],
+        languages=languages,
+        initial={"digest": builder.digest(definition)},
+    )
+    return _builder_form_page(
+        request,
+        questionnaire,
+        form,
+        lambda: builder.row_update(definition, index, form.values()),
+        "consultations/builder_row.html",
+        {"row": survey[index], "number": index + 2},
+    )
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def questionnaire_choice(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    questionnaire = get_questionnaire_for_user(current_user(request), pk)
+    definition = questionnaire.definition
+    choices = definition.get("choices", [])
+    if not 0 <= index < len(choices):
+        raise Http404
+    form = ChoiceForm(
+        request.POST if request.method == "POST" else None,
+        choice=choices[index],
+        languages=builder.languages(definition),
+        initial={"digest": builder.digest(definition)},
+    )
+    return _builder_form_page(
+        request,
+        questionnaire,
+        form,
+        lambda: builder.choice_update(definition, index, form.values()),
+        "consultations/builder_choice.html",
+        {"choice": choices[index]},
+    )
+
+
+@GET_POST
+@permission_required("consultations.manage")
+def questionnaire_translations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every text of the form in one language, beside the default language's."""
+    questionnaire = get_questionnaire_for_user(current_user(request), pk)
+    definition = questionnaire.definition
+    languages = [lang for lang in builder.languages(definition) if lang]
+    target = " ".join(request.GET.get("langue", "").split())
+    if not languages or not (
+        target in languages[1:] or builder.language_name_valid(target)
+    ):
+        target = languages[1] if len(languages) > 1 else ""
+    if not target or target == languages[0]:
+        messages.error(
+            request, _("Ajoutez d'abord une langue au questionnaire pour le traduire.")
+        )
+        return redirect("consultations:questionnaire_builder", questionnaire.pk)
+    source = languages[0]
+    entries = []
+    for sheet in ("survey", "choices"):
+        for index, row in enumerate(definition.get(sheet, [])):
+            where = row.get("name", "") or row.get("type", "")
+            if sheet == "choices":
+                where = f"{row.get('list_name', '')} / {row.get('name', '')}"
+            for base in builder.TEXT_COLUMNS:
+                original = builder.text(row, base, source)
+                if original:
+                    entries.append(
+                        (
+                            sheet,
+                            index,
+                            base,
+                            where,
+                            original,
+                            builder.text(row, base, target),
+                        )
+                    )
+    form = TranslationForm(
+        request.POST if request.method == "POST" else None,
+        entries=entries,
+        initial={"digest": builder.digest(definition)},
+    )
+    return _builder_form_page(
+        request,
+        questionnaire,
+        form,
+        lambda: builder.translations_set(definition, target, form.texts()),
+        "consultations/builder_translations.html",
+        {
+            "source": source,
+            "target": target,
+            "targets": sorted({*languages[1:], target}),
+        },
     )

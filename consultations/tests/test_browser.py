@@ -47,3 +47,37 @@ def test_a_coordinator_imports_an_xlsform_and_reads_it(page):
     assert page.evaluate(
         "document.documentElement.scrollWidth <= window.innerWidth + 1"
     )
+
+    # The builder: a question added with its choices, then translated.
+    page.get_by_role("link", name="Modifier", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Modifier le questionnaire"
+    )
+    assert_accessible(page)
+    page.locator("#id_question-kind").select_option(label="un choix dans une liste")
+    page.locator("#id_question-name").fill("delai")
+    page.locator("#id_question-label").fill("Délai d'accueil")
+    page.get_by_label("Choix, un par ligne (questions à choix)").fill(
+        "Moins d'une semaine\nUn mois"
+    )
+    page.get_by_role("button", name="Ajouter la question").click()
+    expect(page.get_by_text("Modification enregistrée.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Délai d'accueil")).to_be_visible()
+    assert_accessible(page)
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    )
+    page.get_by_role("link", name="Modifier « delai »").click()
+    page.get_by_label("Obligatoire (yes, ou une expression)").fill("yes")
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Modification enregistrée.")).to_be_visible()
+    page.get_by_label("Nouvelle langue").fill("Nederlands (nl)")
+    page.get_by_role("button", name="Ajouter la langue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Traduire")
+    assert_accessible(page)
+    page.get_by_label("delai — Libellé").fill("Ontvangsttermijn")
+    page.get_by_role("button", name="Enregistrer les traductions").click()
+    expect(page.get_by_text("Modification enregistrée.")).to_be_visible()
+    expect(page.locator("#langues + p")).to_contain_text("Nederlands (nl)")
+    assert_accessible(page)
