@@ -280,7 +280,12 @@ class NetworkFilterForm(forms.Form):
     def network_filters(self) -> NetworkFilters:
         data = getattr(self, "cleaned_data", {})
         ids, _unknown = term_ids(data, NETWORK_VOCABULARIES)
-        return NetworkFilters(province=data.get("province") or "", **ids)
+        return NetworkFilters(
+            province=data.get("province") or "",
+            relation_type=ids.get("relation_type"),
+            theme=ids.get("theme"),
+            level=ids.get("level"),
+        )
 
 
 BODY_SORTS = [

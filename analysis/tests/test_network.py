@@ -15,6 +15,7 @@ from register.models import Organisation
 from register.services import membership_add
 from register.tests.factories import make_organisation, make_relation, make_service
 from taxonomy.models import InstitutionalLevel, RelationType
+from territory.models import Commune
 
 
 class NetworkTestCase(BaseTestCase):
@@ -148,7 +149,7 @@ class NetworkPageTests(NetworkTestCase):
         # A is seated in Liège, D works there, B serves it; C and E do not.
         a, b, d = (self.orgs[key] for key in "ABD")
         Organisation.objects.filter(pk=a.pk).update(commune_id=LIEGE)
-        d.area_communes.add(LIEGE)
+        d.area_communes.add(Commune.objects.get(nis=LIEGE))
         make_service(b, "Permanence", communes=[LIEGE])
         membership_add(user=self.focal_point_a, organisation=a)
         self.login(self.focal_point_a)
