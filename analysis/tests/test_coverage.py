@@ -25,7 +25,14 @@ from register import services as register_services
 from register.models import Service, ServiceCommune
 from register.selectors import ServiceFilters, service_list
 from register.tests.factories import _system_user, make_organisation, make_service
-from taxonomy.models import Competence, InstitutionalLevel, TargetGroup, Theme
+from taxonomy.models import (
+    ActorType,
+    Competence,
+    InstitutionalLevel,
+    Sector,
+    TargetGroup,
+    Theme,
+)
 from territory import services as territory_services
 from territory.models import PopulationFigure
 
@@ -216,6 +223,18 @@ class MatrixTests(CoverageTestCase):
         self.assertEqual(
             self.cells(by="commune", language="uk")[LIEGE, self.housing].services, 1
         )
+        # Accueil Ukraine is the only non-profit association: s2 in Liège
+        # (s4 is planned, not counted).
+        non_profit = Sector.objects.get(code="non-profit").pk
+        association = ActorType.objects.get(code="association").pk
+        for filters in ({"sector": non_profit}, {"actor_type": association}):
+            with self.subTest(filters):
+                cells = self.cells(by="commune", **filters)
+                self.assertEqual(
+                    self.figures(cells[LIEGE, self.housing])[:3], (1, 1, 10)
+                )
+                self.assertEqual(cells[SERAING, self.housing].services, 0)
+                self.assertEqual(cells[LIEGE, self.health].services, 0)
         remote = self.cells(by="commune", delivery_mode=Service.DeliveryMode.REMOTE)
         self.assertEqual(remote[LIEGE, self.housing].organisations, 1)
         # Before Fedasil's service started, and with the figures of that day.

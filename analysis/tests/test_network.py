@@ -5,6 +5,7 @@ A – B – C – D and E alone."""
 
 from io import StringIO
 from typing import ClassVar
+from unittest import mock
 
 from django.core.cache import cache
 from django.core.management import call_command
@@ -14,7 +15,7 @@ from analysis.network import EXACT, NetworkFilters, network_measure
 from register.models import Organisation
 from register.services import membership_add
 from register.tests.factories import make_organisation, make_relation, make_service
-from taxonomy.models import InstitutionalLevel, RelationType
+from taxonomy.models import InstitutionalLevel, RelationType, Theme
 from territory.models import Commune
 
 
@@ -102,6 +103,13 @@ class NetworkTests(NetworkTestCase):
         municipal = InstitutionalLevel.objects.get(code="municipal").pk
         network = network_measure(NetworkFilters(level=municipal))
         self.assertEqual((len(network.nodes), len(network.edges)), (2, 0))
+        housing = Theme.objects.get(code="housing").pk
+        network = network_measure(NetworkFilters(theme=housing))
+        self.assertEqual(
+            sorted(network.edges),
+            sorted([(self.orgs["A"].pk, self.orgs["B"].pk),
+                    (self.orgs["B"].pk, self.orgs["C"].pk)]),
+        )  # fmt: skip
         empty = network_measure(NetworkFilters(province="80000"))
         self.assertEqual((empty.nodes, empty.edges, empty.components), ([], [], 0))
         Organisation.objects.all().update(status=Organisation.Status.ARCHIVED)
@@ -164,6 +172,17 @@ class NetworkPageTests(NetworkTestCase):
         self.login(self.observer)
         body = self.client.get("/api/v1/analysis/network").json()
         self.assertEqual(len(body["nodes"]), 5)
+
+    def test_the_page_says_when_betweenness_is_estimated(self):
+        self.login(self.observer)
+        with (
+            mock.patch("analysis.network.EXACT_BETWEENNESS_NODES", 2),
+            mock.patch("analysis.network.SAMPLED_SOURCES", 3),
+        ):
+            response = self.client.get(NETWORK)
+            body = self.client.get("/api/v1/analysis/network").json()
+        self.assertContains(response, "Intermédiarité estimée")
+        self.assertEqual(body["algorithm"], "sampled")
 
     def test_junk_filters_and_an_empty_network(self):
         self.login(self.observer)

@@ -1,8 +1,10 @@
 from io import StringIO
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db.models import Max, Sum
 from django.test import TestCase, override_settings
 
 from accounts.models import Role, User
@@ -18,7 +20,7 @@ from register.models import (
 )
 from register.search import search
 from register.validators import validate_enterprise_number
-from territory.models import Commune
+from territory.models import Commune, PopulationFigure
 
 COUNTED = (
     User,
@@ -228,6 +230,21 @@ class SeedDemoTests(TestCase):
             {"funds", "supervises", "coordinates", "refers-to", "member-of"} <= types
         )
         self.assertFalse(Relation.objects.filter(themes__isnull=True).exists())
+
+    def test_population_figures_are_plausible_and_marked_fictitious(self):
+        figures = PopulationFigure.objects.filter(
+            indicator=PopulationFigure.Indicator.TEMPORARY_PROTECTION
+        )
+        self.assertFalse(figures.filter(fictitious=False).exists())
+        latest = figures.aggregate(date=Max("date"))["date"]
+        on_latest = figures.filter(date=latest)
+        self.assertEqual(
+            on_latest.count(),
+            Commune.objects.in_scope(settings.TERRITORY_SCOPE).count(),
+        )
+        total = on_latest.aggregate(total=Sum("value"))["total"]
+        # About 11,000 people under temporary protection in Wallonia.
+        self.assertTrue(9_000 <= total <= 13_000, total)
 
     def test_assessments_are_by_the_coordinator(self):
         authors = set(Assessment.objects.values_list("author__email", flat=True))
