@@ -232,7 +232,7 @@ class RegisterProposalOut(Schema):
 
     @staticmethod
     def resolve_outcome(obj: Any) -> str:
-        return obj.adoption.outcome if obj.adoption else ""
+        return str(obj.outcome)
 
     @staticmethod
     def resolve_decided_at(obj: Any) -> datetime.datetime | None:

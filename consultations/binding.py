@@ -153,6 +153,10 @@ class Proposal:
     adoption: Adoption | None = None
 
     @property
+    def outcome(self) -> str:
+        return outcome_text(self.adoption) if self.adoption is not None else ""
+
+    @property
     def state(self) -> str:
         """accepted, rejected, same (nothing to add), blocked or pending."""
         if self.adoption is not None:
@@ -227,19 +231,43 @@ def proposals(response: Response) -> list[Proposal]:
             adoption=decided.get(name),
         )
         _READERS[target.field](proposal, organisation, node, spec, language)
-        if proposal.adoption is not None:
-            proposal.declared = _value_labels(proposal.adoption.value) or (
-                proposal.declared
-            )
         found.append(proposal)
     return found
 
 
-def _value_labels(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        labels = value.get("labels")
-        return [str(label) for label in labels] if isinstance(labels, list) else []
-    return []
+def outcome_text(adoption: Adoption) -> str:
+    """What an accepted answer added to the register, in the reader's
+    language ("" for one set aside)."""
+    value = adoption.value if isinstance(adoption.value, dict) else {}
+    added = [str(v) for v in value.get("added") or [] if isinstance(v, (str, int))]
+    if adoption.decision != Adoption.Decision.ACCEPTED or not added:
+        return adoption.outcome
+    field, _sep, param = adoption.target.partition(":")
+    ids = [int(v) for v in added if v.isdigit() and len(v) < 12]
+    if field == "languages":
+        names = dict(SpokenLanguage.choices)
+        listed = ", ".join(str(names.get(code, code)) for code in added)
+        return _("Langues ajoutées : %(list)s.") % {"list": listed}
+    if field == "themes":
+        themes = Theme.objects.in_bulk(added, field_name="code")
+        listed = ", ".join(themes[c].name if c in themes else c for c in added)
+        return _("Services créés, à compléter : %(list)s.") % {"list": listed}
+    if field == "body":
+        bodies = CoordinationBody.objects.in_bulk(ids)
+        listed = ", ".join(str(bodies.get(pk, pk)) for pk in ids)
+        return _("Membre de : %(list)s.") % {"list": listed}
+    if field == "relation":
+        kind = RelationType.objects.filter(code=param).first()
+        others = Organisation.objects.in_bulk(ids)
+        return _("Relations ajoutées (%(type)s) : %(list)s.") % {
+            "type": kind.name if kind else param,
+            "list": ", ".join(str(others.get(pk, pk)) for pk in ids),
+        }
+    service = Service.objects.filter(pk=value.get("service") or 0).first()
+    return _("Capacité de « %(service)s » : %(value)s.") % {
+        "service": service.title if service else "—",
+        "value": added[0],
+    }
 
 
 def _choice_label(node: Node, spec: Spec, value: str, language: str) -> str:

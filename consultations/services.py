@@ -549,9 +549,10 @@ def answers_adopt(
             raise ValidationError(
                 {question: proposal.problem or _("Rien à ajouter au registre.")}
             )
-        outcome = ""
-        if decision.verdict == "accept":
-            outcome = _write(
+        accepted = decision.verdict == "accept"
+        service_id = None
+        if accepted:
+            service_id = _write(
                 proposal,
                 organisation,
                 decision,
@@ -559,21 +560,24 @@ def answers_adopt(
                 reason=reason,
                 note=note[:255],
             )
-        written.append(
-            Adoption.objects.create(
-                response=response,
-                question=question,
-                target=proposal.target.code,
-                value={"values": proposal.values, "labels": proposal.declared},
-                decision=(
-                    Adoption.Decision.ACCEPTED
-                    if decision.verdict == "accept"
-                    else Adoption.Decision.REJECTED
-                ),
-                outcome=outcome[:500],
-                decided_by=by,
-            )
+        adoption = Adoption(
+            response=response,
+            question=question,
+            target=proposal.target.code,
+            # What was added, read again in each reader's language.
+            value={
+                "values": proposal.values,
+                "added": proposal.new if accepted else [],
+                "service": service_id,
+            },
+            decision=(
+                Adoption.Decision.ACCEPTED if accepted else Adoption.Decision.REJECTED
+            ),
+            decided_by=by,
         )
+        adoption.outcome = binding.outcome_text(adoption)[:500]
+        adoption.save()
+        written.append(adoption)
     return written
 
 
@@ -585,10 +589,9 @@ def _write(
     by: User,
     reason: str,
     note: str,
-) -> str:
-    """Write one accepted answer; what was done, in words."""
+) -> int | None:
+    """Write one accepted answer; for a capacity, the service it went to."""
     field = proposal.target.field
-    added = ", ".join(proposal.new_labels)
     if field == "languages":
         register_services.organisation_update(
             organisation_id=organisation.pk,
@@ -597,8 +600,7 @@ def _write(
             fields={"languages": [*organisation.languages, *proposal.new]},
             reason=reason,
         )
-        return _("Langues ajoutées : %(list)s.") % {"list": added}
-    if field == "themes":
+    elif field == "themes":
         themes = Theme.objects.in_bulk(proposal.new, field_name="code")
         communes = [organisation.commune] if organisation.commune else []
         for code in proposal.new:
@@ -613,14 +615,12 @@ def _write(
                 communes=communes,
                 reason=reason,
             )
-        return _("Services créés, à compléter : %(list)s.") % {"list": added}
-    if field == "body":
+    elif field == "body":
         for pk in proposal.new:
             coordination_services.body_member_add(
                 body_id=int(pk), organisation=organisation, by=by, reason=reason
             )
-        return _("Membre de : %(list)s.") % {"list": added}
-    if field == "relation":
+    elif field == "relation":
         kind = RelationType.objects.get(code=proposal.target.param)
         for pk in proposal.new:
             register_services.relation_create(
@@ -634,27 +634,21 @@ def _write(
                 },
                 reason=reason,
             )
-        return _("Relations ajoutées (%(type)s) : %(list)s.") % {
-            "type": kind.name,
-            "list": added,
-        }
-    # capacity
-    services = dict(proposal.services)
-    service_id = decision.service_id
-    if service_id is None and len(services) == 1:
-        service_id = next(iter(services))
-    if service_id not in services:
-        raise ValidationError(
-            {proposal.question: _("Choisissez le service dont la capacité change.")}
+    else:  # capacity
+        services = dict(proposal.services)
+        service_id = decision.service_id
+        if service_id is None and len(services) == 1:
+            service_id = next(iter(services))
+        if service_id not in services:
+            raise ValidationError(
+                {proposal.question: _("Choisissez le service dont la capacité change.")}
+            )
+        register_services.service_update(
+            service_id=service_id,
+            by=by,
+            expected_version=None,
+            fields={"capacity": int(proposal.new[0])},
+            reason=reason,
         )
-    register_services.service_update(
-        service_id=service_id,
-        by=by,
-        expected_version=None,
-        fields={"capacity": int(proposal.new[0])},
-        reason=reason,
-    )
-    return _("Capacité de « %(service)s » : %(value)s.") % {
-        "service": services[service_id],
-        "value": proposal.new[0],
-    }
+        return service_id
+    return None

@@ -322,6 +322,10 @@ class RegisterApiTests(RegisterCase):
         rows = {row["question"]: row for row in done.json()}
         self.assertEqual(rows["langues"]["state"], "accepted")
         self.assertEqual(rows["langues"]["outcome"], "Langues ajoutées : russe.")
+        # Each reader reads what was added in their own language.
+        english = self.client.get(self.url(), HTTP_ACCEPT_LANGUAGE="en").json()
+        rows = {row["question"]: row for row in english}
+        self.assertEqual(rows["langues"]["outcome"], "Languages added: Russian.")
         self.assertEqual(rows["themes"]["state"], "rejected")
         self.assertEqual(
             Organisation.objects.get(pk=self.organisation_a.pk).languages,
