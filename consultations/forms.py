@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consultations.builder import LOGIC_COLUMNS, TEXT_COLUMNS
 from consultations.models import Questionnaire, Round
 from consultations.results import Filters
 from consultations.services import Audience, Decision
@@ -395,9 +396,9 @@ class RowForm(BuilderForm):
         kwargs["initial"].update(row)
         super().__init__(*args, **kwargs)
         self.columns: list[str] = ["type", "name"]
-        for base in ("label", "hint", "guidance_hint", "constraint_message",
-                     "required_message"):  # fmt: skip
-            for language in languages:
+        self.languages = languages
+        for language in languages:
+            for base in TEXT_COLUMNS:
                 key = f"{base}::{language}" if language else base
                 label = COLUMN_LABELS[base]
                 self.fields[key] = forms.CharField(
@@ -411,9 +412,7 @@ class RowForm(BuilderForm):
                     else forms.TextInput,
                 )
                 self.columns.append(key)
-        for base in ("required", "relevant", "constraint", "calculation",
-                     "choice_filter", "default", "read_only", "appearance",
-                     "repeat_count"):  # fmt: skip
+        for base in LOGIC_COLUMNS:
             self.fields[base] = forms.CharField(
                 label=COLUMN_LABELS[base], required=False, max_length=2000
             )
@@ -421,6 +420,31 @@ class RowForm(BuilderForm):
 
     def values(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(key) or "" for key in self.columns}
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField], bool]]:
+        """The fields as the page shows them: the type and name, the texts of
+        each language (the default one open), the logic."""
+        groups = [(str(_("Question")), [self["type"], self["name"]], True)]
+        for number, language in enumerate(self.languages):
+            prefix = f"::{language}" if language else ""
+            names = [f"{base}{prefix}" for base in TEXT_COLUMNS]
+            groups.append(
+                (
+                    str(_("Textes en %(language)s") % {"language": language})
+                    if language
+                    else str(_("Textes")),
+                    [self[name] for name in names],
+                    number == 0 or any(self[name].errors for name in names),
+                )
+            )
+        groups.append(
+            (
+                str(_("Logique")),
+                [self[base] for base in LOGIC_COLUMNS],
+                True,
+            )
+        )
+        return groups
 
 
 class ChoiceAddForm(BuilderForm):
@@ -471,6 +495,11 @@ class LanguageAddForm(BuilderForm):
             "Les textes actuels ne nomment pas leur langue : « Français (fr) »."
         ),
     )
+
+    def __init__(self, *args: Any, untranslated: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not untranslated:
+            del self.fields["current"]
 
 
 class TranslationForm(BuilderForm):

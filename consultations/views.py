@@ -1208,7 +1208,9 @@ def _builder_context(questionnaire: Questionnaire, **forms: Any) -> dict[str, An
         "choice_form": ChoiceAddForm(
             prefix="choice", initial=initial, lists=list(lists)
         ),
-        "language_form": LanguageAddForm(prefix="language", initial=initial),
+        "language_form": LanguageAddForm(
+            prefix="language", initial=initial, untranslated=languages == [""]
+        ),
     }
     return {
         "questionnaire": questionnaire,
@@ -1296,13 +1298,15 @@ def questionnaire_builder(request: HttpRequest, pk: int) -> HttpResponse:
                 label=data["label"],
             )
     elif op == "language":
-        form = LanguageAddForm(request.POST, prefix="language")
+        form = LanguageAddForm(
+            request.POST, prefix="language", untranslated=languages == [""]
+        )
         key = "language_form"
         if form.is_valid():
             language = " ".join(form.cleaned_data["language"].split())
             try:
                 named = builder.language_add(
-                    definition, language, form.cleaned_data["current"]
+                    definition, language, form.cleaned_data.get("current", "")
                 )
             except builder.BuildError as error:
                 form.add_error(None, str(error))
