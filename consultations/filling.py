@@ -142,6 +142,27 @@ def _widget(node: Node, choices: int) -> str:
     }.get(node.kind, node.kind)
 
 
+def _allowed(
+    evaluation: Evaluation, one: Field, language: str, options: Options, typed: Any
+) -> set[str] | None:
+    """The answers a choice question accepts (None: any, or not a choice). A
+    register question checks the value sent alone, when the options can
+    (`options.has`), rather than reading the whole register: a form that
+    names organisations is answered among twenty thousand of them."""
+    node = one.node
+    if node.kind not in CHOOSING:
+        return None
+    if node.kind in REGISTER_KINDS:
+        text = typed.strip() if isinstance(typed, str) else ""
+        has = getattr(options, "has", None)
+        if not text or has is None:
+            return None if not text else {v for v, _l in options(node.kind)}
+        return {text} if has(node.kind, text) else set()
+    return {
+        value for value, _label in choice_options(evaluation, one, language, options)
+    }
+
+
 def choice_options(
     evaluation: Evaluation, one: Field, language: str, options: Options
 ) -> list[tuple[str, str]]:
@@ -338,14 +359,7 @@ def page_apply(
                 typed: Any = [value for value in post.getlist(one.key) if value]
             else:
                 typed = post.get(one.key, "")
-            allowed = None
-            if node.kind in CHOOSING:
-                allowed = {
-                    value
-                    for value, _label in choice_options(
-                        evaluation, one, language, options
-                    )
-                }
+            allowed = _allowed(evaluation, one, language, options, typed)
             value, error = value_parse(node, typed, allowed)
             if error:
                 errors[one.key] = error
@@ -475,11 +489,7 @@ def answers_clean(
         if not node.is_input:
             continue
         typed = _raw_at(raw, one.key)
-        allowed = None
-        if node.kind in CHOOSING:
-            allowed = {
-                value for value, _label in choice_options(draft, one, language, options)
-            }
+        allowed = _allowed(draft, one, language, options, typed)
         value, error = value_parse(node, typed, allowed)
         if error and one.relevant:
             errors[one.key] = error

@@ -1,7 +1,6 @@
 """Reads of the questionnaires: the latest version of each, and a version's
 questions and choices as its page shows them."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,16 +146,47 @@ def register_options(kind: str) -> list[tuple[str, str]]:
     return []
 
 
-def options_memo() -> Callable[[str], list[tuple[str, str]]]:
-    """register_options, each kind read once (for one request)."""
-    found: dict[str, list[tuple[str, str]]] = {}
+def register_option_exists(kind: str, value: str) -> bool:
+    """Whether `value` is one of register_options(kind), read alone."""
+    number = (
+        int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
+    )
+    if kind == "organisation":
+        return number > 0 and Organisation.objects.active().filter(pk=number).exists()
+    if kind == "commune":
+        return Commune.objects.filter(nis=value).exists()
+    if kind == "theme":
+        return Theme.objects.filter(code=value).exists()
+    if kind == "body":
+        return (
+            number > 0
+            and CoordinationBody.objects.exclude(status=CoordinationBody.Status.ENDED)
+            .filter(pk=number)
+            .exists()
+        )
+    return False
 
-    def options(kind: str) -> list[tuple[str, str]]:
-        if kind not in found:
-            found[kind] = register_options(kind)
-        return found[kind]
 
-    return options
+class RegisterOptions:
+    """register_options for one request: each kind read once when a page
+    lists it, a value checked alone (`has`) when an answer is only checked."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[tuple[str, str]]] = {}
+
+    def __call__(self, kind: str) -> list[tuple[str, str]]:
+        if kind not in self.found:
+            self.found[kind] = register_options(kind)
+        return self.found[kind]
+
+    def has(self, kind: str, value: str) -> bool:
+        if kind in self.found:
+            return any(option == value for option, _label in self.found[kind])
+        return register_option_exists(kind, value)
+
+
+def options_memo() -> RegisterOptions:
+    return RegisterOptions()
 
 
 # Rounds --------------------------------------------------------------------

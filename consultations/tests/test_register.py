@@ -349,3 +349,60 @@ class RegisterApiTests(RegisterCase):
         )
         self.assertEqual(saved.status_code, 200)
         self.assertEqual(saved.json()["bindings"], {"places": "capacity:housing"})
+
+
+class RegisterAnswerTests(RegisterCase):
+    def test_a_register_answer_is_checked_alone(self):
+        url = f"/api/v1/consultations/rounds/{self.round.pk}/responses"
+        key = self.round.invitations.get(organisation=self.organisation_b).key
+
+        def send(answers: dict[str, Any], instance: str) -> Any:
+            return self.client.post(
+                url,
+                {"instance_id": instance, "answers": answers, "invitation_key": key},
+                content_type="application/json",
+            )
+
+        junks: list[dict[str, Any]] = [
+                {"organe": "999999"},
+                {"organe": "abc"},
+                {"partenaires": [{"partenaire": "99999999999999999999"}]},
+                {"partenaires": [{"partenaire": str(self.organisation_b.pk)}],
+                 "organe": "-1"},
+        ]  # fmt: skip
+        for instance, junk in enumerate(junks):
+            with self.subTest(junk):
+                response = send(junk, f"junk-{instance}")
+                self.assertEqual(response.status_code, 422, response.content)
+                messages = {e["message"] for e in response.json()["errors"]}
+                self.assertEqual(messages, {"Choisissez parmi les réponses proposées."})
+        Organisation.objects.filter(pk=self.organisation_a.pk).update(
+            status=Organisation.Status.ARCHIVED
+        )
+        archived = send(
+            {"partenaires": [{"partenaire": str(self.organisation_a.pk)}]}, "a"
+        )
+        self.assertEqual(archived.status_code, 422)
+        # Checked one by one: neither the register's organisations nor its
+        # bodies are read whole (the round, the key, then a query for each).
+        with self.assertNumQueries(4):
+            done = send(
+                {
+                    "organe": str(self.body.pk),
+                    "partenaires": [{"partenaire": str(self.organisation_a.pk)}],
+                    "langues": ["fr"],
+                },
+                "ok",
+            )
+        self.assertEqual(done.status_code, 422)
+        Organisation.objects.filter(pk=self.organisation_a.pk).update(
+            status=Organisation.Status.ACTIVE
+        )
+        done = send(
+            {
+                "organe": str(self.body.pk),
+                "partenaires": [{"partenaire": str(self.organisation_a.pk)}],
+            },
+            "ok",
+        )
+        self.assertEqual(done.status_code, 201, done.content)
