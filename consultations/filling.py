@@ -153,11 +153,12 @@ def _allowed(
     if node.kind not in CHOOSING:
         return None
     if node.kind in REGISTER_KINDS:
-        text = typed.strip() if isinstance(typed, str) else ""
+        # As value_parse reads it: a number sent as JSON is checked too.
+        text = "" if isinstance(typed, bool) else str(typed or "").strip()
         has = getattr(options, "has", None)
-        if not text or has is None:
-            return None if not text else {v for v, _l in options(node.kind)}
-        return {text} if has(node.kind, text) else set()
+        if has is None:
+            return {value for value, _label in options(node.kind)}
+        return {text} if text and has(node.kind, text) else set()
     return {
         value for value, _label in choice_options(evaluation, one, language, options)
     }

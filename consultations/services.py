@@ -622,12 +622,13 @@ def _write(
             )
     elif field == "relation":
         kind = RelationType.objects.get(code=proposal.target.param)
+        others = Organisation.objects.in_bulk([int(pk) for pk in proposal.new])
         for pk in proposal.new:
             register_services.relation_create(
                 by=by,
                 fields={
                     "source": organisation,
-                    "target": Organisation.objects.get(pk=int(pk)),
+                    "target": others[int(pk)],
                     "type": kind,
                     "declared_by": organisation,
                     "source_note": note,

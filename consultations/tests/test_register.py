@@ -366,6 +366,8 @@ class RegisterAnswerTests(RegisterCase):
         junks: list[dict[str, Any]] = [
                 {"organe": "999999"},
                 {"organe": "abc"},
+                {"organe": 999999},
+                {"partenaires": [{"partenaire": 424242}]},
                 {"partenaires": [{"partenaire": "99999999999999999999"}]},
                 {"partenaires": [{"partenaire": str(self.organisation_b.pk)}],
                  "organe": "-1"},
