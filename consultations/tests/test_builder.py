@@ -333,3 +333,42 @@ class BuilderApiTests(RoundTestCase):
             ],
             ". >= 1",
         )
+
+
+class BuilderJunkTests(RoundTestCase):
+    def test_junk_in_every_builder_page_gets_a_4xx_or_a_message(self):
+        questionnaire = self.questionnaire
+        digest = builder.digest(questionnaire.definition)
+        base = f"/consultations/questionnaires/{questionnaire.pk}/editeur/"
+        gets = [
+            base + "lignes/99999999999999999999/",
+            base + "choix/99999999999999999999/",
+            base + "traductions/?langue=" + "x" * 5000,
+            base + "traductions/?langue=%00",
+            f"/consultations/tours/{self.round.pk}/registre/?page=" + "9" * 40,
+        ]
+        posts = [
+            (
+                base + "lignes/1/",
+                {"digest": digest, "type": "\x00", "name": "a" * 5000},
+            ),
+            (
+                base + "choix/0/",
+                {"digest": digest, "name": "\x07", "label::" + FR: "y" * 9000},
+            ),
+            (base + "traductions/", {"digest": "z" * 5000}),
+            (
+                f"/consultations/tours/{self.round.pk}/registre/",
+                {"accueil": "x" * 5000},
+            ),
+        ]
+        for name, user in self.personas().items():
+            self.login(user)
+            for url in gets:
+                with self.subTest(persona=name, url=url[:80]):
+                    self.assertLess(self.client.get(url).status_code, 500)
+            for url, data in posts:
+                with self.subTest(persona=name, url=url):
+                    self.assertLess(self.client.post(url, data).status_code, 500)
+        questionnaire.refresh_from_db()
+        self.assertEqual(builder.digest(questionnaire.definition), digest)
