@@ -24,6 +24,8 @@ from register.models import Organisation
 from register.sections import organisation_section
 
 RECENT_MEETINGS = 10
+NOTHING_INVITED = ("meetings", "answered", "accepted", "declined")
+NOTHING_OWNED = ("owned", "done", "open")
 
 
 @organisation_section(
@@ -47,7 +49,17 @@ def organisation_engagement(
             "meeting__status",
         )[:RECENT_MEETINGS]
     )  # fmt: skip
-    # Most organisations were never invited: then there is nothing to count.
+    owned = actions_for_user(user).filter(owner_organisation=organisation)
+    # Most organisations were never invited and own no action: then there is
+    # nothing to count, and the page says so after one more query.
+    if not recent and not owned.exists():
+        return {
+            "organisation": organisation,
+            "invited": dict.fromkeys(NOTHING_INVITED, 0),
+            "attended": 0,
+            "actions": dict.fromkeys(NOTHING_OWNED, 0),
+            "recent": [],
+        }
     invited = (
         invitations.aggregate(
             meetings=Count("meeting", distinct=True),
@@ -56,7 +68,7 @@ def organisation_engagement(
             declined=Count("pk", filter=Q(answer=Invitation.Answer.DECLINED)),
         )
         if recent
-        else dict.fromkeys(("meetings", "answered", "accepted", "declined"), 0)
+        else dict.fromkeys(NOTHING_INVITED, 0)
     )
     attended = (
         Attendance.objects.filter(
@@ -66,21 +78,21 @@ def organisation_engagement(
         .distinct()
         .count()
     )
-    actions = (
-        actions_for_user(user)
-        .filter(owner_organisation=organisation)
-        .aggregate(
-            owned=Count("pk"),
-            done=Count("pk", filter=Q(status=Action.Status.DONE)),
-            open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
-        )
+    actions = owned.aggregate(
+        owned=Count("pk"),
+        done=Count("pk", filter=Q(status=Action.Status.DONE)),
+        open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
     )
-    present = set(
-        Attendance.objects.filter(
-            organisation=organisation,
-            presence=Attendance.Presence.PRESENT,
-            meeting__in=[invitation.meeting_id for invitation in recent],
-        ).values_list("meeting_id", flat=True)
+    present = (
+        set(
+            Attendance.objects.filter(
+                organisation=organisation,
+                presence=Attendance.Presence.PRESENT,
+                meeting__in=[invitation.meeting_id for invitation in recent],
+            ).values_list("meeting_id", flat=True)
+        )
+        if recent
+        else set()
     )
     return {
         "organisation": organisation,

@@ -578,6 +578,65 @@ class ExportTests(MeetingTestCase):
         self.assertEqual(sheet.max_row, 1)
 
 
+class EngagementQueryTests(MeetingTestCase):
+    """The engagement log of an organisation that was invited, attended and owns
+    actions reads a fixed number of queries, whatever their number."""
+
+    def add_meetings(self, count: int) -> None:
+        for number in range(count):
+            meeting = services.meeting_create(
+                by=self.coordinator,
+                fields={
+                    "title": f"Réunion {number}",
+                    "kind": Meeting.Kind.PLENARY,
+                    "body": self.body,
+                    "starts_at": brussels(2024, 10, 1 + number, 14, 0),
+                    "ends_at": brussels(2024, 10, 1 + number, 16, 0),
+                    "place": "Liège",
+                },
+                invitees=services.body_invitees(self.body),
+            )
+            services.attendance_record(
+                meeting,
+                by=self.coordinator,
+                rows=[
+                    services.AttendanceRow(
+                        self.organisation_a, f"Personne {number}", "present"
+                    )
+                ],
+            )
+            services.action_create(
+                by=self.coordinator,
+                meeting=meeting,
+                fields={
+                    "title": f"Action {number}",
+                    "owner_organisation": self.organisation_a,
+                    "due_date": datetime.date(2031, 1, 1),
+                },
+            )
+
+    def test_the_query_count_does_not_grow_with_the_meetings(self):
+        # The page's own queries (see register/tests/test_organisation_page.py)
+        # and five for the engagement log: its last meetings, the answers'
+        # counts, the attendance, the actions, and the presence at the last
+        # meetings. A focal point's are the same, with their meetings.
+        counts = {"coordinator": 15, "focal_point_a": 16}
+        url = self.organisation_a.get_absolute_url()
+        for size, added in (("small", 1), ("large", 12)):
+            self.add_meetings(added)
+            self.login(self.coordinator)
+            self.client.get(url)
+            for persona, count in counts.items():
+                self.login(getattr(self, persona))
+                with (
+                    self.subTest(persona=persona, size=size),
+                    self.assertNumQueries(count),
+                ):
+                    response = self.client.get(url)
+                self.assertContains(response, "Réunions où elle était présente")
+        self.assertContains(response, "Voir ses actions")
+
+
 class BodySectionTests(MeetingTestCase):
     def test_a_body_page_shows_its_next_meetings_to_those_who_see_them(self):
         url = self.body.get_absolute_url()
