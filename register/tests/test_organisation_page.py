@@ -323,12 +323,12 @@ class OrganisationPageTests(RegisterTestCase):
         # The meetings' engagement log adds two queries for those who see
         # meetings when the organisation was never invited and owns no action
         # (five once invited: meetings/tests/test_pages.py); observers do not
-        # see it. The coordination bodies take two.
+        # see it. The coordination bodies take one.
         counts = {
-            "coordinator": 13,
-            "focal_point_a": 14,
-            "focal_point_b": 14,
-            "observer": 11,
+            "coordinator": 12,
+            "focal_point_a": 13,
+            "focal_point_b": 13,
+            "observer": 10,
         }
 
         def check(size: str) -> None:
