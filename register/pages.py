@@ -110,9 +110,24 @@ class RelationRow:
     delete_url: str = ""
 
 
-def _named(row: dict[str, Any], side: str) -> str:
-    name, acronym = row[f"{side}__name"], row[f"{side}__acronym"]
+def _named(name: str | None, acronym: str | None) -> str:
     return f"{name} ({acronym})" if acronym else str(name or "")
+
+
+def _declarant_names(rows: list[dict[str, Any]]) -> dict[int, str]:
+    """The name of the organisation that declared each relation, by its id: one
+    of the relation's sides, or (rarely) read on its own."""
+    names: dict[int, str] = {}
+    for row in rows:
+        for side in ("source", "target"):
+            if row["declared_by_id"] == row[f"{side}_id"]:
+                names[row[f"{side}_id"]] = _named(
+                    row[f"{side}__name"], row[f"{side}__acronym"]
+                )
+    others = {row["declared_by_id"] for row in rows} - set(names) - {None}
+    for pk, (name, acronym) in selectors.organisation_names(others).items():
+        names[pk] = _named(name, acronym)
+    return names
 
 
 RELATIONS_PER_PAGE = 20
@@ -131,6 +146,7 @@ def organisation_relations(
         for pk, relation_type in terms_by_id(RelationType).items()
     }
     values = list(selectors.organisation_relations(organisation.pk))
+    declarants = _declarant_names(values)
     frequencies = {code: str(label) for code, label in Relation.Frequency.choices}
     organisation_url = reverser("register:organisation_detail")
     edit_url = reverser("register:relation_update")
@@ -144,13 +160,13 @@ def organisation_relations(
             id=row["id"],
             label=name if outgoing else inverse_name,
             position=position,
-            other=_named(row, other_side),
+            other=_named(row[f"{other_side}__name"], row[f"{other_side}__acronym"]),
             other_url=organisation_url(row[f"{other_side}_id"]),
             outgoing=outgoing,
             frequency=frequencies.get(row["frequency"], ""),
             formal=row["formal"],
             since=row["since"],
-            declared_by=_named(row, "declared_by") if row["declared_by_id"] else "",
+            declared_by=declarants.get(row["declared_by_id"], ""),
         )
         if can_edit_declared(user, row["declared_by_id"]):
             relation.edit_url = edit_url(row["id"])

@@ -7,18 +7,16 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     CharField,
-    Count,
     F,
     Func,
+    IntegerField,
     Manager,
     OuterRef,
     Q,
     QuerySet,
-    StringAgg,
     Subquery,
-    Value,
+    TextField,
 )
-from django.db.models.functions import Cast
 from django.db.models.lookups import In
 
 from lib.paging import PagedRows
@@ -547,6 +545,31 @@ def organisation_suggestions(text: str, *, limit: int = 10) -> list[Organisation
 NAMED = ("id", "name", "acronym", "status")
 
 
+class _JoinedIds(Func):
+    """Its rows' ids as one "3,7" text (an aggregate written as a plain function,
+    so that its subquery has no GROUP BY: Django spent longer writing that than
+    the database running it)."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="GROUP_CONCAT(%(expressions)s, ',')"
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="STRING_AGG((%(expressions)s)::text, ',')"
+        )
+
+
+class _Counted(Func):
+    """COUNT(*) of a subquery's rows, with no GROUP BY either (0 for none)."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
 def joined_ids(
     through: "QuerySet[Any] | Manager[Any]", own: str, other: str
 ) -> Subquery:
@@ -554,11 +577,7 @@ def joined_ids(
     row's id, as one "3,7" string: a short list read with its row, not in a
     query of its own."""
     return Subquery(
-        through.filter(**{own: OuterRef("pk")})
-        .order_by()
-        .values(own)
-        .annotate(ids=StringAgg(Cast(other, CharField()), delimiter=Value(",")))
-        .values("ids")
+        through.filter(**{own: OuterRef("pk")}).order_by().values(ids=_JoinedIds(other))
     )
 
 
@@ -575,9 +594,7 @@ def organisation_detail(pk: int) -> Organisation | None:
     communes_served = (
         ServiceCommune.objects.filter(service=OuterRef("pk"))
         .order_by()
-        .values("service")
-        .annotate(count=Count("pk"))
-        .values("count")
+        .values(count=_Counted())
     )
     services = (
         Service.objects.only(
@@ -600,8 +617,7 @@ def organisation_detail(pk: int) -> Organisation | None:
         .order_by("theme__position", "title")
     )
     organisations = (
-        Organisation.objects.select_related("parent")
-        .defer("search_text")
+        Organisation.objects.defer("search_text")
         .annotate(
             area_codes=joined_ids(
                 Organisation.area_communes.through.objects,
@@ -619,6 +635,12 @@ def organisation_detail(pk: int) -> Organisation | None:
     # machinery cost more than they do.
     offered: list[Service] = list(services.filter(organisation_id=pk))
     organisation.service_list = offered  # type: ignore[attr-defined]
+    # Its parent by a query of its own, only when it has one: joining it cost
+    # every organisation more to write than this costs the few that have one.
+    if organisation.parent_id:
+        organisation.parent = Organisation.objects.only(*NAMED).get(
+            pk=organisation.parent_id
+        )
     organisation.child_list = list(  # type: ignore[attr-defined]
         Organisation.objects.only(*NAMED, "parent_id")
         .filter(parent_id=pk)
@@ -649,10 +671,12 @@ def organisation_detail(pk: int) -> Organisation | None:
 def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str, Any]]:
     """The relations an organisation declared or is named in, both directions in
     one query, as the plain values a row of its page shows (a hub organisation
-    has hundreds: model instances would cost more than the query)."""
+    has hundreds: model instances would cost more than the query). The
+    organisation that declared one is nearly always one of its sides: its name
+    is read by `organisation_names` only when it is not (a join fewer)."""
     named = [
         f"{side}__{column}"
-        for side in ("source", "target", "declared_by")
+        for side in ("source", "target")
         for column in ("name", "acronym")
     ]
     # No ORDER BY (the page sorts): with one, SQLite scans the table instead of
@@ -674,6 +698,14 @@ def organisation_relations(organisation_id: int) -> QuerySet[Relation, dict[str,
         )
     )
     return values
+
+
+def organisation_names(ids: set[int]) -> dict[int, tuple[str, str]]:
+    """The name and acronym of each of these organisations (no query for none)."""
+    if not ids:
+        return {}
+    rows = Organisation.objects.filter(pk__in=ids).values_list("id", "name", "acronym")
+    return {pk: (name, acronym) for pk, name, acronym in rows}
 
 
 def relation_theme_ids(relation_ids: list[int]) -> dict[int, list[int]]:

@@ -206,6 +206,23 @@ class OrganisationPageTests(RegisterTestCase):
         self.assertIn("<td>CRVI est financé par</td>", html)
         self.assertIn(f"<td>CRVI {refers.name}</td>", html)
 
+    def test_a_relation_declared_by_a_third_organisation_names_it(self):
+        # A coordinator may say, through the API or an import, that an
+        # organisation on neither side declared a relation: its name is read
+        # once for all such rows.
+        red_cross = make_organisation("Croix-Rouge, maison d'accueil", acronym="CR")
+        for other in (self.antenna, self.organisation_a):
+            make_relation(
+                self.organisation_b, other, type="coordinates", declared_by=red_cross
+            )
+        self.login(self.observer)
+        self.page(self.organisation_b)  # the reference data, then cached
+        with self.assertNumQueries(11):
+            html = self.page(self.organisation_b).content.decode()
+        self.assertEqual(
+            html.count("<td>Croix-Rouge, maison d&#x27;accueil (CR)</td>"), 2
+        )
+
     def test_contacts_follow_the_sharing_rules(self):
         expectations = {
             # persona: (names seen, names hidden, "not shared" count)
