@@ -204,15 +204,25 @@ def exchange_run(scale: float, progress: Progress) -> dict[str, Any]:
 
 
 def growth(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """How each page's median grows from the smallest scale to the largest."""
+    """How each page's median grows from the smallest scale to the largest.
+
+    `growth` divides the medians; `ratio_growth` divides the page's multiples
+    of the minimal page timed in turn with it, which takes out how much faster
+    or slower the machine itself ran in one run than in the other (a shared
+    machine drifts by a third within minutes)."""
     small, large = min(runs, key=_scale), max(runs, key=_scale)
     pages: dict[str, Any] = {}
     for name, result in large["pages"].items():
-        before = small["pages"].get(name, {}).get("median_ms")
-        after = result.get("median_ms")
+        earlier = small["pages"].get(name, {})
+        before, after = earlier.get("median_ms"), result.get("median_ms")
+        ratios = earlier.get("ratio_to_minimal"), result.get("ratio_to_minimal")
         pages[name] = {
             "median_ms": [before, after],
             "growth": round(after / before, 2) if before and after else None,
+            "ratio_to_minimal": list(ratios),
+            "ratio_growth": (
+                round(ratios[1] / ratios[0], 2) if ratios[0] and ratios[1] else None
+            ),
         }
     return {
         "scales": [small["scale"], large["scale"]],

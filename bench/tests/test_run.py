@@ -12,10 +12,17 @@ from bench import run
 
 
 def _run(scale: float, seeding: float, **medians: float | None) -> dict[str, Any]:
+    minimal = medians.get("minimal")
     return {
         "scale": scale,
         "timings_seconds": {"seeding": seeding},
-        "pages": {name: {"median_ms": median} for name, median in medians.items()},
+        "pages": {
+            name: {
+                "median_ms": median,
+                "ratio_to_minimal": median / minimal if median and minimal else None,
+            }
+            for name, median in medians.items()
+        },
     }
 
 
@@ -33,6 +40,21 @@ class GrowthTests(SimpleTestCase):
         self.assertEqual(report["pages"]["commune_page"]["growth"], 1.2)
         self.assertEqual(report["pages"]["commune_page"]["median_ms"], [10.0, 12.0])
         self.assertIsNone(report["pages"]["failed"]["growth"])
+        self.assertIsNone(report["pages"]["failed"]["ratio_growth"])
+
+    def test_the_ratio_growth_takes_out_the_machine_s_own_drift(self):
+        # The whole machine ran 1.5 times slower during the larger scale: the
+        # page's median grew by 1.8, its multiple of the minimal page by 1.2.
+        report = run.growth(
+            [
+                _run(1, 60.0, minimal=2.0, commune_page=10.0),
+                _run(3, 180.0, minimal=3.0, commune_page=18.0),
+            ]
+        )
+        page = report["pages"]["commune_page"]
+        self.assertEqual(page["growth"], 1.8)
+        self.assertEqual(page["ratio_to_minimal"], [5.0, 6.0])
+        self.assertEqual(page["ratio_growth"], 1.2)
 
     def test_each_scale_runs_in_its_own_process(self):
         answers = [
