@@ -79,6 +79,46 @@ def communes_by_nis() -> dict[str, Commune]:
     )
 
 
+UNIT_KINDS = ("arrondissement", "province", "region")
+
+
+@dataclass(frozen=True)
+class _AreaUnits:
+    """The arrondissements by code, the provinces and regions by code, and how
+    many communes each unit holds: what every area summary compares its
+    communes with (reference data, cached)."""
+
+    arrondissements: dict[str | None, Arrondissement]
+    provinces: dict[str | None, Province]
+    regions: dict[str | None, Region]
+    totals: dict[str, Counter[str | None]]
+
+
+def _area_units() -> _AreaUnits:
+    return cached_reference(
+        "territory:area-units",
+        _area_units_build,
+        sources=(Arrondissement, Commune, Province, Region),
+    )
+
+
+def _area_units_build() -> _AreaUnits:
+    totals: dict[str, Counter[str | None]] = {kind: Counter() for kind in UNIT_KINDS}
+    units = _AreaUnits({}, {}, {}, totals)
+    for unit in arrondissement_units():
+        units.arrondissements[unit.nis] = unit
+        for kind, code in (
+            ("arrondissement", unit.nis),
+            ("province", unit.province_id),
+            ("region", unit.region_id),
+        ):
+            totals[kind][code] += unit.commune_count  # type: ignore[attr-defined]
+        if unit.province is not None:
+            units.provinces[unit.province.nis] = unit.province
+        units.regions[unit.region.nis] = unit.region
+    return units
+
+
 def area_summary(communes: QuerySet[Commune] | Collection[str]) -> AreaSummary:
     """Summarise a set of communes (a queryset, or their NIS codes) in one query
     at most, whatever its size.
@@ -103,34 +143,17 @@ def area_summary(communes: QuerySet[Commune] | Collection[str]) -> AreaSummary:
                 )
             )
     per_arrondissement = Counter(codes.values())
-    units = arrondissement_units()
-    covered: dict[str, Counter[str | None]] = {
-        "arrondissement": Counter(),
-        "province": Counter(),
-        "region": Counter(),
-    }
-    totals: dict[str, Counter[str | None]] = {
-        "arrondissement": Counter(),
-        "province": Counter(),
-        "region": Counter(),
-    }
-    provinces: dict[str, Province] = {}
-    regions: dict[str, Region] = {}
-    for unit in units:
-        count = per_arrondissement.get(unit.nis, 0)
-        for kind, code in (
-            ("arrondissement", unit.nis),
-            ("province", unit.province_id),
-            ("region", unit.region_id),
-        ):
-            totals[kind][code] += unit.commune_count  # type: ignore[attr-defined]
-            covered[kind][code] += count
-        if unit.province is not None:
-            provinces[unit.province.nis] = unit.province
-        regions[unit.region.nis] = unit.region
+    units = _area_units()
+    covered: dict[str, Counter[str | None]] = {kind: Counter() for kind in UNIT_KINDS}
+    for nis, count in per_arrondissement.items():
+        unit = units.arrondissements.get(nis)
+        if unit is not None:
+            covered["arrondissement"][unit.nis] += count
+            covered["province"][unit.province_id] += count
+            covered["region"][unit.region_id] += count
 
     def whole(kind: str, code: str | None) -> bool:
-        return code is not None and 0 < totals[kind][code] == covered[kind][code]
+        return code is not None and 0 < units.totals[kind][code] == covered[kind][code]
 
     def within_whole_unit(unit: Arrondissement) -> bool:
         return (
@@ -141,21 +164,30 @@ def area_summary(communes: QuerySet[Commune] | Collection[str]) -> AreaSummary:
 
     summary = AreaSummary(count=sum(per_arrondissement.values()))
     summary.regions = [
-        region for nis, region in sorted(regions.items()) if whole("region", nis)
+        units.regions[nis]
+        for nis in sorted(covered["region"], key=str)
+        if nis in units.regions and whole("region", nis)
     ]
     summary.provinces = [
-        province
-        for nis, province in sorted(provinces.items())
-        if whole("province", nis) and not whole("region", province.region_id)
+        units.provinces[nis]
+        for nis in sorted(covered["province"], key=str)
+        if nis in units.provinces
+        and whole("province", nis)
+        and not whole("region", units.provinces[nis].region_id)
     ]
     summary.arrondissements = [
         unit
-        for unit in units
-        if whole("arrondissement", unit.nis)
+        for nis in sorted(covered["arrondissement"], key=str)
+        if (unit := units.arrondissements[nis]) is not None
+        and whole("arrondissement", unit.nis)
         and not whole("province", unit.province_id)
         and not whole("region", unit.region_id)
     ]
-    inside_whole_units = {unit.nis for unit in units if within_whole_unit(unit)}
+    inside_whole_units = {
+        nis
+        for nis in covered["arrondissement"]
+        if within_whole_unit(units.arrondissements[nis])
+    }
     outside = {
         nis
         for nis, arrondissement in codes.items()
