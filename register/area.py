@@ -145,7 +145,7 @@ def area_summary(communes: QuerySet[Commune] | Collection[str]) -> AreaSummary:
     per_arrondissement = Counter(codes.values())
     units = _area_units()
     covered: dict[str, Counter[str | None]] = {kind: Counter() for kind in UNIT_KINDS}
-    for nis, count in per_arrondissement.items():
+    for nis, count in per_arrondissement.items():  # the units its communes fall in
         unit = units.arrondissements.get(nis)
         if unit is not None:
             covered["arrondissement"][unit.nis] += count
@@ -177,9 +177,11 @@ def area_summary(communes: QuerySet[Commune] | Collection[str]) -> AreaSummary:
     ]
     summary.arrondissements = [
         unit
-        for nis in sorted(covered["arrondissement"], key=str)
-        if (unit := units.arrondissements[nis]) is not None
-        and whole("arrondissement", unit.nis)
+        for unit in (
+            units.arrondissements[nis]
+            for nis in sorted(covered["arrondissement"], key=str)
+        )
+        if whole("arrondissement", unit.nis)
         and not whole("province", unit.province_id)
         and not whole("region", unit.region_id)
     ]
